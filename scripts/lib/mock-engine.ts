@@ -1,0 +1,455 @@
+/**
+ * A Pulumi engine stand-in for offline evaluation: the mocks harness under `test/` and `npm run synth`
+ * both run on it. It records every registered resource with its parent, dependencies and options, and
+ * emulates provider defaults (Kubernetes auto-names, AWS IDs and ARNs, AZ look-ups, the EKS component's
+ * outputs) so that references between resources resolve as they would against a real deployment.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as pulumiSettings from "@pulumi/pulumi/runtime/settings";
+import { createHash } from "node:crypto";
+import { isSecretWrapper, unwrapSecrets } from "../../components/redact";
+
+export interface RecordedOptions {
+  protect: boolean;
+  ignoreChanges: string[];
+  deleteBeforeReplace: boolean;
+  retainOnDelete: boolean;
+  replaceOnChanges: string[];
+  additionalSecretOutputs: string[];
+  aliasCount: number;
+}
+
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** True for provider-backed resources; false for components (remote components included). */
+  custom: boolean;
+  id?: string;
+  /** The parent's URN, when the resource has a parent other than the stack. */
+  parent?: string;
+  /** URNs this resource depends on (explicit `dependsOn` and those implied by its inputs). */
+  dependencies: string[];
+  /** Inputs as the engine received them: secrets still wrapped, so secrecy can be asserted. */
+  inputs: Record<string, unknown>;
+  /** The state the mocks returned (inputs plus emulated provider defaults), secrets wrapped. */
+  state: Record<string, unknown>;
+  provider?: string;
+  options: RecordedOptions;
+}
+
+export interface InvokeRecord {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
+export interface MockEngineOptions {
+  /** AWS region used for ARNs and AZ names when `aws:region` is not configured. @default "us-east-1" */
+  region?: string;
+  /** AWS account ID used in ARNs. @default "123456789012" */
+  accountId?: string;
+}
+
+interface ProtoRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getDependenciesList(): string[];
+  getProvider(): string;
+  getProtect?(): boolean | undefined;
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getRetainondelete?(): boolean | undefined;
+  getReplaceonchangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getAliasesList?(): unknown[];
+  getObject(): unknown;
+}
+
+interface ProtoResponse {
+  getUrn(): string;
+  getId(): string;
+  getObject(): unknown;
+}
+
+type Callback = (err: unknown, response: ProtoResponse | undefined) => void;
+
+interface PatchableMonitor {
+  registerResource(req: ProtoRequest, callback: Callback): Promise<void> | void;
+}
+
+// waitForRPCs is exported at runtime but marked internal in the typings.
+const settingsModule = pulumiSettings as unknown as { waitForRPCs?: () => Promise<void> };
+
+function hash(value: string, length: number): string {
+  return createHash("sha256").update(value).digest("hex").slice(0, length);
+}
+
+const AWS_ID_PREFIXES: Record<string, string> = {
+  "aws:ec2/vpc:Vpc": "vpc-",
+  "aws:ec2/subnet:Subnet": "subnet-",
+  "aws:ec2/internetGateway:InternetGateway": "igw-",
+  "aws:ec2/natGateway:NatGateway": "nat-",
+  "aws:ec2/eip:Eip": "eipalloc-",
+  "aws:ec2/routeTable:RouteTable": "rtb-",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc-",
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg-",
+  "aws:ec2/securityGroup:SecurityGroup": "sg-",
+  "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-",
+  "aws:ec2/flowLog:FlowLog": "fl-",
+  "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
+};
+
+export class MockEngine implements pulumi.runtime.Mocks {
+  readonly resources: RecordedResource[] = [];
+  readonly invokes: InvokeRecord[] = [];
+  private readonly options: Required<MockEngineOptions>;
+
+  constructor(options: MockEngineOptions = {}) {
+    this.options = { region: options.region ?? "us-east-1", accountId: options.accountId ?? "123456789012" };
+  }
+
+  /** Sets the stack's config and installs this engine as the Pulumi monitor. Call before any resource is created. */
+  async install(args: {
+    project: string;
+    stack: string;
+    config?: Record<string, string>;
+    secretKeys?: string[];
+    preview?: boolean;
+  }): Promise<void> {
+    pulumi.runtime.setAllConfig(args.config ?? {}, args.secretKeys ?? []);
+    await pulumi.runtime.setMocks(this, args.project, args.stack, args.preview ?? false);
+    const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) =>
+      original(req, (err, response) => {
+        if (!err && response) this.record(req, response);
+        callback(err, response);
+      });
+  }
+
+  /** Resolves when every pending registration and the work it triggered has finished. */
+  async settle(): Promise<void> {
+    for (let quiet = 0; quiet < 3; ) {
+      const before = this.resources.length;
+      await settingsModule.waitForRPCs?.();
+      await new Promise((resolve) => setImmediate(resolve));
+      quiet = this.resources.length === before ? quiet + 1 : 0;
+    }
+  }
+
+  region(): string {
+    return pulumi.runtime.getConfig("aws:region") ?? this.options.region;
+  }
+
+  // ----- queries --------------------------------------------------------------------------------------
+
+  byType(type: string): RecordedResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  find(type: string, name: string): RecordedResource | undefined {
+    return this.resources.find((r) => r.type === type && r.name === name);
+  }
+
+  get(type: string, name: string): RecordedResource {
+    const found = this.find(type, name);
+    if (!found) {
+      const names = this.byType(type).map((r) => r.name);
+      throw new Error(`no ${type} named "${name}" (have: ${names.join(", ") || "none"})`);
+    }
+    return found;
+  }
+
+  byUrn(urn: string): RecordedResource | undefined {
+    return this.resources.find((r) => r.urn === urn);
+  }
+
+  childrenOf(urn: string): RecordedResource[] {
+    return this.resources.filter((r) => r.parent === urn);
+  }
+
+  /** The chain of parent URNs from the resource up to (not including) the stack. */
+  parentChain(resource: RecordedResource): string[] {
+    const chain: string[] = [];
+    let current = resource.parent;
+    while (current) {
+      chain.push(current);
+      current = this.byUrn(current)?.parent;
+    }
+    return chain;
+  }
+
+  // ----- the Mocks interface ----------------------------------------------------------------------------
+
+  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    const key = `${args.type}::${args.name}`;
+    if (args.type.startsWith("kubernetes:")) return this.kubernetesResource(args.type, args.name, inputs, key);
+    if (args.type.startsWith("eks:")) return this.eksComponent(args.type, args.name, inputs, key);
+    if (args.type.startsWith("aws:")) return this.awsResource(args.type, args.name, inputs, key);
+    if (args.type.startsWith("random:")) return this.randomResource(args.type, args.name, inputs, key);
+    if (args.type.startsWith("tls:")) return this.tlsResource(args.type, inputs, key);
+    return { id: args.custom === false ? undefined : `${args.name}-id`, state: inputs };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    this.invokes.push({ token: args.token, inputs });
+    const region = this.region();
+    switch (args.token) {
+      case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+        const names = ["a", "b", "c", "d", "e", "f"].map((suffix) => `${region}${suffix}`);
+        return { id: region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: [region] };
+      }
+      case "aws:index/getRegion:getRegion":
+        return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return {
+          id: this.options.accountId,
+          accountId: this.options.accountId,
+          arn: `arn:aws:sts::${this.options.accountId}:assumed-role/deployer/session`,
+          userId: "AROAEXAMPLE:session",
+        };
+      case "aws:index/getPartition:getPartition":
+        return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+      case "aws:iam/getPolicyDocument:getPolicyDocument":
+        return { id: "policy", json: JSON.stringify(policyDocument(unwrapSecrets(inputs))) };
+      default:
+        return inputs;
+    }
+  }
+
+  // ----- provider default emulation -------------------------------------------------------------------
+
+  private kubernetesResource(type: string, name: string, inputs: Record<string, unknown>, key: string): pulumi.runtime.MockResourceResult {
+    const [, groupVersion, kind] = type.split(":");
+    if (groupVersion.startsWith("helm.sh")) {
+      const releaseName = (inputs.name as string | undefined) ?? `${name}-${hash(key, 8)}`;
+      return {
+        id: `${(inputs.namespace as string | undefined) ?? "default"}/${releaseName}`,
+        state: { ...inputs, name: releaseName, status: { name: releaseName, namespace: inputs.namespace ?? "default", status: "deployed", version: 1, chart: inputs.chart, appVersion: inputs.version } },
+      };
+    }
+    if (groupVersion.startsWith("yaml") || kind === "ConfigFile" || kind === "ConfigGroup") {
+      return { id: undefined, state: inputs };
+    }
+    const metadata = { ...((inputs.metadata as Record<string, unknown> | undefined) ?? {}) };
+    metadata.name ??= `${name}-${hash(key, 8)}`;
+    const apiVersion = groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion;
+    const state: Record<string, unknown> = { ...inputs, apiVersion, kind, metadata };
+    const namespace = metadata.namespace as string | undefined;
+    const id = namespace ? `${namespace}/${String(metadata.name)}` : String(metadata.name);
+    if (kind === "Service") {
+      const spec = { ...((inputs.spec as Record<string, unknown> | undefined) ?? {}) };
+      if (spec.clusterIP === undefined) spec.clusterIP = `172.20.${parseInt(hash(key, 2), 16)}.${parseInt(hash(key + "x", 2), 16)}`;
+      state.spec = spec;
+      if (spec.type === "LoadBalancer") {
+        state.status = { loadBalancer: { ingress: [{ hostname: `k8s-${hash(key, 8)}-${hash(key + "lb", 10)}.elb.${this.region()}.amazonaws.com` }] } };
+      }
+    }
+    if (kind === "Ingress") {
+      state.status = { loadBalancer: { ingress: [{ hostname: `k8s-${hash(key, 8)}-${hash(key + "alb", 10)}.${this.region()}.elb.amazonaws.com` }] } };
+    }
+    return { id, state };
+  }
+
+  private awsId(type: string, key: string): string {
+    const prefix = AWS_ID_PREFIXES[type];
+    return prefix ? `${prefix}0${hash(key, 16)}` : hash(key, 12);
+  }
+
+  private arn(service: string, resource: string, global = false): string {
+    return `arn:aws:${service}:${global ? "" : this.region()}:${this.options.accountId}:${resource}`;
+  }
+
+  private awsResource(type: string, name: string, inputs: Record<string, unknown>, key: string): pulumi.runtime.MockResourceResult {
+    const [, moduleAndFile, resourceType] = type.split(":");
+    const service = moduleAndFile.split("/")[0];
+    const physicalName = (inputs.name as string | undefined) ?? `${name}-${hash(key, 7)}`;
+    const id = this.awsId(type, key);
+    const state: Record<string, unknown> = { ...inputs, id };
+    switch (type) {
+      case "aws:iam/role:Role":
+      case "aws:iam/policy:Policy":
+        state.name = physicalName;
+        state.arn = this.arn("iam", `${resourceType.toLowerCase()}/${physicalName}`, true);
+        return { id: physicalName, state };
+      case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+        return { id: `${String(unwrapSecrets(inputs.role))}-${hash(key, 8)}`, state };
+      case "aws:kms/key:Key": {
+        const keyId = `${hash(key, 8)}-${hash(key + "1", 4)}-${hash(key + "2", 4)}-${hash(key + "3", 4)}-${hash(key + "4", 12)}`;
+        return { id: keyId, state: { ...state, id: keyId, keyId, arn: this.arn("kms", `key/${keyId}`) } };
+      }
+      case "aws:cloudwatch/logGroup:LogGroup":
+        return { id: physicalName, state: { ...state, name: physicalName, arn: this.arn("logs", `log-group:${physicalName}`) } };
+      case "aws:eks/addon:Addon":
+      case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+      case "aws:eks/accessEntry:AccessEntry":
+        return { id, state: { ...state, arn: this.arn("eks", `${resourceType.toLowerCase()}/${id}`) } };
+      default:
+        state.arn = this.arn(service, `${resourceType.toLowerCase()}/${id}`);
+        if (inputs.name === undefined && !type.startsWith("aws:ec2/")) state.name = physicalName;
+        return { id, state };
+    }
+  }
+
+  private eksComponent(type: string, name: string, inputs: Record<string, unknown>, key: string): pulumi.runtime.MockResourceResult {
+    const region = this.region();
+    if (type === "eks:index:Cluster") {
+      const clusterName = (inputs.name as string | undefined) ?? `${name}-eksCluster-${hash(key, 7)}`;
+      const oidcId = hash(key, 32).toUpperCase();
+      const issuer = `oidc.eks.${region}.amazonaws.com/id/${oidcId}`;
+      const endpoint = `https://${oidcId}.gr7.${region}.eks.amazonaws.com`;
+      const caData = Buffer.from(`mock-ca-for-${clusterName}`).toString("base64");
+      const kubeconfig = {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": caData } }],
+        contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+        "current-context": "aws",
+        users: [
+          {
+            name: "aws",
+            user: {
+              exec: {
+                apiVersion: "client.authentication.k8s.io/v1beta1",
+                command: "aws",
+                args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
+              },
+            },
+          },
+        ],
+      };
+      const clusterSecurityGroupId = `sg-0${hash(key + "csg", 16)}`;
+      const nodeSecurityGroupId = `sg-0${hash(key + "nsg", 16)}`;
+      const eksCluster = {
+        id: clusterName,
+        name: clusterName,
+        arn: this.arn("eks", `cluster/${clusterName}`),
+        endpoint,
+        version: inputs.version ?? "1.34",
+        certificateAuthority: { data: caData },
+        identities: [{ oidcs: [{ issuer: `https://${issuer}` }] }],
+        vpcConfig: { clusterSecurityGroupId, vpcId: inputs.vpcId, subnetIds: [] },
+        accessConfig: { authenticationMode: inputs.authenticationMode ?? "API" },
+      };
+      return {
+        id: undefined,
+        state: {
+          kubeconfig,
+          kubeconfigJson: JSON.stringify(kubeconfig),
+          eksCluster,
+          core: { cluster: eksCluster, endpoint, vpcId: inputs.vpcId, subnetIds: [], clusterSecurityGroupId, oidcProvider: { arn: `arn:aws:iam::${this.options.accountId}:oidc-provider/${issuer}`, url: issuer } },
+          clusterSecurityGroupId,
+          nodeSecurityGroupId,
+          oidcProviderArn: `arn:aws:iam::${this.options.accountId}:oidc-provider/${issuer}`,
+          oidcProviderUrl: `https://${issuer}`,
+          oidcIssuer: issuer,
+          clusterIngressRuleId: `sgr-0${hash(key, 16)}`,
+          eksClusterIngressRuleId: `sgr-0${hash(key + "ing", 16)}`,
+        },
+      };
+    }
+    if (type === "eks:index:ManagedNodeGroup") {
+      const nodeGroupName = (inputs.nodeGroupName as string | undefined) ?? `${name}-${hash(key, 7)}`;
+      return {
+        id: undefined,
+        state: {
+          nodeGroup: {
+            ...unwrapSecrets(inputs),
+            id: nodeGroupName,
+            nodeGroupName,
+            arn: this.arn("eks", `nodegroup/${nodeGroupName}`),
+            status: "ACTIVE",
+            resources: [{ autoscalingGroups: [{ name: `eks-${nodeGroupName}-${hash(key, 8)}` }] }],
+          },
+          placementGroupName: "",
+        },
+      };
+    }
+    return { id: undefined, state: inputs };
+  }
+
+  private randomResource(type: string, name: string, inputs: Record<string, unknown>, key: string): pulumi.runtime.MockResourceResult {
+    const length = typeof inputs.length === "number" ? inputs.length : 16;
+    const value = `mock${hash(key, Math.max(length - 4, 4))}`.slice(0, Math.max(length, 8));
+    const state: Record<string, unknown> = { ...inputs, result: value };
+    if (type === "random:index/randomPassword:RandomPassword") state.bcryptHash = `$2a$10$${hash(key + "bcrypt", 53)}`;
+    if (type === "random:index/randomId:RandomId") Object.assign(state, { hex: hash(key, 16), b64Url: hash(key, 11), dec: String(parseInt(hash(key, 8), 16)) });
+    return { id: `${name}-${hash(key, 8)}`, state };
+  }
+
+  private tlsResource(type: string, inputs: Record<string, unknown>, key: string): pulumi.runtime.MockResourceResult {
+    const pem = (label: string) => `-----BEGIN ${label}-----\nMOCK${hash(key + label, 48)}\n-----END ${label}-----\n`;
+    switch (type) {
+      case "tls:index/privateKey:PrivateKey":
+        return { id: hash(key, 16), state: { ...inputs, privateKeyPem: pem("PRIVATE KEY"), privateKeyPemPkcs8: pem("PRIVATE KEY"), publicKeyPem: pem("PUBLIC KEY") } };
+      case "tls:index/selfSignedCert:SelfSignedCert":
+      case "tls:index/locallySignedCert:LocallySignedCert":
+        return { id: hash(key, 16), state: { ...inputs, certPem: pem("CERTIFICATE"), validityStartTime: "2026-01-01T00:00:00Z", validityEndTime: "2028-01-01T00:00:00Z", readyForRenewal: false } };
+      case "tls:index/certRequest:CertRequest":
+        return { id: hash(key, 16), state: { ...inputs, certRequestPem: pem("CERTIFICATE REQUEST") } };
+      default:
+        return { id: hash(key, 16), state: inputs };
+    }
+  }
+
+  // ----- recording ----------------------------------------------------------------------------------
+
+  private record(req: ProtoRequest, response: ProtoResponse): void {
+    const deserialize = (struct: unknown): Record<string, unknown> =>
+      struct ? (pulumi.runtime.deserializeProperties(struct as Parameters<typeof pulumi.runtime.deserializeProperties>[0])) : {};
+    const urn = response.getUrn();
+    const resource: RecordedResource = {
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      id: response.getId() || undefined,
+      parent: req.getParent() || undefined,
+      dependencies: req.getDependenciesList(),
+      inputs: deserialize(req.getObject()),
+      state: deserialize(response.getObject()),
+      provider: req.getProvider() || undefined,
+      options: {
+        protect: req.getProtect?.() ?? false,
+        ignoreChanges: req.getIgnorechangesList(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        retainOnDelete: req.getRetainondelete?.() ?? false,
+        replaceOnChanges: req.getReplaceonchangesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        aliasCount: req.getAliasesList?.().length ?? 0,
+      },
+    };
+    const existing = this.resources.findIndex((r) => r.urn === urn);
+    if (existing >= 0) this.resources[existing] = resource;
+    else this.resources.push(resource);
+  }
+}
+
+/** A JSON IAM policy from `aws.iam.getPolicyDocument` inputs, close enough to AWS's rendering to assert on. */
+function policyDocument(inputs: Record<string, unknown>): unknown {
+  const statements = (inputs.statements as Record<string, unknown>[] | undefined) ?? [];
+  return {
+    Version: "2012-10-17",
+    Statement: statements.map((s) => {
+      const out: Record<string, unknown> = { Effect: s.effect ?? "Allow" };
+      if (s.sid) out.Sid = s.sid;
+      if (s.actions) out.Action = s.actions;
+      if (s.resources) out.Resource = s.resources;
+      const principals = s.principals as { type: string; identifiers: string[] }[] | undefined;
+      if (principals) out.Principal = Object.fromEntries(principals.map((p) => [p.type, p.identifiers]));
+      const conditions = s.conditions as { test: string; variable: string; values: string[] }[] | undefined;
+      if (conditions) {
+        const condition: Record<string, Record<string, string[]>> = {};
+        for (const c of conditions) (condition[c.test] ??= {})[c.variable] = c.values;
+        out.Condition = condition;
+      }
+      return out;
+    }),
+  };
+}
+
+export { isSecretWrapper };
