@@ -24,3 +24,5 @@ export {
 export { planSubnets, subnetPrefixes, SubnetPlanError, MAX_AZS, type SubnetPlanEntry } from "./subnet-plan";
 export { isQuantity, parseQuantity } from "./quantity";
 export { redactSecrets, REDACTED } from "./redact";
+export { ArgumentError, ArgumentChecker, type ArgumentIssue } from "./validate";
+export { componentType, standardLabels, selectorLabels, awsTags, dnsLabel, contentHash, PACKAGE_NAME } from "./naming";
