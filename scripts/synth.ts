@@ -1,0 +1,56 @@
+/**
+ * `npm run synth -- --stack <name>`: renders a stack offline. See SYNTH_USAGE and the README's "Offline synth".
+ * Exit codes: 0 done, 1 the stack cannot be synthesized as configured (bad config, unknown stack), 2 usage,
+ * 3 an unexpected failure of the program (a bug: printed with its stack trace).
+ */
+import { relative, resolve } from "node:path";
+import { SYNTH_USAGE, UsageError, parseSynthArgs } from "./lib/synth-args";
+import { SynthUserError, synthDocument, synthesize, writeSynthOutput } from "./lib/synth";
+import { renderSummary } from "./lib/synth-render";
+
+async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parseSynthArgs>;
+  try {
+    args = parseSynthArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`error: ${error.message}\n\n${SYNTH_USAGE}\n`);
+    return 2;
+  }
+  if (args === "help") {
+    process.stdout.write(`${SYNTH_USAGE}\n`);
+    return 0;
+  }
+  try {
+    const result = await synthesize({ stack: args.stack, config: args.config, secrets: args.secrets });
+    const outDir = resolve(args.out);
+    const shown = relative(process.cwd(), outDir) || ".";
+    const doc = synthDocument(result, shown);
+    const summary = renderSummary(doc);
+    writeSynthOutput(doc, outDir, summary);
+    for (const line of result.logs) process.stderr.write(`${line}\n`);
+    if (args.json) {
+      const { resourceEntries: _resources, ...document } = doc;
+      process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${summary}\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof SynthUserError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`synth failed unexpectedly (a bug in the program or the synth):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 3;
+  }
+}
+
+// The Pulumi runtime keeps handles open after a mocked run; exit explicitly once the output is written.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(3);
+  },
+);
