@@ -1,0 +1,137 @@
+/**
+ * IAM policy documents for the Cluster component, as pure functions of plain values so that each one
+ * can be tested on its own. Roles for in-cluster controllers use IRSA: the trust policy itself names
+ * the one namespace/service account allowed to assume the role.
+ */
+
+/** An IAM policy document (the JSON shape AWS expects). */
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: Record<string, string | string[]>;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/**
+ * The trust policy of a role for one Kubernetes service account (IRSA): only tokens issued by this
+ * cluster's OIDC provider, for exactly `system:serviceaccount:<namespace>:<serviceAccount>` and the
+ * STS audience, may assume it.
+ *
+ * @param oidcProviderArn the IAM OIDC provider of the cluster
+ * @param oidcIssuer the issuer without `https://`, e.g. `oidc.eks.us-east-1.amazonaws.com/id/ABC`
+ */
+export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, namespace: string, serviceAccount: string): PolicyDocument {
+  const issuer = oidcIssuer.replace(/^https:\/\//, "");
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+            [`${issuer}:aud`]: "sts.amazonaws.com",
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The trust policy of a role assumed by an AWS service, e.g. `ec2.amazonaws.com` for nodes. */
+export function serviceTrustPolicy(service: string, sourceAccount?: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+      },
+    ],
+  };
+}
+
+/**
+ * Cluster Autoscaler's permissions, per its AWS cloud-provider documentation: read-only discovery
+ * everywhere, but scaling and terminating only Auto Scaling groups tagged as owned by this cluster
+ * (EKS tags managed node groups' ASGs `k8s.io/cluster-autoscaler/<cluster>=owned`).
+ * `eks:DescribeNodegroup` lets it learn labels and taints to scale a group up from zero.
+ */
+export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ScaleOwnedGroups",
+        Effect: "Allow",
+        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+        Resource: "*",
+        Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+      },
+      {
+        Sid: "Discover",
+        Effect: "Allow",
+        Action: [
+          "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeAutoScalingInstances",
+          "autoscaling:DescribeLaunchConfigurations",
+          "autoscaling:DescribeScalingActivities",
+          "autoscaling:DescribeTags",
+          "ec2:DescribeImages",
+          "ec2:DescribeInstanceTypes",
+          "ec2:DescribeLaunchTemplateVersions",
+          "ec2:GetInstanceTypesFromInstanceRequirements",
+          "eks:DescribeNodegroup",
+        ],
+        Resource: "*",
+      },
+    ],
+  };
+}
+
+/**
+ * What the EBS CSI driver needs on customer-managed KMS keys (AmazonEBSCSIDriverPolicy covers only the
+ * AWS-managed `aws/ebs` key): grants for EBS itself, and data-key use for volume creation.
+ */
+export function ebsCsiKmsPolicy(keyArns: string[]): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "GrantsForEbs",
+        Effect: "Allow",
+        Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+        Resource: keyArns,
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+      },
+      {
+        Sid: "UseKeys",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: keyArns,
+      },
+    ],
+  };
+}
+
+/** A managed policy ARN in the given partition, e.g. `managedPolicyArn("aws", "AmazonEKSWorkerNodePolicy")`. */
+export function managedPolicyArn(partition: string, name: string): string {
+  return `arn:${partition}:iam::aws:policy/${name}`;
+}
+
+/** The managed policies every node role gets (the VPC CNI runs with the node's credentials; see README). */
+export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy"] as const;
+
+/** The managed policy of the EBS CSI driver's controller. */
+export const EBS_CSI_POLICY = "service-role/AmazonEBSCSIDriverPolicy";

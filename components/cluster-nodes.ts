@@ -1,0 +1,98 @@
+/**
+ * Pure specs for managed node groups: scaling, taints, tags, launch-template settings and the AL2023
+ * user data that raises `vm.max_map_count`, so the Cluster component only wires resources.
+ */
+import { awsTags } from "./naming";
+
+/** One managed node group. Lines up with `cluster.nodeGroups[]` in the stack config. */
+export interface NodeGroupArgs {
+  /** Node group name, unique in the cluster (a DNS label, at most 40 characters). */
+  name: string;
+  /** EC2 instance types; several improve SPOT availability. */
+  instanceTypes: string[];
+  /** Purchase option. @default "ON_DEMAND" */
+  capacityType?: "ON_DEMAND" | "SPOT";
+  /** Minimum node count. */
+  minSize: number;
+  /** Initial node count. @default - minSize */
+  desiredSize?: number;
+  /** Maximum node count. */
+  maxSize: number;
+  /** Root volume size in GiB (gp3, encrypted). @default 50 */
+  diskSizeGiB?: number;
+  /** Kubernetes labels on the nodes. @default - none */
+  labels?: Record<string, string>;
+  /** Kubernetes taints on the nodes. @default - none */
+  taints?: { key: string; value?: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
+}
+
+/** The `vm.max_map_count` nodes get (Elasticsearch needs ≥ 262144; Elastic now recommends 1048576). */
+export const NODE_VM_MAX_MAP_COUNT = 1048576;
+
+const TAINT_EFFECTS = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
+
+/** The plain inputs of one managed node group. */
+export interface NodeGroupPlan {
+  instanceTypes: string[];
+  capacityType: "ON_DEMAND" | "SPOT";
+  scalingConfig: { minSize: number; desiredSize: number; maxSize: number };
+  /** True when Cluster Autoscaler may resize the group (minSize < maxSize). */
+  autoscaled: boolean;
+  diskSizeGiB: number;
+  labels: Record<string, string>;
+  /** Taints in the EKS API's spelling (`NO_SCHEDULE`...). */
+  taints: { key: string; value?: string; effect: "NO_SCHEDULE" | "PREFER_NO_SCHEDULE" | "NO_EXECUTE" }[];
+  /** Tags on the node group, including Cluster Autoscaler auto-discovery tags when autoscaled. */
+  tags: Record<string, string>;
+}
+
+/** Cluster Autoscaler's auto-discovery tags for a group of `clusterName`. */
+export function autoscalerDiscoveryTags(clusterName: string): Record<string, string> {
+  return { "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned" };
+}
+
+/** The plain spec of one node group, defaults filled. */
+export function nodeGroupPlan(group: NodeGroupArgs, clusterName: string, tags?: Record<string, string>): NodeGroupPlan {
+  const desiredSize = group.desiredSize ?? group.minSize;
+  const autoscaled = group.minSize < group.maxSize;
+  return {
+    instanceTypes: group.instanceTypes,
+    capacityType: group.capacityType ?? "ON_DEMAND",
+    scalingConfig: { minSize: group.minSize, desiredSize, maxSize: group.maxSize },
+    autoscaled,
+    diskSizeGiB: group.diskSizeGiB ?? 50,
+    labels: group.labels ?? {},
+    taints: (group.taints ?? []).map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: TAINT_EFFECTS[t.effect] })),
+    tags: { ...awsTags(tags, `${clusterName}-${group.name}`), ...(autoscaled ? autoscalerDiscoveryTags(clusterName) : {}) },
+  };
+}
+
+/**
+ * The launch template's instance metadata settings: IMDSv2 only, and a hop limit of 1 so that pods
+ * (one network hop away) cannot borrow the node role; controllers get their own roles instead.
+ */
+export const NODE_METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
+
+/**
+ * The user data of an AL2023 node, a MIME multi-part document. EKS merges it with its own nodeadm
+ * NodeConfig part (the launch template names no AMI), so nodes still join the cluster; this part
+ * only raises `vm.max_map_count` for Elasticsearch, persistently and before kubelet starts pods.
+ */
+export function nodeUserData(maxMapCount = NODE_VM_MAX_MAP_COUNT): string {
+  const boundary = "==EKS-SEARCH-PLATFORM==";
+  return [
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    "",
+    `--${boundary}`,
+    'Content-Type: text/x-shellscript; charset="us-ascii"',
+    "",
+    "#!/bin/bash",
+    "set -euo pipefail",
+    `echo "vm.max_map_count=${maxMapCount}" > /etc/sysctl.d/90-eks-search-platform.conf`,
+    `sysctl -w vm.max_map_count=${maxMapCount}`,
+    "",
+    `--${boundary}--`,
+    "",
+  ].join("\n");
+}

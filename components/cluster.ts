@@ -1,0 +1,405 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import { awsTags, componentType } from "./naming";
+import { ArgumentChecker } from "./validate";
+import { NodeGroupSpecSchema } from "./config";
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "./network";
+import { EBS_CSI_POLICY, NODE_ROLE_POLICIES, clusterAutoscalerPolicy, ebsCsiKmsPolicy, irsaTrustPolicy, managedPolicyArn, serviceTrustPolicy } from "./cluster-iam";
+import { loadBalancerControllerPolicy } from "./cluster-lbc-policy";
+import { NODE_METADATA_OPTIONS, nodeGroupPlan, nodeUserData, type NodeGroupArgs } from "./cluster-nodes";
+import {
+  CLUSTER_AUTOSCALER_CHART,
+  LOAD_BALANCER_CONTROLLER_CHART,
+  SERVICE_ACCOUNTS,
+  clusterAutoscalerImageTag,
+  clusterAutoscalerValues,
+  loadBalancerControllerValues,
+  type ChartPin,
+} from "./cluster-services";
+
+export type { NodeGroupArgs } from "./cluster-nodes";
+
+/** A control-plane log type sent to CloudWatch. */
+export type ClusterLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+
+export interface ClusterArgs {
+  /** The EKS cluster's physical name (also used in subnet and autoscaler tags). @default - the component's name */
+  clusterName?: string;
+  /** The VPC of the cluster. */
+  vpcId: pulumi.Input<string>;
+  /** Public subnets, for internet-facing load balancers only (nodes never go there). */
+  publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Private subnets, for the control-plane ENIs and every node. */
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Kubernetes version of the control plane, "1.NN". @default "1.34" */
+  version?: pulumi.Input<string>;
+  /** Managed node groups (at least one). */
+  nodeGroups: NodeGroupArgs[];
+  /** API server endpoint access. @default - public (from 0.0.0.0/0) and private */
+  endpoint?: {
+    /** Serve the API on a public endpoint. @default true */
+    publicAccess?: boolean;
+    /** CIDRs allowed to reach the public endpoint. @default ["0.0.0.0/0"] */
+    publicAccessCidrs?: pulumi.Input<string>[];
+    /** Serve the API inside the VPC. @default true */
+    privateAccess?: boolean;
+  };
+  /** IAM roles given cluster-admin (AmazonEKSClusterAdminPolicy, cluster scope) through access entries. @default - none */
+  adminRoleArns?: pulumi.Input<string>[];
+  /** Give the identity running `pulumi up` cluster-admin through an explicit access entry. @default false */
+  bootstrapCreatorAdmin?: boolean;
+  /** Control-plane log types sent to CloudWatch. @default - none */
+  logTypes?: ClusterLogType[];
+  /** Retention of the control-plane log group, in days (a CloudWatch retention period). @default 90 */
+  logRetentionDays?: number;
+  /** Envelope-encrypt Kubernetes Secrets with a KMS key created here (rotation on). @default false */
+  encryptSecrets?: boolean;
+  /** Customer-managed KMS keys the EBS CSI driver may encrypt volumes with. @default - none (the AWS-managed aws/ebs key needs no grant) */
+  ebsKmsKeyArns?: pulumi.Input<string>[];
+  /** Cluster services; each is on unless switched off. @default - all on */
+  services?: {
+    /** metrics-server EKS add-on (HPAs need it). @default true */
+    metricsServer?: boolean;
+    /** AWS Load Balancer Controller (Ingress → ALB, Service → NLB). @default true */
+    loadBalancerController?: boolean;
+    /** Cluster Autoscaler, installed when some node group has minSize < maxSize. @default true */
+    clusterAutoscaler?: boolean;
+  };
+  /** Tags added to every AWS resource. @default - none */
+  tags?: Record<string, string>;
+}
+
+const DEFAULT_VERSION = "1.34";
+const LOG_TYPES: readonly ClusterLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
+
+/** The access entries of the cluster: one cluster-admin entry per principal, keyed for stable URNs. */
+export function adminAccessEntries(principalArns: Record<string, pulumi.Input<string>>, partition: pulumi.Input<string>): Record<string, eks.types.input.AccessEntryArgs> {
+  return Object.fromEntries(
+    Object.entries(principalArns).map(([key, principalArn]) => [
+      key,
+      {
+        principalArn,
+        type: "STANDARD",
+        accessPolicies: {
+          admin: {
+            policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`,
+            accessScope: { type: "cluster" },
+          },
+        },
+      },
+    ]),
+  );
+}
+
+/**
+ * A resource transform for the EKS cluster inside @pulumi/eks: v4 always sets
+ * `bootstrapClusterCreatorAdminPermissions: true`, which makes the deploying identity an invisible,
+ * unrevocable admin. We turn it off; who administers the cluster is then only what access entries say.
+ */
+export function disableCreatorAdminBootstrap(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
+  if (args.type !== "aws:eks/cluster:Cluster") return undefined;
+  const accessConfig = (args.props.accessConfig ?? {}) as Record<string, unknown>;
+  return { props: { ...args.props, accessConfig: { ...accessConfig, bootstrapClusterCreatorAdminPermissions: false } }, opts: args.opts };
+}
+
+/**
+ * An EKS cluster (via @pulumi/eks) with AL2023 managed node groups in private subnets, access entries,
+ * managed add-ons (vpc-cni, kube-proxy, coredns after the nodes, EBS CSI with its own role), optional
+ * KMS secrets encryption and control-plane logs, and the cluster services the platform relies on.
+ */
+export class Cluster extends pulumi.ComponentResource {
+  /** The EKS cluster's name. */
+  readonly clusterName: pulumi.Output<string>;
+  /** A kubeconfig for the cluster (secret). It runs `aws eks get-token`, so the AWS CLI must be on PATH. */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** A Kubernetes provider for the cluster, replaced only if the cluster itself is. */
+  readonly provider: k8s.Provider;
+  /** The cluster's IAM OIDC provider ARN (for IRSA). */
+  readonly oidcProviderArn: pulumi.Output<string>;
+  /** The cluster's OIDC issuer URL. */
+  readonly oidcProviderUrl: pulumi.Output<string>;
+  /** The security group on every node (the EKS cluster security group). */
+  readonly nodeSecurityGroupId: pulumi.Output<string>;
+  /** The @pulumi/eks cluster (escape hatch). */
+  readonly eksCluster: eks.Cluster;
+  /** The managed node groups, by spec name. */
+  readonly nodeGroups: Record<string, eks.ManagedNodeGroup>;
+  /** The cluster services installed (Helm releases and add-ons); depend on these before creating Ingresses or Services of type LoadBalancer. */
+  readonly clusterServices: pulumi.Resource[];
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateClusterArgs(name, args);
+    super(componentType("Cluster"), name, {}, opts);
+
+    const parent = { parent: this };
+    const clusterName = args.clusterName ?? name;
+    const tags = args.tags;
+    const version = args.version ?? DEFAULT_VERSION;
+    const logTypes = args.logTypes ?? [];
+    const services = { metricsServer: true, loadBalancerController: true, clusterAutoscaler: true, ...args.services };
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const region = aws.getRegionOutput({}, parent).region;
+
+    // Created before the cluster, so EKS does not create it with retention "never expire".
+    const logGroup = logTypes.length
+      ? new aws.cloudwatch.LogGroup(`${name}-control-plane`, { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: args.logRetentionDays ?? 90, tags: awsTags(tags, `${clusterName}-control-plane`) }, parent)
+      : undefined;
+
+    const secretsKey = args.encryptSecrets
+      ? new aws.kms.Key(`${name}-secrets`, { description: `EKS ${clusterName} Secrets envelope encryption`, enableKeyRotation: true, deletionWindowInDays: 30, tags: awsTags(tags, `${clusterName}-secrets`) }, parent)
+      : undefined;
+
+    const admins: Record<string, pulumi.Input<string>> = Object.fromEntries((args.adminRoleArns ?? []).map((arn, i) => [`admin-${i}`, arn]));
+    const callerArn = aws.iam.getSessionContextOutput({ arn: aws.getCallerIdentityOutput({}, parent).arn }, parent).issuerArn;
+    if (args.bootstrapCreatorAdmin) {
+      admins.creator = pulumi.all([callerArn, ...(args.adminRoleArns ?? [])]).apply(([caller, ...listed]) => {
+        if (listed.includes(caller)) {
+          throw new Error(`Cluster "${name}": the deploying identity ${caller} is already in adminRoleArns; drop bootstrapCreatorAdmin (EKS allows one access entry per principal)`);
+        }
+        return caller;
+      });
+    } else {
+      pulumi.all([callerArn, ...(args.adminRoleArns ?? [])]).apply(([caller, ...listed]) => {
+        if (!listed.includes(caller)) {
+          void pulumi.log.warn(
+            `Cluster "${name}": the deploying identity ${caller} is not in adminRoleArns and bootstrapCreatorAdmin is off, so Pulumi cannot install the cluster services. Deploy as an admin role or set bootstrapCreatorAdmin.`,
+            this,
+          );
+        }
+      });
+    }
+
+    this.eksCluster = new eks.Cluster(
+      name,
+      {
+        name: clusterName,
+        version,
+        vpcId: args.vpcId,
+        publicSubnetIds: args.publicSubnetIds,
+        privateSubnetIds: args.privateSubnetIds,
+        endpointPublicAccess: args.endpoint?.publicAccess ?? true,
+        endpointPrivateAccess: args.endpoint?.privateAccess ?? true,
+        publicAccessCidrs: (args.endpoint?.publicAccess ?? true) ? (args.endpoint?.publicAccessCidrs ?? ["0.0.0.0/0"]) : undefined,
+        authenticationMode: "API",
+        accessEntries: adminAccessEntries(admins, partition),
+        skipDefaultNodeGroup: true,
+        // The EKS-managed cluster security group covers control plane and nodes; no extra groups.
+        skipDefaultSecurityGroups: true,
+        createOidcProvider: true,
+        enabledClusterLogTypes: logTypes,
+        encryptionConfigKeyArn: secretsKey?.arn,
+        // vpc-cni and kube-proxy are managed add-ons created by @pulumi/eks; coredns comes after the nodes (below).
+        kubeProxyAddonOptions: { enabled: true },
+        corednsAddonOptions: { enabled: false },
+        tags: awsTags(tags),
+      },
+      { parent: this, dependsOn: logGroup ? [logGroup] : [], transforms: [disableCreatorAdminBootstrap] },
+    );
+    const cluster = this.eksCluster;
+    const eksName = cluster.eksCluster.name;
+    const kubernetesVersion = cluster.eksCluster.version;
+
+    // ----- nodes ---------------------------------------------------------------------------------------
+    const nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")), tags: awsTags(tags, `${clusterName}-node`) }, parent);
+    const nodeRoleAttachments = NODE_ROLE_POLICIES.map(
+      (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: partition.apply((p) => managedPolicyArn(p, policy)) }, parent),
+    );
+
+    this.nodeGroups = {};
+    for (const group of args.nodeGroups) {
+      const plan = nodeGroupPlan(group, clusterName, tags);
+      const launchTemplate = new aws.ec2.LaunchTemplate(
+        `${name}-${group.name}`,
+        {
+          description: `EKS ${clusterName} node group ${group.name}: IMDSv2 hop limit 1, gp3 root, vm.max_map_count`,
+          metadataOptions: NODE_METADATA_OPTIONS,
+          blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: plan.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+          userData: Buffer.from(nodeUserData()).toString("base64"),
+          tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: awsTags(tags, `${clusterName}-${group.name}`) })),
+          tags: awsTags(tags, `${clusterName}-${group.name}`),
+        },
+        parent,
+      );
+      this.nodeGroups[group.name] = new eks.ManagedNodeGroup(
+        `${name}-${group.name}`,
+        {
+          cluster,
+          nodeRole,
+          operatingSystem: "AL2023",
+          instanceTypes: plan.instanceTypes,
+          capacityType: plan.capacityType,
+          scalingConfig: plan.scalingConfig,
+          // Cluster Autoscaler owns desiredSize once running; a later `pulumi up` must not undo its work.
+          ignoreScalingChanges: plan.autoscaled,
+          subnetIds: args.privateSubnetIds,
+          labels: plan.labels,
+          taints: plan.taints,
+          launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+          tags: plan.tags,
+        },
+        { parent: this, dependsOn: nodeRoleAttachments },
+      );
+    }
+    const nodes = Object.values(this.nodeGroups);
+
+    // ----- add-ons -------------------------------------------------------------------------------------
+    const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) =>
+      new aws.eks.Addon(
+        `${name}-${addonName}`,
+        {
+          clusterName: eksName,
+          addonName,
+          // The default version for the control plane's version, so an upgrade moves the add-on too.
+          addonVersion: aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion, mostRecent: false }, parent).version,
+          resolveConflictsOnCreate: "OVERWRITE",
+          resolveConflictsOnUpdate: "OVERWRITE",
+          tags: awsTags(tags),
+          ...extra,
+        },
+        // Add-ons whose pods need nodes wait for them; coredns otherwise sits DEGRADED (pulumi-eks #1819).
+        { parent: this, dependsOn: [...nodes, ...dependsOn] },
+      );
+
+    const coredns = addon("coredns");
+
+    const irsaRole = (role: string, account: { namespace: string; name: string }) =>
+      new aws.iam.Role(
+        `${name}-${role}`,
+        {
+          assumeRolePolicy: pulumi
+            .all([cluster.oidcProviderArn, cluster.oidcIssuer])
+            .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, account.namespace, account.name))),
+          tags: awsTags(tags, `${clusterName}-${role}`),
+        },
+        parent,
+      );
+
+    const ebsRole = irsaRole("ebs-csi", SERVICE_ACCOUNTS.ebsCsi);
+    const ebsPolicies: pulumi.Resource[] = [
+      new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsRole.name, policyArn: partition.apply((p) => managedPolicyArn(p, EBS_CSI_POLICY)) }, parent),
+    ];
+    if (args.ebsKmsKeyArns?.length) {
+      ebsPolicies.push(
+        new aws.iam.RolePolicy(`${name}-ebs-csi-kms`, { role: ebsRole.id, policy: pulumi.all(args.ebsKmsKeyArns).apply((keys) => JSON.stringify(ebsCsiKmsPolicy(keys))) }, parent),
+      );
+    }
+    const ebsCsi = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, ebsPolicies);
+
+    // ----- cluster services ----------------------------------------------------------------------------
+    this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      {
+        kubeconfig: this.kubeconfig,
+        // Only a different cluster replaces the provider (and with it every in-cluster resource).
+        clusterIdentifier: cluster.eksCluster.arn,
+        enableServerSideApply: true,
+        // Off: with a private endpoint an unreachable API is normal from outside the VPC, and refresh must not forget resources.
+        deleteUnreachable: false,
+      },
+      parent,
+    );
+
+    this.clusterServices = [coredns, ebsCsi];
+    if (services.metricsServer) this.clusterServices.push(addon("metrics-server"));
+
+    const release = (releaseName: string, pin: ChartPin, values: pulumi.Input<Record<string, unknown>>, dependsOn: pulumi.Resource[]) =>
+      new k8s.helm.v3.Release(
+        `${name}-${releaseName}`,
+        {
+          name: releaseName,
+          chart: pin.chart,
+          version: pin.version,
+          repositoryOpts: { repo: pin.repo },
+          namespace: "kube-system",
+          values,
+          atomic: true,
+          cleanupOnFail: true,
+          timeout: 600,
+        },
+        { parent: this, provider: this.provider, dependsOn: [...nodes, coredns, ...dependsOn] },
+      );
+
+    if (services.loadBalancerController) {
+      const role = irsaRole("aws-load-balancer-controller", SERVICE_ACCOUNTS.loadBalancerController);
+      const policy = new aws.iam.Policy(
+        `${name}-aws-load-balancer-controller`,
+        { description: `AWS Load Balancer Controller ${LOAD_BALANCER_CONTROLLER_CHART.appVersion} for EKS ${clusterName}`, policy: partition.apply((p) => JSON.stringify(loadBalancerControllerPolicy(p))), tags: awsTags(tags) },
+        parent,
+      );
+      const attachment = new aws.iam.RolePolicyAttachment(`${name}-aws-load-balancer-controller`, { role: role.name, policyArn: policy.arn }, parent);
+      const values = pulumi
+        .all([eksName, region, args.vpcId, role.arn])
+        .apply(([cn, r, vpcId, roleArn]) => loadBalancerControllerValues({ clusterName: cn, region: r, vpcId, roleArn }));
+      this.clusterServices.push(release("aws-load-balancer-controller", LOAD_BALANCER_CONTROLLER_CHART, values, [attachment]));
+    }
+
+    if (services.clusterAutoscaler && args.nodeGroups.some((g) => g.minSize < g.maxSize)) {
+      const role = irsaRole("cluster-autoscaler", SERVICE_ACCOUNTS.clusterAutoscaler);
+      const policy = new aws.iam.RolePolicy(`${name}-cluster-autoscaler`, { role: role.id, policy: JSON.stringify(clusterAutoscalerPolicy(clusterName)) }, parent);
+      const values = pulumi.all([eksName, region, role.arn, kubernetesVersion]).apply(([cn, r, roleArn, kv]) => {
+        if (!clusterAutoscalerImageTag(kv)) {
+          void pulumi.log.warn(`Cluster "${name}": no Cluster Autoscaler image is pinned for Kubernetes ${kv}; using the chart's default (${CLUSTER_AUTOSCALER_CHART.appVersion})`, this);
+        }
+        return clusterAutoscalerValues({ clusterName: cn, region: r, roleArn, kubernetesVersion: kv });
+      });
+      this.clusterServices.push(release("cluster-autoscaler", CLUSTER_AUTOSCALER_CHART, values, [policy]));
+    }
+
+    this.clusterName = eksName;
+    this.oidcProviderArn = cluster.oidcProviderArn;
+    this.oidcProviderUrl = cluster.oidcProviderUrl;
+    this.nodeSecurityGroupId = cluster.nodeSecurityGroupId;
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      kubeconfig: this.kubeconfig,
+      oidcProviderArn: this.oidcProviderArn,
+      oidcProviderUrl: this.oidcProviderUrl,
+      nodeSecurityGroupId: this.nodeSecurityGroupId,
+    });
+  }
+}
+
+/** Throws one ArgumentError listing every problem in the plain arguments. */
+function validateClusterArgs(name: string, args: ClusterArgs): void {
+  const check = new ArgumentChecker("Cluster", name);
+  const clusterName = args.clusterName ?? name;
+  check.that(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(clusterName), args.clusterName === undefined ? "clusterName (from the resource name)" : "clusterName", "must be an EKS cluster name: letters, digits, '-' and '_', at most 100 characters", clusterName);
+  if (typeof args.version === "string") check.that(/^1\.\d{2}$/.test(args.version), "version", 'must be an EKS version of the form "1.NN"', args.version);
+  if (Array.isArray(args.privateSubnetIds)) check.that(args.privateSubnetIds.length >= 2, "privateSubnetIds", "must list at least 2 subnets in different AZs (EKS requires it)", args.privateSubnetIds.length);
+
+  const groups = Array.isArray(args.nodeGroups) ? args.nodeGroups : [];
+  check.that(groups.length > 0, "nodeGroups", "must list at least one node group (coredns and every workload need nodes)", args.nodeGroups);
+  const seen = new Set<string>();
+  groups.forEach((group, i) => {
+    // The same rules as the stack config's cluster.nodeGroups, from the one schema.
+    const parsed = NodeGroupSpecSchema.safeParse(group);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const path = issue.path.map(String).join(".");
+        let got: unknown = group;
+        for (const key of issue.path) got = (got as Record<PropertyKey, unknown> | undefined)?.[key];
+        check.that(false, `nodeGroups[${i}]${path ? `.${path}` : ""}`, issue.message, got);
+      }
+    }
+    check.that(!seen.has(group?.name), `nodeGroups[${i}].name`, "duplicate node group name", group?.name);
+    seen.add(group?.name);
+  });
+
+  const endpoint = args.endpoint ?? {};
+  const publicAccess = endpoint.publicAccess ?? true;
+  check.that(publicAccess || (endpoint.privateAccess ?? true), "endpoint", "at least one of publicAccess and privateAccess must be true", endpoint);
+  check.that(publicAccess || endpoint.publicAccessCidrs === undefined, "endpoint.publicAccessCidrs", "can only be set when publicAccess is true", endpoint.publicAccessCidrs);
+  (args.adminRoleArns ?? []).forEach((arn, i) => {
+    if (typeof arn === "string") check.that(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn), `adminRoleArns[${i}]`, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin", arn);
+  });
+  check.that((args.adminRoleArns ?? []).length > 0 || args.bootstrapCreatorAdmin === true, "adminRoleArns", "nobody could administer the cluster (nor could Pulumi deploy into it): list admin roles or set bootstrapCreatorAdmin: true", args.adminRoleArns);
+  (args.logTypes ?? []).forEach((type, i) => check.that(LOG_TYPES.includes(type), `logTypes[${i}]`, `must be one of ${LOG_TYPES.join(", ")}`, type));
+  if (args.logRetentionDays !== undefined) {
+    check.that(isLogRetentionDays(args.logRetentionDays), "logRetentionDays", `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`, args.logRetentionDays);
+  }
+  check.done();
+}

@@ -1,0 +1,255 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { awsTags, componentType } from "./naming";
+import { ArgumentChecker } from "./validate";
+import { MAX_AZS, planSubnets, SubnetPlanError, type SubnetPlanEntry } from "./subnet-plan";
+import { serviceTrustPolicy } from "./cluster-iam";
+
+/** How private subnets reach the internet. */
+export type NatStrategy = "none" | "single" | "perAz";
+
+export interface NetworkArgs {
+  /** IPv4 CIDR of the VPC, /16 to /22. @default "10.0.0.0/16" */
+  cidrBlock?: string;
+  /** AZ names to use, in slot order; replaces availabilityZoneCount. @default - the first availabilityZoneCount AZs of the region */
+  availabilityZones?: string[];
+  /** How many AZs to spread over (2 to 6), names resolved from the region. @default 3 */
+  availabilityZoneCount?: number;
+  /** NAT strategy: none, one shared NAT gateway (cost), or one per AZ (availability). @default "single" */
+  natGateways?: NatStrategy;
+  /** EKS cluster name for the `kubernetes.io/cluster/<name>=shared` subnet tag. @default - no cluster tag */
+  clusterName?: string;
+  /** VPC flow logs to CloudWatch Logs. @default - off */
+  flowLogs?: { enabled?: boolean; retentionDays?: number };
+  /** Tags added to every AWS resource. @default - none */
+  tags?: Record<string, string>;
+}
+
+/** The retention values CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** True when CloudWatch Logs accepts `days` as a retention period. */
+export function isLogRetentionDays(days: number): boolean {
+  return (LOG_RETENTION_DAYS as readonly number[]).includes(days);
+}
+
+/**
+ * Which NAT gateways exist and which one each AZ's private route table uses.
+ * `natSlots` are the AZ slots that get a NAT gateway (in their public subnet); `routeVia[i]` is the slot
+ * whose NAT gateway AZ slot `i` routes through, or undefined for no default route.
+ */
+export function natLayout(strategy: NatStrategy, azCount: number): { natSlots: number[]; routeVia: (number | undefined)[] } {
+  const slots = Array.from({ length: azCount }, (_, i) => i);
+  switch (strategy) {
+    case "none":
+      return { natSlots: [], routeVia: slots.map(() => undefined) };
+    case "single":
+      return { natSlots: [0], routeVia: slots.map(() => 0) };
+    case "perAz":
+      return { natSlots: slots, routeVia: slots };
+  }
+}
+
+/** Subnet tags: the load-balancer role tag, the cluster tag when named, and the user's tags. */
+export function subnetTags(kind: "public" | "private", name: string, clusterName: string | undefined, tags?: Record<string, string>): Record<string, string> {
+  return {
+    ...awsTags(tags, name),
+    [kind === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1",
+    ...(clusterName ? { [`kubernetes.io/cluster/${clusterName}`]: "shared" } : {}),
+  };
+}
+
+/**
+ * A VPC for EKS: one public and one private subnet per AZ (CIDRs from {@link planSubnets}, stable as AZs
+ * are added), an internet gateway, NAT per strategy, per-AZ private route tables, a locked-down default
+ * security group, a free S3 gateway endpoint and optional flow logs.
+ */
+export class Network extends pulumi.ComponentResource {
+  /** The VPC ID. */
+  readonly vpcId: pulumi.Output<string>;
+  /** Public subnet IDs, one per AZ, in slot order. */
+  readonly publicSubnetIds: pulumi.Output<string[]>;
+  /** Private subnet IDs, one per AZ, in slot order. */
+  readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** The AZ names, in slot order. */
+  readonly availabilityZones: pulumi.Output<string[]>;
+  /** The VPC resource (escape hatch). */
+  readonly vpc: aws.ec2.Vpc;
+  /** NAT gateway IDs (none, one, or one per AZ). */
+  readonly natGatewayIds: pulumi.Output<string[]>;
+
+  constructor(name: string, args: NetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";
+    const natGateways = args.natGateways ?? "single";
+    const azCount = args.availabilityZones?.length ?? args.availabilityZoneCount ?? 3;
+    const plan = validateNetworkArgs(name, args, cidrBlock, natGateways, azCount);
+    super(componentType("Network"), name, {}, opts);
+
+    const parent = { parent: this };
+    const tags = args.tags;
+    const clusterName = args.clusterName;
+
+    const zones: pulumi.Output<string[]> = args.availabilityZones
+      ? pulumi.output(args.availabilityZones)
+      : aws
+          .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent)
+          .names.apply((names) => {
+            if (names.length < azCount) throw new Error(`Network "${name}": the region has ${names.length} available AZs, ${azCount} requested`);
+            return names.slice(0, azCount);
+          });
+
+    this.vpc = new aws.ec2.Vpc(name, { cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: awsTags(tags, name) }, parent);
+    const vpcId = this.vpc.id;
+
+    // Adopting the default security group with no rules removes AWS's allow-all-within-group defaults.
+    new aws.ec2.DefaultSecurityGroup(`${name}-default`, { vpcId, ingress: [], egress: [], tags: awsTags(tags, `${name}-default-deny`) }, parent);
+
+    const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId, tags: awsTags(tags, `${name}-igw`) }, parent);
+    const publicRouteTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId, tags: awsTags(tags, `${name}-public`) }, parent);
+    new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRouteTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent);
+
+    const subnet = (kind: "public" | "private", entry: SubnetPlanEntry) => {
+      const subnetName = `${name}-${kind}-${entry.index}`;
+      return new aws.ec2.Subnet(
+        subnetName,
+        {
+          vpcId,
+          cidrBlock: kind === "public" ? entry.publicCidr : entry.privateCidr,
+          availabilityZone: zones.apply((z) => z[entry.index]),
+          mapPublicIpOnLaunch: kind === "public",
+          tags: subnetTags(kind, subnetName, clusterName, tags),
+        },
+        parent,
+      );
+    };
+
+    const publicSubnets = plan.map((entry) => {
+      const s = subnet("public", entry);
+      new aws.ec2.RouteTableAssociation(`${name}-public-${entry.index}`, { subnetId: s.id, routeTableId: publicRouteTable.id }, parent);
+      return s;
+    });
+
+    const layout = natLayout(natGateways, azCount);
+    const natGateways_ = new Map<number, aws.ec2.NatGateway>();
+    for (const slot of layout.natSlots) {
+      const eip = new aws.ec2.Eip(`${name}-nat-${slot}`, { domain: "vpc", tags: awsTags(tags, `${name}-nat-${slot}`) }, parent);
+      natGateways_.set(
+        slot,
+        new aws.ec2.NatGateway(
+          `${name}-nat-${slot}`,
+          { allocationId: eip.id, subnetId: publicSubnets[slot].id, connectivityType: "public", tags: awsTags(tags, `${name}-nat-${slot}`) },
+          { parent: this, dependsOn: [igw] },
+        ),
+      );
+    }
+
+    const privateRouteTables: aws.ec2.RouteTable[] = [];
+    const privateSubnets = plan.map((entry) => {
+      const s = subnet("private", entry);
+      // One route table per AZ whatever the strategy, so switching strategy only rewrites routes.
+      const routeTable = new aws.ec2.RouteTable(`${name}-private-${entry.index}`, { vpcId, tags: awsTags(tags, `${name}-private-${entry.index}`) }, parent);
+      privateRouteTables.push(routeTable);
+      new aws.ec2.RouteTableAssociation(`${name}-private-${entry.index}`, { subnetId: s.id, routeTableId: routeTable.id }, parent);
+      const via = layout.routeVia[entry.index];
+      if (via !== undefined) {
+        new aws.ec2.Route(
+          `${name}-private-${entry.index}-default`,
+          { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: natGateways_.get(via)!.id },
+          parent,
+        );
+      }
+      return s;
+    });
+
+    const region = aws.getRegionOutput({}, parent).region;
+    new aws.ec2.VpcEndpoint(
+      `${name}-s3`,
+      {
+        vpcId,
+        serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: privateRouteTables.map((rt) => rt.id),
+        tags: awsTags(tags, `${name}-s3`),
+      },
+      parent,
+    );
+
+    if (args.flowLogs?.enabled) this.flowLogs(name, vpcId, args.flowLogs.retentionDays ?? 90, tags);
+
+    this.vpcId = vpcId;
+    this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
+    this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
+    this.availabilityZones = zones;
+    this.natGatewayIds = pulumi.all([...natGateways_.values()].map((n) => n.id));
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+      availabilityZones: this.availabilityZones,
+      natGatewayIds: this.natGatewayIds,
+    });
+  }
+
+  private flowLogs(name: string, vpcId: pulumi.Output<string>, retentionDays: number, tags?: Record<string, string>): void {
+    const parent = { parent: this };
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { name: `/aws/vpc/${name}/flow-logs`, retentionInDays: retentionDays, tags: awsTags(tags, `${name}-flow-logs`) }, parent);
+    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const role = new aws.iam.Role(
+      `${name}-flow-logs`,
+      { assumeRolePolicy: account.apply((a) => JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com", a))), tags: awsTags(tags, `${name}-flow-logs`) },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-flow-logs`,
+      {
+        role: role.id,
+        policy: logGroup.arn.apply((arn) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"], Resource: [arn, `${arn}:*`] }],
+          }),
+        ),
+      },
+      parent,
+    );
+    new aws.ec2.FlowLog(
+      `${name}-flow-logs`,
+      { vpcId, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: logGroup.arn, iamRoleArn: role.arn, tags: awsTags(tags, `${name}-flow-logs`) },
+      parent,
+    );
+  }
+}
+
+/** Checks the plain arguments and returns the subnet plan; throws one ArgumentError listing every problem. */
+function validateNetworkArgs(name: string, args: NetworkArgs, cidrBlock: string, natGateways: string, azCount: number): SubnetPlanEntry[] {
+  const check = new ArgumentChecker("Network", name);
+  check.that(!(args.availabilityZones && args.availabilityZoneCount !== undefined), "availabilityZoneCount", "set either availabilityZones or availabilityZoneCount, not both", args.availabilityZoneCount);
+  const countOk = check.that(
+    Number.isInteger(azCount) && azCount >= 2 && azCount <= MAX_AZS,
+    args.availabilityZones ? "availabilityZones" : "availabilityZoneCount",
+    `must give 2 to ${MAX_AZS} AZs`,
+    args.availabilityZones ?? args.availabilityZoneCount,
+  );
+  if (args.availabilityZones) {
+    check.that(new Set(args.availabilityZones).size === args.availabilityZones.length, "availabilityZones", "must not repeat an AZ", args.availabilityZones);
+  }
+  check.that(["none", "single", "perAz"].includes(natGateways), "natGateways", 'must be one of "none", "single", "perAz"', args.natGateways);
+  const prefix = Number(cidrBlock.split("/")[1]);
+  check.that(!(prefix < 16), "cidrBlock", "AWS VPCs can be at most a /16", cidrBlock);
+  let plan: SubnetPlanEntry[] = [];
+  try {
+    plan = planSubnets(cidrBlock, countOk ? azCount : 2);
+  } catch (error) {
+    if (!(error instanceof SubnetPlanError)) throw error;
+    check.that(false, "cidrBlock", error.message, cidrBlock);
+  }
+  if (args.flowLogs?.enabled) {
+    const days = args.flowLogs.retentionDays ?? 90;
+    check.that(isLogRetentionDays(days), "flowLogs.retentionDays", `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`, days);
+  }
+  if (args.clusterName !== undefined) {
+    check.that(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(args.clusterName), "clusterName", "must be an EKS cluster name: letters, digits, '-' and '_', at most 100 characters", args.clusterName);
+  }
+  check.done();
+  return plan;
+}
