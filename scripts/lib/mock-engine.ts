@@ -216,6 +216,16 @@ export class MockEngine implements pulumi.runtime.Mocks {
         return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
       case "aws:iam/getPolicyDocument:getPolicyDocument":
         return { id: "policy", json: JSON.stringify(policyDocument(unwrapSecrets(inputs))) };
+      case "aws:iam/getSessionContext:getSessionContext": {
+        // An assumed-role session ARN maps to its role (as AWS does); any other ARN passes through.
+        const arn = String(inputs.arn);
+        const match = /^arn:([^:]+):sts::(\d+):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+        if (!match) return { id: arn, arn, issuerArn: arn };
+        const [, partition, account, role, session] = match;
+        return { id: arn, arn, issuerArn: `arn:${partition}:iam::${account}:role/${role}`, issuerName: role, issuerId: "AROAEXAMPLE", sessionName: session };
+      }
+      case "aws:eks/getAddonVersion:getAddonVersion":
+        return { id: String(inputs.addonName), addonName: inputs.addonName, kubernetesVersion: inputs.kubernetesVersion, mostRecent: inputs.mostRecent, version: `v1.0.0-eksbuild.${String(inputs.kubernetesVersion ?? "x")}` };
       default:
         return inputs;
     }
