@@ -1,0 +1,97 @@
+/**
+ * `npm run bench:synth`: median wall time and peak RSS of synthesizing a stack (default prod), over 5 runs
+ * after a warm-up, beside a floor (scripts/bench-floor.ts: the same SDKs, mocks and resource count, none of
+ * our logic), and the ratio. Each run is a fresh process measured by /usr/bin/time. A benchmark, not a test:
+ * it reports and compares with the targets, and exits 0 unless a run fails.
+ *
+ * Options: --stack <name> (default prod), --runs <n> (default 5), --compiled (run a tsc-compiled copy of
+ * the synth instead of transpiling with tsx, to measure what the on-the-fly transform costs).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(__dirname, "..");
+const TARGET_RATIO = 1.4;
+const TARGET_RSS_MB = 250;
+
+interface Sample {
+  wallMs: number;
+  rssMb: number;
+}
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+/** Runs `command` in a fresh process; wall time from here, peak RSS from /usr/bin/time (kB). */
+function measure(command: string[], label: string): { sample: Sample; stdout: string } {
+  const timeFile = join(work, "time.txt");
+  const start = performance.now();
+  const run = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, ...command], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = performance.now() - start;
+  if (run.status !== 0) throw new Error(`${label} failed (exit ${String(run.status)}):\n${run.stderr}`);
+  const rssKb = Number(readFileSync(timeFile, "utf8").trim().split("\n").pop());
+  return { sample: { wallMs, rssMb: rssKb / 1024 }, stdout: run.stdout };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const stack = option("--stack", "prod");
+const runs = Number(option("--runs", "5"));
+const compiled = process.argv.includes("--compiled");
+const work = mkdtempSync(join(tmpdir(), "bench-synth-"));
+
+try {
+  if (!existsSync("/usr/bin/time")) throw new Error("needs /usr/bin/time (Debian package: time) to read peak RSS");
+  let synthCommand = ["node", "--import", "tsx", "scripts/synth.ts"];
+  let floorCommand = ["node", "--import", "tsx", "scripts/bench-floor.ts"];
+  if (compiled) {
+    const outDir = join(work, "js");
+    const tsc = spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--outDir", outDir, "--noEmit", "false", "--declaration", "false", "--declarationMap", "false", "--sourceMap", "false"], { cwd: ROOT, encoding: "utf8" });
+    if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+    synthCommand = ["node", join(outDir, "scripts", "synth.js")];
+    floorCommand = ["node", join(outDir, "scripts", "bench-floor.js")];
+  }
+  const synthArgs = [...synthCommand, "--stack", stack, "--out", join(work, "out"), "--json"];
+
+  // Warm-up (fills the tsx transform cache and the OS file cache) and the resource mix for the floor.
+  const warm = measure(synthArgs, "synth warm-up");
+  const doc = JSON.parse(warm.stdout) as { totalResources: number; counts: { type: string; count: number }[] };
+  const countsFile = join(work, "counts.json");
+  writeFileSync(countsFile, JSON.stringify(doc.counts));
+  measure([...floorCommand, countsFile], "floor warm-up");
+
+  const synth: Sample[] = [];
+  const floor: Sample[] = [];
+  // Interleaved, so drift in machine load hits both alike.
+  for (let i = 0; i < runs; i++) {
+    synth.push(measure(synthArgs, "synth").sample);
+    floor.push(measure([...floorCommand, countsFile], "floor").sample);
+  }
+
+  const row = (label: string, samples: Sample[]) => {
+    const wall = median(samples.map((s) => s.wallMs));
+    const rss = median(samples.map((s) => s.rssMb));
+    const max = Math.max(...samples.map((s) => s.rssMb));
+    return { label, wall, rss, max, text: `${label.padEnd(7)} median wall ${(wall / 1000).toFixed(2)} s   median peak RSS ${rss.toFixed(0)} MB (max ${max.toFixed(0)} MB)   walls ${samples.map((s) => (s.wallMs / 1000).toFixed(2)).join(" ")}` };
+  };
+  const s = row("synth", synth);
+  const f = row("floor", floor);
+  const ratio = s.wall / f.wall;
+  const lines = [
+    `bench:synth --stack ${stack}: ${doc.totalResources} resources, ${runs} runs after a warm-up, ${compiled ? "tsc-compiled JS" : "tsx (transpile-only)"}`,
+    s.text,
+    f.text,
+    `ratio   ${ratio.toFixed(2)}× the floor (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? "met" : "MISSED"}); peak RSS ${s.max.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB: ${s.max <= TARGET_RSS_MB ? "met" : "MISSED"})`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
