@@ -26,3 +26,62 @@ export { isQuantity, parseQuantity } from "./quantity";
 export { redactSecrets, REDACTED } from "./redact";
 export { ArgumentError, ArgumentChecker, type ArgumentIssue } from "./validate";
 export { componentType, standardLabels, selectorLabels, awsTags, dnsLabel, contentHash, PACKAGE_NAME } from "./naming";
+export { AppTier, type AppTierArgs } from "./app-tier";
+export {
+  resolveTier,
+  validateTierArgs,
+  tierPodSpecFor,
+  deploymentSpecFor,
+  serviceSpecFor,
+  ingressSpecFor,
+  hpaSpecFor,
+  pdbSpecFor,
+  jobSpecFor,
+  probeFor,
+  loadBalancerAnnotations,
+  ingressAnnotations,
+  secretObjectName,
+  migrationJobName,
+  inClusterUrl,
+  type AppTierSpecArgs,
+  type ResolvedTier,
+  type TierExposeArgs,
+  type ProbeArgs,
+  type MigrationsArgs,
+  type AutoscalingArgs,
+  type DisruptionBudgetArgs,
+  type SecretKeyRefArgs,
+  type SecretVolumeArgs,
+} from "./app-tier-spec";
+export {
+  StorageClass,
+  storageClassSpec,
+  checkStorageClassArgs,
+  isEbsProvisioner,
+  EBS_CSI_PROVISIONER,
+  EBS_IOPS_LIMITS,
+  GP3_THROUGHPUT_LIMITS,
+  type StorageClassArgs,
+  type StorageClassSpec,
+  type EbsVolumeType,
+} from "./storage-class";
+export { Elasticsearch, elasticsearchPlan, type ElasticsearchArgs } from "./elasticsearch";
+export {
+  esHeapSize,
+  javaOpts,
+  discoverySettings,
+  elasticsearchSettings,
+  elasticsearchYml,
+  elasticsearchNames,
+  elasticsearchImage,
+  podSpecFor as elasticsearchPodSpecFor,
+  statefulSetSpecFor,
+  readinessScript,
+  certificateDnsNames,
+  clientLabelFor,
+  CLIENT_LABEL_KEY,
+  DEFAULT_ES_VERSION,
+  type ElasticsearchPlan,
+  type ElasticsearchNames,
+} from "./elasticsearch-spec";
+export { fileRealmPasswordHash, type ElasticsearchUser } from "./elasticsearch-users";

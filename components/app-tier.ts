@@ -1,0 +1,162 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { componentType } from "./naming";
+import {
+  deploymentSpecFor,
+  hpaSpecFor,
+  inClusterUrl,
+  ingressAnnotations,
+  ingressSpecFor,
+  jobSpecFor,
+  loadBalancerAnnotations,
+  migrationJobName,
+  migrationLabels,
+  pdbSpecFor,
+  resolveTier,
+  secretObjectName,
+  serviceSpecFor,
+  tierLabels,
+  validateTierArgs,
+  type AppTierSpecArgs,
+  type TierSecretRef,
+} from "./app-tier-spec";
+
+/** Arguments of {@link AppTier}: the tier's config (see `TierConfigSchema`) plus where and with what secrets it runs. */
+export interface AppTierArgs extends AppTierSpecArgs {
+  /** Namespace of every object of the tier. */
+  namespace: pulumi.Input<string>;
+  /** Values of the keys named in `secretEnv` and `secretFiles.keys`; each is wrapped with `pulumi.secret`. @default {} */
+  secrets?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * One application tier: a Deployment with secure pod defaults, its ServiceAccount, a Service, and as asked
+ * an NLB or Ingress, an HPA, a PDB, a migrations Job that gates the rollout, and one immutable,
+ * content-addressed Secret for its secret env and files.
+ */
+export class AppTier extends pulumi.ComponentResource {
+  /** The Service's name (the tier's name); undefined for `expose.type: none`. */
+  readonly serviceName: pulumi.Output<string | undefined>;
+  /** The external URL when exposed through a load balancer or Ingress, else the in-cluster URL; undefined for `none`. */
+  readonly url: pulumi.Output<string | undefined>;
+  /** The in-cluster URL, `http://<service>.<namespace>.svc.cluster.local:<port>`; undefined for `none`. */
+  readonly internalUrl: pulumi.Output<string | undefined>;
+  readonly deployment: k8s.apps.v1.Deployment;
+  readonly serviceAccount?: k8s.core.v1.ServiceAccount;
+  readonly service?: k8s.core.v1.Service;
+  readonly ingress?: k8s.networking.v1.Ingress;
+  readonly secret?: k8s.core.v1.Secret;
+  readonly migrationJob?: k8s.batch.v1.Job;
+  readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+  readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+
+  constructor(name: string, args: AppTierArgs, opts?: pulumi.ComponentResourceOptions) {
+    const secretValues = args.secrets ?? {};
+    validateTierArgs(name, args, Object.keys(secretValues));
+    super(componentType("AppTier"), name, {}, opts);
+    const tier = resolveTier(name, args);
+    const namespace = args.namespace;
+    const metadata = (component?: string) => ({ name: tier.name, namespace, labels: tierLabels(tier, component) });
+
+    if (tier.createServiceAccount) {
+      this.serviceAccount = new k8s.core.v1.ServiceAccount(
+        `${name}-sa`,
+        { metadata: metadata(), automountServiceAccountToken: tier.security.automountServiceAccountToken },
+        { parent: this },
+      );
+    }
+    const serviceAccountName = this.serviceAccount ? this.serviceAccount.metadata.name : tier.serviceAccountName;
+
+    let tierSecret: TierSecretRef | undefined;
+    const keys = Object.keys(secretValues).sort();
+    if (keys.length > 0) {
+      const stringData = Object.fromEntries(keys.map((k) => [k, pulumi.secret(secretValues[k])]));
+      // Content-addressed: a new value is a new Secret, so the pod template changes and the pods roll.
+      // The name carries only a truncated salted hash, so it is unsecreted: left secret, Pulumi would mark
+      // the whole Deployment and Job `spec` secret and every preview diff of them would read [secret].
+      const secretName = pulumi.unsecret(pulumi.all(stringData).apply((values) => secretObjectName(tier.name, values)));
+      this.secret = new k8s.core.v1.Secret(
+        `${name}-secrets`,
+        { metadata: { name: secretName, namespace, labels: tierLabels(tier) }, type: "Opaque", immutable: true, stringData },
+        { parent: this, deleteBeforeReplace: false, additionalSecretOutputs: ["data", "stringData"] },
+      );
+      tierSecret = { secretName: this.secret.metadata.name };
+    }
+
+    const dependsOn: pulumi.Resource[] = [];
+    if (tier.migrations) {
+      const command = tier.migrations.command;
+      const jobName = pulumi.output(tier.migrations.image).apply((image) => migrationJobName(tier.name, image, command));
+      this.migrationJob = new k8s.batch.v1.Job(
+        `${name}-migrations`,
+        { metadata: { name: jobName, namespace, labels: migrationLabels(tier) }, spec: jobSpecFor(tier, tierSecret, serviceAccountName) },
+        // A new image is a new Job name: the new Job runs to completion before the old one is deleted.
+        { parent: this, deleteBeforeReplace: false },
+      );
+      dependsOn.push(this.migrationJob);
+    }
+
+    // The provider awaits the Job's completion, so new pods roll only after the migrations succeeded.
+    this.deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      { metadata: metadata(), spec: deploymentSpecFor(tier, tierSecret, serviceAccountName) },
+      { parent: this, dependsOn },
+    );
+
+    if (tier.autoscaling) {
+      this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        `${name}-hpa`,
+        { metadata: metadata(), spec: hpaSpecFor(tier, this.deployment.metadata.name) },
+        { parent: this },
+      );
+    }
+    const pdbSpec = pdbSpecFor(tier);
+    if (pdbSpec) {
+      this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: metadata(), spec: pdbSpec }, { parent: this });
+    }
+
+    let url: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    let internalUrl: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    if (tier.expose.type !== "none") {
+      const annotations = tier.expose.type === "loadBalancer" ? loadBalancerAnnotations(tier.expose) : {};
+      const service = new k8s.core.v1.Service(
+        `${name}-service`,
+        { metadata: { ...metadata(), annotations }, spec: serviceSpecFor(tier) },
+        { parent: this },
+      );
+      this.service = service;
+      internalUrl = pulumi.all([service.metadata.name, service.metadata.namespace]).apply(([svc, ns]) => inClusterUrl(svc, ns, tier.port));
+      url = internalUrl;
+      if (tier.expose.type === "loadBalancer") {
+        url = service.status.apply((status) => {
+          const lb = status?.loadBalancer?.ingress?.[0];
+          const host = lb?.hostname ?? lb?.ip;
+          return host ? `http://${host}${tier.port === 80 ? "" : `:${tier.port}`}` : undefined;
+        });
+      }
+      if (tier.expose.type === "ingress") {
+        const ingress = new k8s.networking.v1.Ingress(
+          `${name}-ingress`,
+          { metadata: { ...metadata(), annotations: ingressAnnotations(tier) }, spec: ingressSpecFor(tier, service.metadata.name) },
+          { parent: this },
+        );
+        this.ingress = ingress;
+        const scheme = tier.expose.tlsSecretName !== undefined ? "https" : "http";
+        const path = tier.expose.path === "/" ? "" : tier.expose.path;
+        const host = tier.expose.host;
+        url =
+          host !== undefined
+            ? pulumi.output(`${scheme}://${host}${path}`)
+            : ingress.status.apply((status) => {
+                const lb = status?.loadBalancer?.ingress?.[0];
+                const lbHost = lb?.hostname ?? lb?.ip;
+                return lbHost ? `${scheme}://${lbHost}${path}` : undefined;
+              });
+      }
+    }
+    this.serviceName = this.service ? this.service.metadata.name : pulumi.output(undefined);
+    this.url = url;
+    this.internalUrl = internalUrl;
+    this.registerOutputs({ serviceName: this.serviceName, url: this.url, internalUrl: this.internalUrl });
+  }
+}
