@@ -1,0 +1,289 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import { componentType, standardLabels } from "./naming";
+import { GiB, isQuantity, parseQuantity } from "./quantity";
+import { ArgumentChecker } from "./validate";
+import {
+  certificateDnsNames,
+  clientLabelFor,
+  clientServiceSpecFor,
+  DEFAULT_ES_VERSION,
+  disruptionBudgetSpecFor,
+  elasticsearchImage,
+  elasticsearchNames,
+  elasticsearchUrl,
+  elasticsearchYml,
+  esHeapSize,
+  headlessServiceSpecFor,
+  jvmSize,
+  MAX_BASE_NAME,
+  MAX_HEAP_BYTES,
+  needsCertificates,
+  networkPolicySpecFor,
+  PROBE_PASSWORD_KEY,
+  statefulSetSpecFor,
+  type AntiAffinity,
+  type ElasticsearchPlan,
+  type VmMaxMapCount,
+  type VolumeClaimRetention,
+} from "./elasticsearch-spec";
+import { checkUsers, ELASTIC_USERNAME, fileRealmAccounts, fileRealmRoleBindings, rolesYml, usersFile, usersRolesFile, type ElasticsearchUser } from "./elasticsearch-users";
+import { clusterCertificates, DEFAULT_CERT_EARLY_RENEWAL_HOURS, DEFAULT_CERT_VALIDITY_HOURS } from "./elasticsearch-tls";
+
+export interface ElasticsearchArgs {
+  /** Namespace for every object (it must exist). */
+  namespace: pulumi.Input<string>;
+  /** Elasticsearch version (8.x or 9.x). @default "8.19.7" */
+  version?: string;
+  /** Image override. @default - docker.elastic.co/elasticsearch/elasticsearch:<version> */
+  image?: string;
+  /** Node count: 1, or 3 and more; every node is master-eligible and holds data. @default 1 */
+  replicas?: number;
+  /** StorageClass for the data volumes. @default - the cluster's default StorageClass */
+  storageClassName?: pulumi.Input<string>;
+  /** Data volume size per node (volumeClaimTemplates are immutable: plan it). @default "20Gi" */
+  storageSize?: string;
+  /** CPU request and limit per node. @default "1" */
+  cpu?: string;
+  /** Memory request and limit per node, at least 2Gi. @default "4Gi" */
+  memory?: string;
+  /** JVM heap (Xms = Xmx), at most 31Gi and 75% of memory. @default - 50% of memory, at most 31g */
+  heapSize?: string;
+  /** Password of the `elastic` superuser; a Pulumi secret. Changing it takes effect without a restart. */
+  elasticPassword: pulumi.Input<string>;
+  /** Serve HTTPS on 9200 (transport TLS is always on with 3+ nodes). @default false */
+  tls?: boolean;
+  /** Hostname anti-affinity between nodes: `hard` (required) or `soft` (preferred). @default "hard" */
+  antiAffinity?: AntiAffinity;
+  /** Spread nodes evenly over zones and enable zone-aware shard allocation. @default false */
+  zoneSpread?: boolean;
+  /** Who meets vm.max_map_count: the node (EKS bootstrap), a privileged init container (opt-in), or nobody (mmap off). @default "node" */
+  vmMaxMapCount?: VmMaxMapCount;
+  /** Keep or delete data volumes when the StatefulSet is deleted or scaled down. @default "Retain" */
+  volumeClaimRetention?: VolumeClaimRetention;
+  /** Application users, each with its own role and a `kubernetes.io/basic-auth` Secret. @default [] - none */
+  users?: ElasticsearchUser[];
+  /** Set once the cluster has formed, to drop `cluster.initial_master_nodes` (see README). @default false */
+  clusterBootstrapped?: boolean;
+  /** The cluster's DNS domain, for the URL and certificate names. @default "cluster.local" */
+  clusterDomain?: string;
+  /** Validity of the node certificate, in hours. @default 8760 - one year */
+  certificateValidityHours?: number;
+  /** A `pulumi up` this many hours before the node certificate expires renews it. @default 720 - 30 days */
+  certificateEarlyRenewalHours?: number;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function checkArgs(name: string, args: ElasticsearchArgs): void {
+  const check = new ArgumentChecker("Elasticsearch", name);
+  const base = elasticsearchNames(name).base;
+  check.that(base.length > 0 && base.length <= MAX_BASE_NAME, "(name)", `must make a Kubernetes name of 1–${MAX_BASE_NAME} characters (StatefulSet pod and revision names add a suffix)`, name);
+  if (typeof args.namespace === "string") check.that(DNS_LABEL.test(args.namespace) && args.namespace.length <= 63, "namespace", "must be a DNS label", args.namespace);
+  else check.that(args.namespace !== undefined && args.namespace !== null, "namespace", "is required", args.namespace);
+  if (args.version !== undefined) check.that(/^\d+\.\d+\.\d+$/.test(args.version), "version", "must be a version such as 8.19.7", args.version);
+  if (args.image !== undefined) check.that(/^\S+$/.test(args.image), "image", "must be an image reference without spaces", args.image);
+  const replicas = args.replicas ?? 1;
+  check.that(Number.isInteger(replicas) && (replicas === 1 || replicas >= 3), "replicas", "must be 1, or 3 and more: 2 nodes cannot keep a quorum through one loss", args.replicas);
+  for (const key of ["storageSize", "cpu", "memory", "heapSize"] as const) {
+    const value = args[key];
+    if (value !== undefined) check.that(typeof value === "string" && isQuantity(value) && parseQuantity(value) > 0, key, "must be a positive Kubernetes quantity such as 500m, 2 or 4Gi", value);
+  }
+  const memory = args.memory ?? "4Gi";
+  if (isQuantity(memory)) {
+    check.that(parseQuantity(memory) >= 2 * GiB, "memory", "must be at least 2Gi", args.memory);
+    if (args.heapSize !== undefined && isQuantity(args.heapSize)) {
+      const heap = parseQuantity(args.heapSize);
+      check.that(heap <= MAX_HEAP_BYTES, "heapSize", "must be at most 31Gi (compressed object pointers)", args.heapSize);
+      check.that(heap <= parseQuantity(memory) * 0.75, "heapSize", `must leave room for off-heap memory: at most 75% of memory (${memory})`, args.heapSize);
+    }
+  }
+  if (args.antiAffinity !== undefined) check.that(args.antiAffinity === "hard" || args.antiAffinity === "soft", "antiAffinity", 'must be "hard" or "soft"', args.antiAffinity);
+  if (args.vmMaxMapCount !== undefined) check.that(["node", "initContainer", "disableMmap"].includes(args.vmMaxMapCount), "vmMaxMapCount", 'must be "node", "initContainer" or "disableMmap"', args.vmMaxMapCount);
+  if (args.volumeClaimRetention !== undefined) check.that(args.volumeClaimRetention === "Retain" || args.volumeClaimRetention === "Delete", "volumeClaimRetention", 'must be "Retain" or "Delete"', args.volumeClaimRetention);
+  if (typeof args.elasticPassword === "string") check.that(args.elasticPassword.length > 0, "elasticPassword", "must not be empty", "");
+  else check.that(args.elasticPassword !== undefined && args.elasticPassword !== null, "elasticPassword", "is required (a Pulumi secret)", args.elasticPassword);
+  if (args.clusterDomain !== undefined) check.that(DNS_NAME.test(args.clusterDomain), "clusterDomain", "must be a DNS name such as cluster.local", args.clusterDomain);
+  const validity = args.certificateValidityHours ?? DEFAULT_CERT_VALIDITY_HOURS;
+  const renewal = args.certificateEarlyRenewalHours ?? DEFAULT_CERT_EARLY_RENEWAL_HOURS;
+  check.that(Number.isInteger(validity) && validity >= 24, "certificateValidityHours", "must be a whole number of hours, at least 24", args.certificateValidityHours);
+  check.that(Number.isInteger(renewal) && renewal >= 1 && renewal < validity, "certificateEarlyRenewalHours", `must be a whole number of hours, at least 1 and below certificateValidityHours (${validity})`, args.certificateEarlyRenewalHours);
+  checkUsers(check, args.users);
+  check.done();
+}
+
+/** The validated plan for `args`; throws an ArgumentError listing every problem. */
+export function elasticsearchPlan(name: string, args: ElasticsearchArgs): ElasticsearchPlan {
+  checkArgs(name, args);
+  const memory = args.memory ?? "4Gi";
+  return {
+    names: elasticsearchNames(name),
+    image: elasticsearchImage(args.version ?? DEFAULT_ES_VERSION, args.image),
+    replicas: args.replicas ?? 1,
+    storageSize: args.storageSize ?? "20Gi",
+    storageClassName: args.storageClassName,
+    cpu: args.cpu ?? "1",
+    memory,
+    heap: args.heapSize !== undefined ? jvmSize(Math.floor(parseQuantity(args.heapSize) / 2 ** 20) * 2 ** 20) : esHeapSize(memory),
+    httpTls: args.tls ?? false,
+    antiAffinity: args.antiAffinity ?? "hard",
+    zoneSpread: args.zoneSpread ?? false,
+    vmMaxMapCount: args.vmMaxMapCount ?? "node",
+    volumeClaimRetention: args.volumeClaimRetention ?? "Retain",
+    clusterBootstrapped: args.clusterBootstrapped ?? false,
+  };
+}
+
+/**
+ * An Elasticsearch cluster on Kubernetes: a StatefulSet behind a headless and a client Service, with its
+ * config, file-realm users, TLS, PodDisruptionBudget and NetworkPolicy. See README "Elasticsearch".
+ */
+export class Elasticsearch extends pulumi.ComponentResource {
+  /** The client Service (ClusterIP, 9200). */
+  readonly serviceName: pulumi.Output<string>;
+  /** The headless Service (stable pod names, discovery). */
+  readonly headlessServiceName: pulumi.Output<string>;
+  /** In-cluster URL of the client Service: https when `tls`, else http. */
+  readonly url: pulumi.Output<string>;
+  /** `kubernetes.io/basic-auth` Secret with the elastic superuser's `username` and `password`. */
+  readonly credentialsSecretName: pulumi.Output<string>;
+  /** Secret with `ca.crt`, the CA clients verify the HTTPS endpoint against; undefined without `tls`. */
+  readonly caSecretName: pulumi.Output<string | undefined>;
+  /** The label (key → value) a client pod must carry to reach 9200 through the NetworkPolicy. */
+  readonly clientLabel: pulumi.Output<Record<string, string>>;
+  /** Per declared user: the `kubernetes.io/basic-auth` Secret holding its `username` and `password`. */
+  readonly userSecretNames: pulumi.Output<Record<string, string>>;
+  /** The StatefulSet, as an escape hatch. */
+  readonly statefulSet: k8s.apps.v1.StatefulSet;
+
+  constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
+    const plan = elasticsearchPlan(name, args);
+    super(componentType("Elasticsearch"), name, {}, opts);
+    const { names } = plan;
+    const namespace = args.namespace;
+    const clusterDomain = args.clusterDomain ?? "cluster.local";
+    const labels = (component: string) => standardLabels("elasticsearch", names.base, component);
+    const meta = (objectName: string, component: string) => ({ name: objectName, namespace, labels: labels(component) });
+    const parent = { parent: this };
+
+    // --- credentials: every user in the file realm -------------------------------------------------
+    const elasticPassword = pulumi.secret(args.elasticPassword);
+    const probePassword = new random.RandomPassword(`${name}-probe`, { length: 32, special: false }, parent).result;
+    const users = args.users ?? [];
+    const userPasswords = users.map((u) => pulumi.secret(u.password));
+    const usersFileContent = pulumi
+      .all([elasticPassword, probePassword, ...userPasswords])
+      .apply(([elastic, probe, ...passwords]) => usersFile(fileRealmAccounts({ elastic, probe, users: users.map((u, i) => ({ name: u.name, password: passwords[i] })) })));
+    const fileRealm = new k8s.core.v1.Secret(
+      `${name}-file-realm`,
+      {
+        metadata: meta(names.fileRealmSecret, "security"),
+        type: "Opaque",
+        stringData: {
+          users: pulumi.secret(usersFileContent),
+          users_roles: usersRolesFile(fileRealmRoleBindings(users)),
+          "roles.yml": rolesYml(users),
+          [PROBE_PASSWORD_KEY]: pulumi.secret(probePassword),
+        },
+      },
+      parent,
+    );
+    const credentials = new k8s.core.v1.Secret(
+      `${name}-elastic-credentials`,
+      { metadata: meta(names.credentialsSecret, "security"), type: "kubernetes.io/basic-auth", stringData: { username: ELASTIC_USERNAME, password: elasticPassword } },
+      parent,
+    );
+    const userSecrets = users.map(
+      (user, i) =>
+        new k8s.core.v1.Secret(
+          `${name}-user-${user.name}`,
+          { metadata: meta(names.userSecret(user.name), "security"), type: "kubernetes.io/basic-auth", stringData: { username: user.name, password: userPasswords[i] } },
+          parent,
+        ),
+    );
+
+    // --- certificates -----------------------------------------------------------------------------
+    let caSecret: k8s.core.v1.Secret | undefined;
+    let certificates: k8s.core.v1.Secret | undefined;
+    if (needsCertificates(plan)) {
+      const certs = clusterCertificates(
+        name,
+        {
+          commonName: names.base,
+          dnsNames: pulumi.output(namespace).apply((ns) => certificateDnsNames(names, ns, clusterDomain)),
+          validityHours: args.certificateValidityHours ?? DEFAULT_CERT_VALIDITY_HOURS,
+          earlyRenewalHours: args.certificateEarlyRenewalHours ?? DEFAULT_CERT_EARLY_RENEWAL_HOURS,
+        },
+        this,
+      );
+      certificates = new k8s.core.v1.Secret(
+        `${name}-certs`,
+        { metadata: meta(names.certificatesSecret, "security"), type: "kubernetes.io/tls", stringData: { "tls.crt": certs.certPem, "tls.key": certs.privateKeyPem, "ca.crt": certs.caCertPem } },
+        parent,
+      );
+      if (plan.httpTls) {
+        caSecret = new k8s.core.v1.Secret(`${name}-ca`, { metadata: meta(names.caSecret, "security"), type: "Opaque", stringData: { "ca.crt": certs.caCertPem } }, parent);
+      }
+    }
+
+    // --- config, services, workload ---------------------------------------------------------------
+    const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(names.configMap, "config"), data: { "elasticsearch.yml": elasticsearchYml(plan) } }, parent);
+    const headless = new k8s.core.v1.Service(`${name}-headless`, { metadata: meta(names.headlessService, "search"), spec: headlessServiceSpecFor(plan) }, parent);
+    const client = new k8s.core.v1.Service(`${name}-client`, { metadata: meta(names.clientService, "search"), spec: clientServiceSpecFor(plan) }, parent);
+
+    const podDependencies: pulumi.Resource[] = [config, fileRealm, ...(certificates ? [certificates] : [])];
+    if (plan.zoneSpread) podDependencies.push(...this.nodeReader(name, plan, namespace));
+
+    this.statefulSet = new k8s.apps.v1.StatefulSet(
+      name,
+      { metadata: meta(names.statefulSet, "search"), spec: statefulSetSpecFor(plan) },
+      // The pods mount the config and Secrets by name: create those first, or the pods wait on them.
+      { parent: this, dependsOn: [...podDependencies, headless] },
+    );
+
+    const budget = disruptionBudgetSpecFor(plan);
+    if (budget) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(names.disruptionBudget, "search"), spec: budget }, parent);
+    new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, { metadata: meta(names.networkPolicy, "search"), spec: networkPolicySpecFor(plan) }, parent);
+
+    this.serviceName = client.metadata.name;
+    this.headlessServiceName = headless.metadata.name;
+    this.url = pulumi.all([client.metadata.name, client.metadata.namespace]).apply(([, ns]) => elasticsearchUrl(names, ns, clusterDomain, plan.httpTls));
+    this.credentialsSecretName = credentials.metadata.name;
+    this.caSecretName = caSecret ? caSecret.metadata.name : pulumi.output(undefined);
+    this.clientLabel = pulumi.output(clientLabelFor(names));
+    this.userSecretNames = pulumi.all(userSecrets.map((s) => s.metadata.name)).apply((secretNames) => Object.fromEntries(users.map((u, i) => [u.name, secretNames[i]])));
+    this.registerOutputs({
+      serviceName: this.serviceName,
+      headlessServiceName: this.headlessServiceName,
+      url: this.url,
+      credentialsSecretName: this.credentialsSecretName,
+      caSecretName: this.caSecretName,
+      clientLabel: this.clientLabel,
+      userSecretNames: this.userSecretNames,
+    });
+  }
+
+  /** The ServiceAccount and read-only node access the zone lookup needs (only with zoneSpread). */
+  private nodeReader(name: string, plan: ElasticsearchPlan, namespace: pulumi.Input<string>): pulumi.Resource[] {
+    const labels = standardLabels("elasticsearch", plan.names.base, "security");
+    const account = new k8s.core.v1.ServiceAccount(
+      `${name}-node-reader`,
+      // The token is projected into the init container only; the Elasticsearch container gets none.
+      { metadata: { name: plan.names.serviceAccount, namespace, labels }, automountServiceAccountToken: false },
+      { parent: this },
+    );
+    const role = new k8s.rbac.v1.ClusterRole(`${name}-node-reader`, { metadata: { labels }, rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }] }, { parent: this });
+    const binding = new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-node-reader`,
+      {
+        metadata: { labels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
+      },
+      { parent: this },
+    );
+    return [account, binding];
+  }
+}

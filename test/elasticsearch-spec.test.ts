@@ -1,0 +1,178 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import * as bcrypt from "bcryptjs";
+import {
+  certificateDnsNames,
+  discoverySettings,
+  elasticsearchNames,
+  elasticsearchSettings,
+  elasticsearchYml,
+  esHeapSize,
+  javaOpts,
+  podSpecFor,
+  readinessScript,
+  prepareConfigScript,
+  type ElasticsearchPlan,
+} from "../components/elasticsearch-spec";
+import { elasticsearchPlan } from "../components/elasticsearch";
+import { ArgumentError } from "../components/validate";
+import {
+  fileRealmPasswordHash,
+  fileRealmRoleBindings,
+  rolesYml,
+  usersFile,
+  usersRolesFile,
+  fileRealmAccounts,
+} from "../components/elasticsearch-users";
+
+const plan = (overrides: Partial<Parameters<typeof elasticsearchPlan>[1]> = {}): ElasticsearchPlan =>
+  elasticsearchPlan("search", { namespace: "search", elasticPassword: "pw", ...overrides });
+
+describe("esHeapSize", () => {
+  it.each([
+    ["2Gi", "1g"],
+    ["4Gi", "2g"],
+    ["8Gi", "4g"],
+    ["3Gi", "1536m"],
+    ["96Gi", "31g"],
+    ["64Gi", "31g"],
+  ])("gives half of %s, capped at 31g: %s", (memory, heap) => {
+    expect(esHeapSize(memory)).toBe(heap);
+  });
+
+  it("sets Xms = Xmx in ES_JAVA_OPTS from the memory limit", () => {
+    const container = (podSpecFor(plan({ memory: "8Gi" })) as any).containers[0];
+    expect(container.env).toContainEqual({ name: "ES_JAVA_OPTS", value: javaOpts("4g") });
+    expect(javaOpts("4g")).toBe("-Xms4g -Xmx4g");
+    expect(container.resources.limits.memory).toBe("8Gi");
+  });
+
+  it("uses an explicit heapSize over the 50% rule", () => {
+    expect(plan({ memory: "8Gi", heapSize: "3Gi" }).heap).toBe("3g");
+  });
+});
+
+describe("discovery", () => {
+  it("runs one replica as a single node, without initial masters or seed hosts", () => {
+    expect(discoverySettings({ replicas: 1, statefulSetName: "es", headlessServiceName: "es-headless" })).toEqual({ "discovery.type": "single-node" });
+  });
+
+  it.each([3, 5])("with %i replicas seeds from the headless Service and lists every ordinal as initial master", (replicas) => {
+    const settings = discoverySettings({ replicas, statefulSetName: "es", headlessServiceName: "es-headless" });
+    expect(settings["discovery.seed_hosts"]).toEqual(["es-headless"]);
+    expect(settings["cluster.initial_master_nodes"]).toEqual(Array.from({ length: replicas }, (_, i) => `es-${i}`));
+    expect(settings["discovery.type"]).toBeUndefined();
+  });
+
+  it("drops initial_master_nodes once the cluster is bootstrapped, keeping the seed hosts", () => {
+    const settings = discoverySettings({ replicas: 3, statefulSetName: "es", headlessServiceName: "es-headless", clusterBootstrapped: true });
+    expect(settings).toEqual({ "discovery.seed_hosts": ["es-headless"] });
+  });
+
+  it("uses the StatefulSet's real names in the rendered config", () => {
+    const yml = parse(elasticsearchYml(plan({ replicas: 3 })));
+    expect(yml["cluster.initial_master_nodes"]).toEqual(["search-0", "search-1", "search-2"]);
+    expect(yml["discovery.seed_hosts"]).toEqual(["search-headless"]);
+    expect(yml["node.name"]).toBe("${POD_NAME}");
+  });
+});
+
+describe("elasticsearch.yml", () => {
+  it("turns security on, keeps every user in the file realm and needs no transport TLS for one node", () => {
+    const s = elasticsearchSettings(plan());
+    expect(s["xpack.security.enabled"]).toBe(true);
+    expect(s["xpack.security.authc.reserved_realm.enabled"]).toBe(false);
+    expect(s["xpack.security.transport.ssl.enabled"]).toBe(false);
+    expect(s["xpack.security.http.ssl.enabled"]).toBe(false);
+    expect(s["node.store.allow_mmap"]).toBeUndefined();
+  });
+
+  it("always uses transport TLS for a cluster, and HTTP TLS only when asked", () => {
+    const s = elasticsearchSettings(plan({ replicas: 3 }));
+    expect(s["xpack.security.transport.ssl.enabled"]).toBe(true);
+    expect(s["xpack.security.transport.ssl.certificate"]).toBe("certs/tls.crt");
+    expect(s["xpack.security.http.ssl.enabled"]).toBe(false);
+    const withTls = elasticsearchSettings(plan({ replicas: 3, tls: true }));
+    expect(withTls["xpack.security.http.ssl.enabled"]).toBe(true);
+    expect(withTls["xpack.security.http.ssl.certificate_authorities"]).toEqual(["certs/ca.crt"]);
+  });
+
+  it("turns mmap off for disableMmap and adds zone awareness for zoneSpread", () => {
+    expect(elasticsearchSettings(plan({ vmMaxMapCount: "disableMmap" }))["node.store.allow_mmap"]).toBe(false);
+    expect(elasticsearchSettings(plan({ zoneSpread: true }))["cluster.routing.allocation.awareness.attributes"]).toBe("zone");
+    expect(prepareConfigScript({ zoneSpread: true })).toContain("node.attr.zone");
+    expect(prepareConfigScript({ zoneSpread: false })).not.toContain("node.attr.zone");
+  });
+});
+
+describe("readiness", () => {
+  it("waits for yellow on a single node and green on a cluster, then GET /", () => {
+    expect(readinessScript({ replicas: 1, httpTls: false })).toContain("wait_for_status=yellow");
+    expect(readinessScript({ replicas: 3, httpTls: false })).toContain("wait_for_status=green");
+    expect(readinessScript({ replicas: 3, httpTls: false })).toContain('path="/"');
+  });
+
+  it("authenticates as the probe user from the mounted file, never elastic, and verifies TLS against the CA", () => {
+    const script = readinessScript({ replicas: 3, httpTls: true });
+    expect(script).toContain("platform-probe:");
+    expect(script).toContain("/mnt/elastic-internal/file-realm/probe-password");
+    expect(script).not.toMatch(/elastic:|ELASTIC_PASSWORD/);
+    expect(script).toContain(`--cacert /usr/share/elasticsearch/config/certs/ca.crt "https://127.0.0.1:9200$path"`);
+  });
+});
+
+describe("certificate names", () => {
+  it("covers the client and headless Services and every pod under the headless Service", () => {
+    const dns = certificateDnsNames(elasticsearchNames("search"), "prod", "cluster.local");
+    expect(dns).toEqual(expect.arrayContaining(["search", "search.prod.svc", "search.prod.svc.cluster.local", "search-headless", "*.search-headless.prod.svc.cluster.local", "*.search-headless.prod.svc"]));
+  });
+});
+
+describe("argument validation", () => {
+  it("reports every problem at once", () => {
+    let error: unknown;
+    try {
+      plan({ replicas: 2, memory: "1Gi", antiAffinity: "maybe" as never, users: [{ name: "elastic", password: "", indices: [] }] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ArgumentError);
+    const paths = (error as ArgumentError).issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(["replicas", "memory", "antiAffinity", "users[0].name", "users[0].password", "users[0].indices"]));
+    expect((error as ArgumentError).message).toContain("args.replicas: must be 1, or 3 and more");
+  });
+
+  it("rejects a heap above 31Gi or 75% of memory, and a base name too long for pod names", () => {
+    expect(() => plan({ memory: "64Gi", heapSize: "40Gi" })).toThrow(/heapSize: must be at most 31Gi/);
+    expect(() => plan({ memory: "4Gi", heapSize: "4Gi" })).toThrow(/at most 75% of memory/);
+    expect(() => elasticsearchPlan("x".repeat(60), { namespace: "a", elasticPassword: "pw" })).toThrow(/\(name\)/);
+  });
+});
+
+describe("file-realm users", () => {
+  it("hashes with bcrypt, verifiably, and deterministically", () => {
+    const hash = fileRealmPasswordHash("orders", "correct horse");
+    expect(hash).toMatch(/^\$2a\$10\$/);
+    expect(bcrypt.compareSync("correct horse", hash)).toBe(true);
+    expect(bcrypt.compareSync("wrong", hash)).toBe(false);
+    expect(fileRealmPasswordHash("orders", "correct horse")).toBe(hash);
+  });
+
+  it("salts per user and per password", () => {
+    const salt = (h: string) => bcrypt.getSalt(h);
+    expect(salt(fileRealmPasswordHash("a", "same"))).not.toBe(salt(fileRealmPasswordHash("b", "same")));
+    expect(salt(fileRealmPasswordHash("a", "one"))).not.toBe(salt(fileRealmPasswordHash("a", "two")));
+  });
+
+  it("renders users, users_roles and least-privilege roles", () => {
+    const users = [{ name: "orders-api", indices: ["orders-*"] }, { name: "reports", indices: ["orders-*", "stats"], privileges: ["read"], clusterPrivileges: ["monitor"] }];
+    const accounts = fileRealmAccounts({ elastic: "e", probe: "p", users: users.map((u) => ({ name: u.name, password: "x" })) });
+    expect(usersFile(accounts).trim().split("\n").map((l) => l.split(":")[0])).toEqual(["elastic", "platform-probe", "orders-api", "reports"]);
+    expect(usersRolesFile(fileRealmRoleBindings(users))).toBe("superuser:elastic\nplatform_probe:platform-probe\napp_orders_api:orders-api\napp_reports:reports\n");
+    expect(parse(rolesYml(users))).toEqual({
+      platform_probe: { cluster: ["monitor"] },
+      app_orders_api: { cluster: [], indices: [{ names: ["orders-*"], privileges: ["read", "write", "create_index", "view_index_metadata"] }] },
+      app_reports: { cluster: ["monitor"], indices: [{ names: ["orders-*", "stats"], privileges: ["read"] }] },
+    });
+  });
+});
