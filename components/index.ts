@@ -53,3 +53,35 @@ export {
   type SecretKeyRefArgs,
   type SecretVolumeArgs,
 } from "./app-tier-spec";
+export {
+  StorageClass,
+  storageClassSpec,
+  checkStorageClassArgs,
+  isEbsProvisioner,
+  EBS_CSI_PROVISIONER,
+  EBS_IOPS_LIMITS,
+  GP3_THROUGHPUT_LIMITS,
+  type StorageClassArgs,
+  type StorageClassSpec,
+  type EbsVolumeType,
+} from "./storage-class";
+export { Elasticsearch, elasticsearchPlan, type ElasticsearchArgs } from "./elasticsearch";
+export {
+  esHeapSize,
+  javaOpts,
+  discoverySettings,
+  elasticsearchSettings,
+  elasticsearchYml,
+  elasticsearchNames,
+  elasticsearchImage,
+  podSpecFor as elasticsearchPodSpecFor,
+  statefulSetSpecFor,
+  readinessScript,
+  certificateDnsNames,
+  clientLabelFor,
+  CLIENT_LABEL_KEY,
+  DEFAULT_ES_VERSION,
+  type ElasticsearchPlan,
+  type ElasticsearchNames,
+} from "./elasticsearch-spec";
+export { fileRealmPasswordHash, type ElasticsearchUser } from "./elasticsearch-users";
