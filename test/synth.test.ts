@@ -115,7 +115,7 @@ describe("secret redaction", () => {
     resource("random:index/randomPassword:RandomPassword", "pw", { length: 24 }, { state: { length: 24, result: generated, bcryptHash: "$2a$10$hash-of-generated-value" } }),
     resource("kubernetes:core/v1:Secret", "creds", {
       metadata: { name: "creds", namespace: "search" },
-      stringData: { password: wrap(password) },
+      stringData: wrap({ password }), // the Kubernetes SDK wraps the whole map
       data: { generated: wrap(Buffer.from(generated).toString("base64")), plain: "cGxhaW4=" },
     }),
     // A leak the program made (an unsecret'd value in a ConfigMap): the synth still must not print it.

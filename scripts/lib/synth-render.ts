@@ -3,7 +3,7 @@
  * Kubernetes manifests, a resource inventory and a summary, with every secret redacted. Nothing here
  * touches the Pulumi runtime or the file system, so it is tested directly.
  */
-import { REDACTED, isSecretWrapper, redactSecrets } from "../../components/redact";
+import { REDACTED, SECRET_SIG_KEY, SECRET_SIG_VALUE, isSecretWrapper, redactSecrets } from "../../components/redact";
 import type { RecordedResource } from "./mock-engine";
 
 /** A Kubernetes object as it would be applied: apiVersion, kind, metadata, then the rest. */
@@ -177,6 +177,25 @@ function prune(value: unknown): unknown {
 }
 
 /**
+ * Moves each secret wrapper that holds a map or list down onto its leaves, so redaction keeps the shape:
+ * the Kubernetes SDK marks a Secret's whole `stringData` secret, and `stringData: "[secret]"` would be
+ * neither valid nor informative, while `stringData: { password: "[secret]" }` is both. Keys are not secret.
+ */
+export function secretsToLeaves(value: unknown, inSecret = false): unknown {
+  if (isSecretWrapper(value)) return secretsToLeaves(value.value, true);
+  if (Array.isArray(value)) return value.map((v) => secretsToLeaves(v, inSecret));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secretsToLeaves(v, inSecret)]));
+  }
+  return inSecret && value !== undefined && value !== null ? { [SECRET_SIG_KEY]: SECRET_SIG_VALUE, value } : value;
+}
+
+/** {@link redactSecrets} after {@link secretsToLeaves}: secret leaves become `[secret]`, structure stays. */
+export function redact<T>(value: T, knownSecrets: readonly string[]): T {
+  return redactSecrets(secretsToLeaves(value) as T, knownSecrets);
+}
+
+/**
  * The object a Kubernetes resource stands for, in apply-able form: its inputs (the desired state, not the
  * mocked provider state), with the auto-name filled in and no `status`. Secrets are still wrapped.
  */
@@ -223,7 +242,7 @@ export function renderManifests(resources: readonly RecordedResource[], knownSec
   for (const resource of resources) {
     const raw = kubeObject(resource);
     if (!raw) continue;
-    const object = applyableSecret(redactSecrets(raw, knownSecrets));
+    const object = applyableSecret(redact(raw, knownSecrets));
     const file = manifestPath(object);
     const previous = seen.get(file);
     if (previous) throw new Error(`two resources render to the same object ${file}: ${previous} and ${resource.urn}`);
@@ -251,7 +270,7 @@ export function renderNotRendered(resources: readonly RecordedResource[], knownS
     })) {
       if (value !== undefined && value !== null) details[key] = value;
     }
-    out.push({ type: resource.type, name: resource.name, reason, details: redactSecrets(details, knownSecrets) });
+    out.push({ type: resource.type, name: resource.name, reason, details: redact(details, knownSecrets) });
   }
   return out;
 }
@@ -288,7 +307,7 @@ export function renderResources(resources: readonly RecordedResource[], knownSec
       parents: ancestry(resource, byUrn),
       dependencies: [...new Set(resource.dependencies)],
       options,
-      inputs: redactSecrets(prune(resource.inputs) as Record<string, unknown>, knownSecrets),
+      inputs: redact(prune(resource.inputs) as Record<string, unknown>, knownSecrets),
     };
     if (resource.id) entry.id = redactSecrets(resource.id, knownSecrets);
     if (resource.provider) entry.provider = resource.provider.split("::").slice(0, -1).join("::");
@@ -372,7 +391,7 @@ export function knownSecretStrings(
 /** The stack outputs for printing: secret outputs as `[secret]`, the rest redacted of known secrets. */
 export function renderOutputs(outputs: Readonly<Record<string, StackOutput>>, knownSecrets: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(outputs).map(([key, output]) => [key, output.secret ? REDACTED : redactSecrets(output.value, knownSecrets)]),
+    Object.entries(outputs).map(([key, output]) => [key, output.secret ? REDACTED : redact(output.value, knownSecrets)]),
   );
 }
 
