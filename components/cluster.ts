@@ -229,6 +229,8 @@ export class Cluster extends pulumi.ComponentResource {
           cluster,
           nodeRole,
           operatingSystem: "AL2023",
+          // Follow the control plane: raising `version` rolls the nodes after it (EKS honours PDBs).
+          version: kubernetesVersion,
           instanceTypes: plan.instanceTypes,
           capacityType: plan.capacityType,
           scalingConfig: plan.scalingConfig,

@@ -85,3 +85,17 @@ export {
   type ElasticsearchNames,
 } from "./elasticsearch-spec";
 export { fileRealmPasswordHash, type ElasticsearchUser } from "./elasticsearch-users";
+export { Network, natLayout, subnetTags, isLogRetentionDays, LOG_RETENTION_DAYS, type NetworkArgs, type NatStrategy } from "./network";
+export { Cluster, adminAccessEntries, disableCreatorAdminBootstrap, type ClusterArgs, type ClusterLogType } from "./cluster";
+export { nodeGroupPlan, nodeUserData, autoscalerDiscoveryTags, NODE_METADATA_OPTIONS, NODE_VM_MAX_MAP_COUNT, type NodeGroupArgs, type NodeGroupPlan } from "./cluster-nodes";
+export { irsaTrustPolicy, serviceTrustPolicy, clusterAutoscalerPolicy, ebsCsiKmsPolicy, type PolicyDocument, type PolicyStatement } from "./cluster-iam";
+export { loadBalancerControllerPolicy } from "./cluster-lbc-policy";
+export {
+  LOAD_BALANCER_CONTROLLER_CHART,
+  CLUSTER_AUTOSCALER_CHART,
+  SERVICE_ACCOUNTS,
+  clusterAutoscalerImageTag,
+  loadBalancerControllerValues,
+  clusterAutoscalerValues,
+  type ChartPin,
+} from "./cluster-services";

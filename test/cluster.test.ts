@@ -132,6 +132,7 @@ describe("Cluster: node groups", () => {
     for (const ng of [general, search]) {
       expect(ng.subnetIds).toEqual(["subnet-priv-a", "subnet-priv-b"]);
       expect(ng.operatingSystem).toBe("AL2023");
+      expect(ng.version).toBe("1.34"); // follows the control plane
     }
     expect(general).toMatchObject({ capacityType: "SPOT", instanceTypes: ["t3.large", "t3a.large"], scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 4 }, ignoreScalingChanges: true });
     expect(search).toMatchObject({ capacityType: "ON_DEMAND", scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 3 }, ignoreScalingChanges: false });
