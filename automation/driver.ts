@@ -1,0 +1,329 @@
+import { PACKAGE_NAME } from "../components/naming";
+import { helpText, parseArgs, type CliOptions, type Command } from "./args";
+import { classifyFailure, isLockedError } from "./classify";
+import { ExitCode } from "./exit-codes";
+import { Output } from "./output";
+import { ProgressReporter, type ProgressMode } from "./progress";
+import type { DeployStack, OpMap, OperationOptions, OperationResult, StackFactory } from "./stack";
+import { formatDuration, renderMarkdown, renderText, type Outcome, type RunSummary } from "./summary";
+
+/**
+ * The CI driver's logic: parse, open the stack, guard, apply config, run the operation with a bounded
+ * retry on a locked stack, report progress and a summary, and map the result to an exit code. Everything
+ * outside the process (the stack, the clock, files, signals) comes in through `DriverDeps`, so tests
+ * drive every path with a fake and `cli.ts` wires the real thing.
+ */
+
+export interface LockRetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  initialDelayMs: number;
+  factor: number;
+  maxDelayMs: number;
+}
+
+/** Waits 15 s, 30 s, 60 s: long enough for a short update to finish, bounded at under 2 minutes. */
+export const DEFAULT_LOCK_RETRY: LockRetryPolicy = { retries: 3, initialDelayMs: 15_000, factor: 2, maxDelayMs: 60_000 };
+
+export interface DriverDeps {
+  stacks: StackFactory;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  appendFile: (path: string, text: string) => Promise<void>;
+  writeFile: (path: string, text: string) => Promise<void>;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** Resolves after `ms`, or as soon as `signal` aborts. */
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Calls `handler` on SIGINT/SIGTERM; returns a function that stops listening. */
+  onInterrupt: (handler: (signal: string) => void) => () => void;
+  /** Calls `tick` every `ms` milliseconds; returns a function that stops it. */
+  every: (ms: number, tick: () => void) => () => void;
+  /** The Pulumi project directory when --work-dir is not given. */
+  defaultWorkDir: string;
+  lockRetry?: LockRetryPolicy;
+}
+
+/** The config key that marks a stack protected (DESIGN.md: prod ships with it). */
+export const PROTECT_KEY = `${PACKAGE_NAME}:protect`;
+
+/** A production stack: named prod/production (optionally qualified or suffixed), or protected. */
+export function isProductionStack(stackName: string, isProtected: boolean): boolean {
+  const base = stackName.split("/").pop() ?? stackName;
+  return isProtected || /^prod(uction)?([-_.].*)?$/.test(base);
+}
+
+/** The project-qualified form of a config key given on the command line (`protect` → `eks-search-platform:protect`). */
+export function qualifyKey(key: string): string {
+  return key.includes(":") ? key : `${PACKAGE_NAME}:${key}`;
+}
+
+/** True when an op map holds any change (anything but same/read/refresh). */
+export function hasChanges(changes: OpMap | undefined): boolean {
+  return Object.entries(changes ?? {}).some(([op, n]) => !["same", "read", "refresh"].includes(op) && (n ?? 0) > 0);
+}
+
+/** The lock-retry policy, with DEPLOY_LOCK_RETRIES / DEPLOY_LOCK_RETRY_DELAY_SECONDS overrides. */
+export function lockRetryPolicy(env: Readonly<Record<string, string | undefined>>, base: LockRetryPolicy = DEFAULT_LOCK_RETRY): LockRetryPolicy {
+  const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
+  const retries = int(env.DEPLOY_LOCK_RETRIES);
+  const delay = int(env.DEPLOY_LOCK_RETRY_DELAY_SECONDS);
+  return {
+    ...base,
+    retries: retries ?? base.retries,
+    initialDelayMs: delay !== undefined ? delay * 1000 : base.initialDelayMs,
+    maxDelayMs: delay !== undefined ? Math.max(base.maxDelayMs, delay * 1000) : base.maxDelayMs,
+  };
+}
+
+/** Runs the CLI; resolves with the process exit code. */
+export async function runCli(argv: readonly string[], deps: DriverDeps): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (parsed.kind === "help") {
+    deps.stdout(helpText());
+    return ExitCode.Success;
+  }
+  if (parsed.kind === "error") {
+    const out = new Output(parsed.json, deps.stdout, deps.stderr);
+    for (const problem of parsed.problems) out.error(`error: ${problem}`);
+    if (parsed.json) out.emit(undefined, { event: "result", exitCode: ExitCode.Usage, outcome: "invalid", reason: parsed.problems.join("\n") });
+    else deps.stderr("Run with --help for usage.\n");
+    return ExitCode.Usage;
+  }
+  return new Run(parsed.options, deps).execute();
+}
+
+/** Thrown inside a run to end it with a given outcome (a guard, an interrupt). */
+class Stop extends Error {
+  constructor(
+    readonly outcome: Outcome,
+    readonly code: ExitCode,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+const MUTATING: readonly Command[] = ["up", "refresh", "destroy"];
+
+class Run {
+  private readonly out: Output;
+  private readonly progress: ProgressReporter;
+  private readonly startedAt: number;
+  private readonly abort = new AbortController();
+  private readonly retry: LockRetryPolicy;
+  private stack: DeployStack | undefined;
+  private interrupted: string | undefined;
+  private operationRunning = false;
+  private cancelling: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: CliOptions,
+    private readonly deps: DriverDeps,
+  ) {
+    this.out = new Output(options.json, deps.stdout, deps.stderr);
+    this.out.addSecrets(options.config.filter((c) => c.secret).map((c) => c.value));
+    this.startedAt = deps.now();
+    this.progress = new ProgressReporter(this.out, deps.now, this.startedAt);
+    this.retry = lockRetryPolicy(deps.env, deps.lockRetry);
+  }
+
+  async execute(): Promise<number> {
+    const stopListening = this.deps.onInterrupt((signal) => this.interrupt(signal));
+    const stopHeartbeat = this.deps.every(15_000, () => this.progress.heartbeat(60));
+    try {
+      return await this.main();
+    } catch (error) {
+      if (error instanceof Stop) return await this.finish(error.outcome, error.code, error.reason);
+      if (this.interrupted) return await this.finish("cancelled", ExitCode.Interrupted, `interrupted by ${this.interrupted}`);
+      const { code, reason } = classifyFailure(error, this.progress.errorMessages());
+      const outcome: Outcome = code === ExitCode.Locked ? "locked" : code === ExitCode.Usage ? "invalid" : code === ExitCode.Changes ? "changes" : "failed";
+      return await this.finish(outcome, code, reason);
+    } finally {
+      stopHeartbeat();
+      stopListening();
+    }
+  }
+
+  private interrupt(signal: string): void {
+    if (this.interrupted) return;
+    this.interrupted = signal;
+    this.out.error(`${signal} received: stopping (in-flight resource operations finish first; interrupt again to force)`);
+    this.abort.abort();
+    // `pulumi cancel` marks the update cancelled and releases the stack lock, so the stack is not left
+    // locked if CI kills this job before the CLI stops. Previews hold no lock: aborting them is enough.
+    const stack = this.stack;
+    if (stack && this.operationRunning && MUTATING.includes(this.options.command)) {
+      this.cancelling = stack.cancel().then(
+        () => this.out.emit("cancelled the running update", { event: "cancelled" }),
+        (error: unknown) => this.out.error(`could not cancel the update: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+  }
+
+  private checkInterrupted(): void {
+    if (this.interrupted) throw new Stop("cancelled", ExitCode.Interrupted, `interrupted by ${this.interrupted}`);
+  }
+
+  private async main(): Promise<number> {
+    const { command, stack: stackName } = this.options;
+    const workDir = this.options.workDir ?? this.deps.defaultWorkDir;
+    this.out.emit(`${PACKAGE_NAME}: ${command} on stack ${stackName}`, { event: "start", command, stack: stackName, workDir });
+
+    const stack = await this.deps.stacks.open({ stackName, workDir, create: command === "preview" || command === "up" });
+    this.stack = stack;
+    this.checkInterrupted();
+
+    const config = await stack.getAllConfig();
+    this.out.addSecrets(Object.values(config).filter((e) => e.secret).map((e) => e.value));
+    this.guard(config[PROTECT_KEY]?.value === "true");
+    await this.applyConfig(stack);
+    this.checkInterrupted();
+
+    switch (command) {
+      case "outputs":
+        return this.printOutputs(stack);
+      case "drift":
+        return this.drift(stack);
+      case "preview":
+        await this.operation("preview", "plan", (o) => stack.preview(o));
+        return this.finish("succeeded", ExitCode.Success);
+      case "up":
+        await this.operation("up", "apply", (o) => stack.up(o));
+        return this.finish("succeeded", ExitCode.Success);
+      case "refresh":
+        await this.operation("refresh", "apply", (o) => stack.refresh(o));
+        return this.finish("succeeded", ExitCode.Success);
+      case "destroy":
+        await this.operation("destroy", "apply", (o) => stack.destroy(o));
+        return this.finish("succeeded", ExitCode.Success);
+    }
+  }
+
+  private guard(storedProtect: boolean): void {
+    const { command, stack, yes, force, config } = this.options;
+    // A --config protect=false cannot lift the guard; protect=true adds it.
+    const override = config.find((c) => qualifyKey(c.key) === PROTECT_KEY);
+    const isProtected = storedProtect || override?.value === "true";
+    if (command === "up" && !yes && isProductionStack(stack, isProtected)) {
+      throw new Stop("refused", ExitCode.Usage, `refusing to update production stack ${stack} without --yes`);
+    }
+    if (command === "destroy" && isProtected && !force) {
+      throw new Stop("refused", ExitCode.Usage, `refusing to destroy stack ${stack}: its config sets ${PROTECT_KEY}: true (pass --force to destroy it anyway)`);
+    }
+  }
+
+  private async applyConfig(stack: DeployStack): Promise<void> {
+    for (const { key, value, secret } of this.options.config) {
+      try {
+        await stack.setConfig(key, { value, secret }, true);
+      } catch (error) {
+        throw new Stop("invalid", ExitCode.Usage, `could not set config ${key}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const shown = secret ? "[secret]" : value;
+      this.out.emit(`config: ${key} = ${shown}${secret ? " (secret)" : ""}`, { event: "config", key, secret, value: shown });
+    }
+  }
+
+  /** Runs one engine operation as a progress phase, retrying while the stack is locked. */
+  private async operation(phase: string, mode: ProgressMode, run: (options: OperationOptions) => Promise<OperationResult>, extra: Partial<OperationOptions> = {}): Promise<OperationResult> {
+    const options: OperationOptions = {
+      onEvent: (event) => this.progress.handle(event),
+      signal: this.abort.signal,
+      ...(this.options.refresh ? { refresh: true } : {}),
+      ...extra,
+    };
+    let delay = 0;
+    for (let attempt = 0; ; attempt++) {
+      this.checkInterrupted();
+      this.progress.startPhase(phase, mode);
+      this.operationRunning = true;
+      try {
+        return await run(options);
+      } catch (error) {
+        if (!isLockedError(error) || attempt >= this.retry.retries || this.interrupted) throw error;
+        delay = Math.min(this.retry.initialDelayMs * this.retry.factor ** attempt, this.retry.maxDelayMs);
+        this.out.emit(
+          `stack ${this.options.stack} is locked by another update; retrying in ${formatDuration(delay / 1000)} (retry ${attempt + 1} of ${this.retry.retries})`,
+          { event: "retry", reason: "locked", attempt: attempt + 1, of: this.retry.retries, delaySeconds: delay / 1000 },
+        );
+      } finally {
+        this.operationRunning = false;
+      }
+      await this.deps.sleep(delay, this.abort.signal);
+    }
+  }
+
+  /** Drift: does the cloud match the state (refresh preview), and does the state match the program (preview)? */
+  private async drift(stack: DeployStack): Promise<number> {
+    const found: string[] = [];
+    const phases = [
+      { phase: "refresh preview", what: "the cloud differs from the stack's state", run: (o: OperationOptions) => stack.previewRefresh(o) },
+      { phase: "preview", what: "the program and config differ from the stack's state", run: (o: OperationOptions) => stack.preview(o) },
+    ];
+    for (const { phase, what, run } of phases) {
+      try {
+        const result = await this.operation(phase, "plan", run, { expectNoChanges: true });
+        if (hasChanges(result.changeSummary)) found.push(`${phase}: ${what}`);
+      } catch (error) {
+        if (this.interrupted) throw error;
+        const { code } = classifyFailure(error, this.progress.errorMessages());
+        if (code !== ExitCode.Changes) throw error;
+        found.push(`${phase}: ${what}`);
+      }
+    }
+    if (found.length > 0) return this.finish("changes", ExitCode.Changes, `drift detected:\n${found.join("\n")}`);
+    return this.finish("no changes", ExitCode.Success);
+  }
+
+  private async printOutputs(stack: DeployStack): Promise<number> {
+    const outputs = await stack.outputs();
+    const show = this.options.showSecrets;
+    const values: Record<string, unknown> = {};
+    for (const [key, { value, secret }] of Object.entries(outputs).sort(([a], [b]) => a.localeCompare(b))) {
+      values[key] = secret && !show ? "[secret]" : value;
+    }
+    const width = Math.max(0, ...Object.keys(values).map((k) => k.length));
+    const text = [`Outputs of stack ${this.options.stack}:`, ...Object.entries(values).map(([k, v]) => `  ${k.padEnd(width)}  ${typeof v === "string" ? v : JSON.stringify(v)}`)];
+    if (Object.keys(values).length === 0) text.push("  (none)");
+    const record = { event: "outputs", stack: this.options.stack, outputs: values };
+    if (show) {
+      this.out.error("warning: --show-secrets prints secret outputs in clear");
+      this.out.emitUnredacted(text.join("\n"), record);
+    } else {
+      this.out.emit(text.join("\n"), record);
+    }
+    if (this.options.json) this.out.emit(undefined, { event: "result", command: "outputs", stack: this.options.stack, outcome: "succeeded", exitCode: ExitCode.Success });
+    return ExitCode.Success;
+  }
+
+  private async finish(outcome: Outcome, exitCode: ExitCode, reason?: string): Promise<number> {
+    await this.cancelling;
+    const summary: RunSummary = this.out.redact({
+      command: this.options.command,
+      stack: this.options.stack,
+      outcome,
+      exitCode,
+      durationSeconds: Math.round((this.deps.now() - this.startedAt) / 1000),
+      rows: this.progress.rows(),
+      unchanged: this.progress.unchanged(),
+      failures: this.progress.failures(),
+      ...(reason ? { reason } : {}),
+    });
+    if (this.options.json) this.out.emit(undefined, { event: "result", ...summary });
+    else this.out.emit(`\n${renderText(summary)}`, undefined);
+    const markdown = renderMarkdown(summary);
+    const targets: [string, (path: string, text: string) => Promise<void>][] = [];
+    if (this.deps.env.GITHUB_STEP_SUMMARY) targets.push([this.deps.env.GITHUB_STEP_SUMMARY, this.deps.appendFile]);
+    if (this.options.summaryFile) targets.push([this.options.summaryFile, this.deps.writeFile]);
+    for (const [path, write] of targets) {
+      try {
+        await write(path, `${markdown}\n`);
+      } catch (error) {
+        this.out.error(`warning: could not write the summary to ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return exitCode;
+  }
+}

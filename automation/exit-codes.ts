@@ -1,0 +1,30 @@
+/**
+ * The driver's exit codes: the contract CI scripts and workflows branch on. `--help` and the README print
+ * this table; change it only with a major version.
+ */
+export const ExitCode = {
+  /** The command did what was asked. */
+  Success: 0,
+  /** The operation ran and failed (a resource failed, the program crashed, the CLI errored). */
+  Failed: 1,
+  /** `drift` found differences, or an operation run with expect-no-changes would change something. */
+  Changes: 2,
+  /** Bad usage or configuration: unknown flag, missing --stack, a refused guard, invalid stack config. */
+  Usage: 3,
+  /** The stack stayed locked by another update after the bounded retry with backoff. */
+  Locked: 4,
+  /** Interrupted by SIGINT/SIGTERM; the running update was cancelled. */
+  Interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** One line per exit code, for `--help` and the README. */
+export const EXIT_CODE_TABLE: readonly { code: ExitCode; meaning: string }[] = [
+  { code: ExitCode.Success, meaning: "success (for drift: no drift)" },
+  { code: ExitCode.Failed, meaning: "the operation failed" },
+  { code: ExitCode.Changes, meaning: "drift or unexpected changes detected" },
+  { code: ExitCode.Usage, meaning: "bad usage or configuration (flags, stack config, refused guard)" },
+  { code: ExitCode.Locked, meaning: "stack locked by another update (after retrying with backoff)" },
+  { code: ExitCode.Interrupted, meaning: "interrupted (SIGINT/SIGTERM); the update was cancelled" },
+];

@@ -1,0 +1,175 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  ConcurrentUpdateError,
+  LocalWorkspace,
+  PulumiCommand,
+  StackNotFoundError,
+  type LocalWorkspaceOptions,
+  type Stack,
+} from "@pulumi/pulumi/automation";
+import {
+  SetupError,
+  StackLockedError,
+  StackMissingError,
+  type ConfigEntry,
+  type DeployStack,
+  type OpenStackRequest,
+  type OperationOptions,
+  type OperationResult,
+  type StackFactory,
+  type StackOutputs,
+} from "./stack";
+
+/**
+ * The real `StackFactory`: LocalWorkspace over the project directory. The backend comes from the
+ * environment (PULUMI_BACKEND_URL, or the CLI's login), secrets from PULUMI_CONFIG_PASSPHRASE when set.
+ */
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Where the Pulumi CLI lives: PULUMI_CLI_ROOT (a directory holding bin/pulumi), PULUMI_COMMAND (the
+ * binary itself, inside a bin/ directory), a CLI installed in $PULUMI_HOME/bin, or else `pulumi` on PATH
+ * (undefined).
+ */
+export function pulumiCliRoot(env: Env, exists: (file: string) => boolean = fs.existsSync): string | undefined {
+  if (env.PULUMI_CLI_ROOT) {
+    const binary = path.join(env.PULUMI_CLI_ROOT, "bin", "pulumi");
+    if (!exists(binary)) throw new SetupError(`PULUMI_CLI_ROOT=${env.PULUMI_CLI_ROOT} holds no bin/pulumi`);
+    return path.resolve(env.PULUMI_CLI_ROOT);
+  }
+  if (env.PULUMI_COMMAND) {
+    const binary = path.resolve(env.PULUMI_COMMAND);
+    // PulumiCommand.get runs <root>/bin/pulumi, so the binary must sit in a bin/ directory.
+    if (path.basename(binary) !== "pulumi" || path.basename(path.dirname(binary)) !== "bin") {
+      throw new SetupError(`PULUMI_COMMAND must be a path ending in bin/pulumi (got ${env.PULUMI_COMMAND}); or set PULUMI_CLI_ROOT`);
+    }
+    if (!exists(binary)) throw new SetupError(`PULUMI_COMMAND=${env.PULUMI_COMMAND} does not exist`);
+    return path.dirname(path.dirname(binary));
+  }
+  if (env.PULUMI_HOME && exists(path.join(env.PULUMI_HOME, "bin", "pulumi"))) return path.resolve(env.PULUMI_HOME);
+  return undefined;
+}
+
+/** Workspace options from the environment (the CLI inherits the rest of the environment itself). */
+export function workspaceOptions(env: Env, pulumiCommand?: PulumiCommand): LocalWorkspaceOptions {
+  const passphrase = env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE !== undefined;
+  return {
+    ...(passphrase ? { secretsProvider: "passphrase" } : {}),
+    ...(pulumiCommand ? { pulumiCommand } : {}),
+  };
+}
+
+/** The CLI's stderr when the error carries it (a CommandError), else the message. */
+function cliMessage(error: unknown): string {
+  const result = (error as { commandResult?: { stderr?: unknown; err?: unknown } } | undefined)?.commandResult;
+  if (result && typeof result.stderr === "string" && result.stderr.trim() !== "") return result.stderr.trim();
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Automation API errors → the driver's error types, keeping the CLI's own words. */
+export function translateError(error: unknown): Error {
+  if (error instanceof ConcurrentUpdateError) return new StackLockedError(cliMessage(error));
+  if (error instanceof StackNotFoundError) return new StackMissingError(`${cliMessage(error)}\n(preview or up creates a stack; the other commands need an existing one)`);
+  if (error instanceof Error) {
+    const message = cliMessage(error);
+    if (message === error.message) return error;
+    const translated = new Error(message);
+    translated.name = error.name;
+    return translated;
+  }
+  return new Error(String(error));
+}
+
+async function translated<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw translateError(error);
+  }
+}
+
+function automationOptions(o: OperationOptions) {
+  return {
+    onEvent: o.onEvent,
+    signal: o.signal,
+    color: "never" as const,
+    ...(o.expectNoChanges ? { expectNoChanges: true } : {}),
+    ...(o.refresh ? { refresh: true } : {}),
+  };
+}
+
+/** A real stack behind the driver's narrow interface. */
+export class LocalDeployStack implements DeployStack {
+  constructor(private readonly stack: Stack) {}
+
+  get name(): string {
+    return this.stack.name;
+  }
+
+  getAllConfig(): Promise<Record<string, ConfigEntry>> {
+    return translated(async () => {
+      const all = await this.stack.getAllConfig();
+      return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, { value: v.value, secret: v.secret === true }]));
+    });
+  }
+
+  setConfig(key: string, entry: ConfigEntry, usePath: boolean): Promise<void> {
+    return translated(() => this.stack.setConfig(key, entry, usePath));
+  }
+
+  preview(o: OperationOptions): Promise<OperationResult> {
+    return translated(async () => ({ changeSummary: (await this.stack.preview(automationOptions(o))).changeSummary }));
+  }
+
+  up(o: OperationOptions): Promise<OperationResult> {
+    return translated(async () => ({ changeSummary: (await this.stack.up(automationOptions(o))).summary.resourceChanges ?? {} }));
+  }
+
+  refresh(o: OperationOptions): Promise<OperationResult> {
+    const { refresh: _ignored, ...rest } = automationOptions(o);
+    return translated(async () => ({ changeSummary: (await this.stack.refresh(rest)).summary.resourceChanges ?? {} }));
+  }
+
+  previewRefresh(o: OperationOptions): Promise<OperationResult> {
+    const { refresh: _ignored, ...rest } = automationOptions(o);
+    return translated(async () => ({ changeSummary: (await this.stack.previewRefresh(rest)).changeSummary }));
+  }
+
+  destroy(o: OperationOptions): Promise<OperationResult> {
+    const { expectNoChanges: _ignored, ...rest } = automationOptions(o);
+    return translated(async () => ({ changeSummary: (await this.stack.destroy(rest)).summary.resourceChanges ?? {} }));
+  }
+
+  outputs(): Promise<StackOutputs> {
+    return translated(async () => {
+      const all = await this.stack.outputs();
+      return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, { value: v.value as unknown, secret: v.secret }]));
+    });
+  }
+
+  cancel(): Promise<void> {
+    return translated(() => this.stack.cancel());
+  }
+}
+
+/** Opens stacks of the project in `workDir` with LocalWorkspace. */
+export class LocalStackFactory implements StackFactory {
+  constructor(private readonly env: Env) {}
+
+  async open({ stackName, workDir, create }: OpenStackRequest): Promise<DeployStack> {
+    if (!fs.existsSync(path.join(workDir, "Pulumi.yaml")) && !fs.existsSync(path.join(workDir, "Pulumi.yml"))) {
+      throw new SetupError(`no Pulumi.yaml project file in ${workDir}`);
+    }
+    const root = pulumiCliRoot(this.env);
+    const pulumiCommand = await translated(() => PulumiCommand.get(root ? { root } : {})).catch((error: unknown) => {
+      throw new SetupError(`cannot run the Pulumi CLI (${root ? `${root}/bin/pulumi` : "pulumi on PATH"}): ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const options = workspaceOptions(this.env, pulumiCommand);
+    const stack = await translated(() =>
+      create ? LocalWorkspace.createOrSelectStack({ stackName, workDir }, options) : LocalWorkspace.selectStack({ stackName, workDir }, options),
+    );
+    return new LocalDeployStack(stack);
+  }
+}
