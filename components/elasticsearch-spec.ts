@@ -197,9 +197,11 @@ export function readinessScript(plan: Pick<ElasticsearchPlan, "replicas" | "http
   const ca = plan.httpTls ? ` --cacert ${CONFIG_DIR}/certs/ca.crt` : "";
   return [
     "set -eu",
-    `marker="/tmp/.es-health-${status}-$(awk '{print $22}' /proc/1/stat)"`,
+    // Field 22 of /proc/1/stat is PID 1's start time: bash builtins only, the image need not ship awk.
+    "read -r -a pid1 < /proc/1/stat",
+    `marker="/tmp/.es-health-${status}-\${pid1[21]}"`,
     `if [ -f "$marker" ]; then path="/"; else path="/_cluster/health?wait_for_status=${status}&timeout=1s"; fi`,
-    `code=$(printf 'user = "${PROBE_USERNAME}:%s"\\n' "$(cat ${FILE_REALM_DIR}/${PROBE_PASSWORD_KEY})" | curl -s -K - -o /dev/null -w '%{http_code}' --max-time 4${ca} "${scheme}://127.0.0.1:${ES_HTTP_PORT}$path")`,
+    `code=$(printf 'user = "${PROBE_USERNAME}:%s"\\n' "$(cat ${FILE_REALM_DIR}/${PROBE_PASSWORD_KEY})" | curl -s -K - -o /dev/null -w '%{http_code}' --max-time 4${ca} "${scheme}://127.0.0.1:${ES_HTTP_PORT}$path" || true)`,
     `if [ "$code" = 200 ]; then touch "$marker"; exit 0; fi`,
     `echo "readiness: GET $path returned $code" >&2`,
     "exit 1",
@@ -219,7 +221,8 @@ export function prepareConfigScript(plan: Pick<ElasticsearchPlan, "zoneSpread">)
     lines.push(
       // Kubernetes < 1.35 cannot hand a node label to a pod through the downward API; ask the API server.
       `node=$(curl -sSf --cacert ${NODE_READER_DIR}/ca.crt -H "Authorization: Bearer $(cat ${NODE_READER_DIR}/token)" "https://kubernetes.default.svc/api/v1/nodes/$NODE_NAME")`,
-      `zone=$(printf '%s' "$node" | grep -o '"topology.kubernetes.io/zone":"[^"]*"' | head -n1 | cut -d'"' -f4)`,
+      `zone="" re='"topology\\.kubernetes\\.io/zone":"([^"]+)"'`,
+      `if [[ $node =~ $re ]]; then zone=\${BASH_REMATCH[1]}; fi`,
       `if [ -z "$zone" ]; then echo "node $NODE_NAME has no topology.kubernetes.io/zone label" >&2; exit 1; fi`,
       `printf '\\nnode.attr.zone: "%s"\\n' "$zone" >> ${CONFIG_PREP_DIR}/elasticsearch.yml`,
     );

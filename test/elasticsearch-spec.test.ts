@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
 import * as bcrypt from "bcryptjs";
 import {
@@ -118,6 +119,28 @@ describe("readiness", () => {
     expect(script).toContain("/mnt/elastic-internal/file-realm/probe-password");
     expect(script).not.toMatch(/elastic:|ELASTIC_PASSWORD/);
     expect(script).toContain(`--cacert /usr/share/elasticsearch/config/certs/ca.crt "https://127.0.0.1:9200$path"`);
+  });
+});
+
+describe("shell scripts", () => {
+  const bash = (script: string, env: Record<string, string> = {}) =>
+    execFileSync("bash", ["-c", script], { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+
+  it.each([
+    ["readiness, one node", readinessScript({ replicas: 1, httpTls: false })],
+    ["readiness, TLS cluster", readinessScript({ replicas: 3, httpTls: true })],
+    ["prepare-config", prepareConfigScript({ zoneSpread: false })],
+    ["prepare-config with zone lookup", prepareConfigScript({ zoneSpread: true })],
+  ])("%s parses as bash", (_label, script) => {
+    expect(() => execFileSync("bash", ["-n", "-c", script])).not.toThrow();
+  });
+
+  it("finds the zone label in the node object the API server returns, and fails without one", () => {
+    const script = prepareConfigScript({ zoneSpread: true });
+    const lookup = script.slice(script.indexOf('zone=""'), script.indexOf("printf '\\nnode.attr.zone"));
+    const node = JSON.stringify({ kind: "Node", metadata: { labels: { "kubernetes.io/hostname": "ip-10-0-1-1", "topology.kubernetes.io/zone": "us-east-1b" } } });
+    expect(bash(`set -eu; node='${node}'; ${lookup} echo "$zone"`, { NODE_NAME: "n1" }).trim()).toBe("us-east-1b");
+    expect(() => bash(`set -eu; node='{"metadata":{"labels":{}}}'; ${lookup}`, { NODE_NAME: "n1" })).toThrow(/has no topology.kubernetes.io\/zone label/);
   });
 });
 
