@@ -225,7 +225,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
         return { id: arn, arn, issuerArn: `arn:${partition}:iam::${account}:role/${role}`, issuerName: role, issuerId: "AROAEXAMPLE", sessionName: session };
       }
       case "aws:eks/getAddonVersion:getAddonVersion":
-        return { id: String(inputs.addonName), addonName: inputs.addonName, kubernetesVersion: inputs.kubernetesVersion, mostRecent: inputs.mostRecent, version: `v1.0.0-eksbuild.${String(inputs.kubernetesVersion ?? "x")}` };
+        return { id: String(inputs.addonName), addonName: inputs.addonName, kubernetesVersion: inputs.kubernetesVersion, mostRecent: inputs.mostRecent, version: `v1.0.0-eksbuild.${typeof inputs.kubernetesVersion === "string" ? inputs.kubernetesVersion : "x"}` };
       default:
         return inputs;
     }
