@@ -195,3 +195,17 @@ describe("writeSynthOutput", () => {
     expect(existsSync(join(dir, "src"))).toBe(true);
   });
 });
+
+describe("stack files with encrypted values", () => {
+  it("drops `secure:` values at any depth and reports them, so the program generates them", async () => {
+    const { loadStackFile } = await import("../scripts/lib/stack-config");
+    const dir = mkdtempSync(join(tmpdir(), "synth-stack-"));
+    writeFileSync(
+      join(dir, "Pulumi.s.yaml"),
+      "config:\n  eks-search-platform:elasticPassword:\n    secure: AAA=\n  eks-search-platform:appSecrets:\n    api:\n      SESSION_KEY:\n        secure: BBB=\n      PLAIN: x\n",
+    );
+    const loaded = loadStackFile("s", dir);
+    expect(loaded.encryptedKeys).toEqual(["eks-search-platform:elasticPassword", "eks-search-platform:appSecrets.api.SESSION_KEY"]);
+    expect(loaded.config).toEqual({ "eks-search-platform:appSecrets": JSON.stringify({ api: { PLAIN: "x" } }) });
+  });
+});

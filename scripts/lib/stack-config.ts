@@ -38,9 +38,29 @@ export function loadStackFile(stack: string, dir: string): StackConfig & { encry
       encryptedKeys.push(fullKey);
       continue;
     }
-    config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+    // `pulumi config set --secret --path a.b.c` stores a `secure:` leaf inside a plain object: drop such
+    // leaves (they cannot be decrypted offline) and report them by path.
+    config[fullKey] = typeof value === "string" ? value : JSON.stringify(withoutSecureLeaves(value, fullKey, encryptedKeys));
   }
   return { config, secretKeys: [], encryptedKeys };
+}
+
+function isSecure(value: Json): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+}
+
+function withoutSecureLeaves(value: Json, path: string, found: string[]): Json {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => isSecure(v) && found.push(`${path}[${i}]`));
+    return value.filter((v) => !isSecure(v)).map((v, i) => withoutSecureLeaves(v, `${path}[${i}]`, found));
+  }
+  if (typeof value !== "object" || value === null) return value;
+  const out: { [key: string]: Json } = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (isSecure(inner)) found.push(`${path}.${key}`);
+    else out[key] = withoutSecureLeaves(inner, `${path}.${key}`, found);
+  }
+  return out;
 }
 
 function parseScalar(value: string): Json {
