@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { awsTags, componentType } from "./naming";
 import { ArgumentChecker } from "./validate";
 import { NodeGroupSpecSchema } from "./config";
-import { isLogRetentionDays, LOG_RETENTION_DAYS } from "./network";
+import { isLogRetentionDays, LOG_RETENTION_DAYS, ROLE_ARN } from "./aws-formats";
 import { EBS_CSI_POLICY, NODE_ROLE_POLICIES, clusterAutoscalerPolicy, ebsCsiKmsPolicy, irsaTrustPolicy, managedPolicyArn, serviceTrustPolicy } from "./cluster-iam";
 import { loadBalancerControllerPolicy } from "./cluster-lbc-policy";
 import { NODE_METADATA_OPTIONS, nodeGroupPlan, nodeUserData, type NodeGroupArgs } from "./cluster-nodes";
@@ -396,7 +396,7 @@ function validateClusterArgs(name: string, args: ClusterArgs): void {
   check.that(publicAccess || (endpoint.privateAccess ?? true), "endpoint", "at least one of publicAccess and privateAccess must be true", endpoint);
   check.that(publicAccess || endpoint.publicAccessCidrs === undefined, "endpoint.publicAccessCidrs", "can only be set when publicAccess is true", endpoint.publicAccessCidrs);
   (args.adminRoleArns ?? []).forEach((arn, i) => {
-    if (typeof arn === "string") check.that(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn), `adminRoleArns[${i}]`, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin", arn);
+    if (typeof arn === "string") check.that(ROLE_ARN.test(arn), `adminRoleArns[${i}]`, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin", arn);
   });
   check.that((args.adminRoleArns ?? []).length > 0 || args.bootstrapCreatorAdmin === true, "adminRoleArns", "nobody could administer the cluster (nor could Pulumi deploy into it): list admin roles or set bootstrapCreatorAdmin: true", args.adminRoleArns);
   (args.logTypes ?? []).forEach((type, i) => check.that(LOG_TYPES.includes(type), `logTypes[${i}]`, `must be one of ${LOG_TYPES.join(", ")}`, type));

@@ -3,6 +3,7 @@ import ipaddr from "ipaddr.js";
 import { isQuantity, parseQuantity, GiB } from "./quantity";
 import { MAX_AZS, SMALLEST_VPC_PREFIX, planSubnets, SubnetPlanError } from "./subnet-plan";
 import { PACKAGE_NAME } from "./naming";
+import { isLogRetentionDays, LOG_RETENTION_DAYS, ROLE_ARN } from "./aws-formats";
 
 /**
  * The platform's configuration: the schema of every `eks-search-platform:*` key in `Pulumi.<stack>.yaml`,
@@ -19,7 +20,6 @@ const DNS_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a
 const IMAGE_REF =
   /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const AZ_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
 const EKS_VERSION = /^1\.\d{2}$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
@@ -33,6 +33,8 @@ const port = () => z.number().int().min(1).max(65535);
 const cidr = () => z.string().refine((v) => ipaddr.IPv4.isValidCIDR(v), "must be an IPv4 CIDR block such as 10.0.0.0/16");
 const intOrPercent = () => z.union([z.number().int().min(0), z.string().regex(/^\d{1,3}%$/, "must be a count or a percentage such as 25%")]);
 const stringMap = () => z.record(z.string(), z.string());
+const retentionDays = () =>
+  z.number().int().refine(isLogRetentionDays, `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`);
 
 // ---------------------------------------------------------------------------------------------------------
 // Sections
@@ -57,7 +59,7 @@ export const NetworkConfigSchema = z
     flowLogs: z
       .strictObject({
         enabled: z.boolean().default(false).describe("Send VPC flow logs to CloudWatch Logs"),
-        retentionDays: z.number().int().min(1).default(90).describe("Flow log retention in days"),
+        retentionDays: retentionDays().default(90).describe("Flow log retention in days"),
       })
       .default({ enabled: false, retentionDays: 90 })
       .describe("VPC flow logs"),
@@ -107,7 +109,7 @@ export const ClusterConfigSchema = z
     adminRoleArns: z.array(z.string().regex(ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin")).default([]).describe("IAM roles given cluster-admin through access entries"),
     bootstrapCreatorAdmin: z.boolean().default(false).describe("Give the identity running `pulumi up` cluster-admin (EKS creator access entry)"),
     logTypes: z.array(z.enum(["api", "audit", "authenticator", "controllerManager", "scheduler"])).default([]).describe("Control-plane log types sent to CloudWatch"),
-    logRetentionDays: z.number().int().min(1).default(90).describe("Control-plane log retention in days"),
+    logRetentionDays: retentionDays().default(90).describe("Control-plane log retention in days"),
     encryptSecrets: z.boolean().default(false).describe("Envelope-encrypt Kubernetes Secrets with a KMS key (rotation on)"),
     nodeGroups: z.array(NodeGroupSpecSchema).default([]).describe("Managed node groups (required for target aws)"),
     services: z

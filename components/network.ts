@@ -4,6 +4,7 @@ import { awsTags, componentType } from "./naming";
 import { ArgumentChecker } from "./validate";
 import { MAX_AZS, planSubnets, SubnetPlanError, type SubnetPlanEntry } from "./subnet-plan";
 import { serviceTrustPolicy } from "./cluster-iam";
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "./aws-formats";
 
 /** How private subnets reach the internet. */
 export type NatStrategy = "none" | "single" | "perAz";
@@ -25,13 +26,7 @@ export interface NetworkArgs {
   tags?: Record<string, string>;
 }
 
-/** The retention values CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
-/** True when CloudWatch Logs accepts `days` as a retention period. */
-export function isLogRetentionDays(days: number): boolean {
-  return (LOG_RETENTION_DAYS as readonly number[]).includes(days);
-}
+export { isLogRetentionDays, LOG_RETENTION_DAYS };
 
 /**
  * Which NAT gateways exist and which one each AZ's private route table uses.

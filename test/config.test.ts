@@ -61,6 +61,7 @@ const badCases: Case[] = [
   ["no admin at all", (c) => (c.cluster.bootstrapCreatorAdmin = false), "cluster.adminRoleArns", "administer"],
   ["bad admin ARN", (c) => (c.cluster.adminRoleArns = ["arn:aws:iam::123:user/bob"]), "cluster.adminRoleArns.0", "IAM role ARN"],
   ["both endpoints off", (c) => (c.cluster.endpoint = { publicAccess: false, privateAccess: false }), "cluster.endpoint.publicAccess", "at least one"],
+  ["retention not a CloudWatch period", (c) => (c.cluster.logRetentionDays = 45), "cluster.logRetentionDays", "retention periods"],
   ["bad tier name", (c) => (c.apps.tiers.API = { image: "nginx:1" }), "apps.tiers.API", "DNS label"],
   ["bad env var name", (c) => (tier(c).secretEnv = ["1BAD"]), "apps.tiers.api.secretEnv.0", "environment variable"],
   ["TLS secret without host", (c) => (tier(c).expose = { type: "ingress", tlsSecretName: "api-tls" }), "apps.tiers.api.expose.host", "tlsSecretName"],

@@ -1,0 +1,12 @@
+/** AWS value formats and limits shared by config validation and the components' argument checks. */
+
+/** An IAM role ARN (any partition; paths allowed, e.g. SSO roles). */
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/** The retention values CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** True when CloudWatch Logs accepts `days` as a retention period. */
+export function isLogRetentionDays(days: number): boolean {
+  return (LOG_RETENTION_DAYS as readonly number[]).includes(days);
+}
