@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { SECRET_SIG_KEY, SECRET_SIG_VALUE } from "../components/redact";
 import type { RecordedResource } from "../scripts/lib/mock-engine";
 import { parseSynthArgs, UsageError } from "../scripts/lib/synth-args";
+import { loadStackFile } from "../scripts/lib/stack-config";
 import {
   CLUSTER_SCOPED_DIR,
   countByType,
@@ -64,7 +65,8 @@ describe("kubeObject", () => {
     const r = resource("kubernetes:apps/v1:Deployment", "api", { metadata: { namespace: "search", labels: { a: "b" } }, spec: { replicas: 2, paused: undefined }, status: { readyReplicas: 2 } });
     r.state = { ...r.state, metadata: { namespace: "search", name: "api-1234abcd" }, status: { readyReplicas: 2 } };
     const object = kubeObject(r)!;
-    expect(object).toEqual({ apiVersion: "apps/v1", kind: "Deployment", metadata: { namespace: "search", labels: { a: "b" }, name: "api-1234abcd" }, spec: { replicas: 2 } });
+    expect(object).toEqual({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api-1234abcd", namespace: "search", labels: { a: "b" } }, spec: { replicas: 2 } });
+    expect(Object.keys(object.metadata)).toEqual(["name", "namespace", "labels"]);
     expect(Object.keys(object).slice(0, 3)).toEqual(["apiVersion", "kind", "metadata"]);
   });
 
@@ -197,8 +199,7 @@ describe("writeSynthOutput", () => {
 });
 
 describe("stack files with encrypted values", () => {
-  it("drops `secure:` values at any depth and reports them, so the program generates them", async () => {
-    const { loadStackFile } = await import("../scripts/lib/stack-config");
+  it("drops `secure:` values at any depth and reports them, so the program generates them", () => {
     const dir = mkdtempSync(join(tmpdir(), "synth-stack-"));
     writeFileSync(
       join(dir, "Pulumi.s.yaml"),

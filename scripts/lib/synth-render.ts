@@ -203,9 +203,10 @@ export function kubeObject(resource: RecordedResource): KubeObject | undefined {
   const parts = kubeTypeParts(resource.type);
   if (!parts || notRenderedReason(resource) !== undefined) return undefined;
   const { apiVersion: _a, kind: _k, metadata: inputMetadata, status: _s, ...rest } = prune(resource.inputs) as Record<string, unknown>;
-  const metadata = { ...((inputMetadata as Record<string, unknown> | undefined) ?? {}) };
+  const { name, namespace, ...otherMetadata } = (inputMetadata as Record<string, unknown> | undefined) ?? {};
   const stateMetadata = (resource.state.metadata as Record<string, unknown> | undefined) ?? {};
-  metadata.name ??= stateMetadata.name ?? resource.name;
+  // name and namespace first, as people write them.
+  const metadata = { name: name ?? stateMetadata.name ?? resource.name, ...(namespace === undefined ? {} : { namespace }), ...otherMetadata };
   return { apiVersion: parts.apiVersion, kind: parts.kind, metadata: metadata as KubeObject["metadata"], ...rest };
 }
 

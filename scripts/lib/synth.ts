@@ -133,11 +133,8 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const logs: string[] = [];
   const failures: unknown[] = [];
   const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
-  const capture = (level: string) => (...args: unknown[]) => logs.push(`${level}${args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")}`);
-  console.log = capture("");
-  console.info = capture("");
-  console.warn = capture("warning: ");
-  console.error = capture("error: ");
+  const capture = (...args: unknown[]) => logs.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+  Object.assign(console, { log: capture, info: capture, warn: capture, error: capture });
   const onFailure = (error: unknown) => failures.push(error);
   process.on("unhandledRejection", onFailure);
   process.on("uncaughtException", onFailure);
