@@ -1,13 +1,23 @@
 /**
- * The stack program: read and validate this stack's config, then build the platform.
+ * The stack program: read and validate this stack's config and secrets, build the platform, export outputs.
  * Invalid config stops here, before any resource is registered, with every problem listed by key.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parsePlatformConfig, readRawPlatformConfig, type PlatformConfig } from "./components";
+import {
+  ConfigError,
+  Platform,
+  dnsLabel,
+  parsePlatformConfig,
+  readPlatformSecrets,
+  readRawPlatformConfig,
+  type PlatformConfig,
+  type PlatformSecrets,
+} from "./components";
 
-function loadConfig(): PlatformConfig {
+function load(): { config: PlatformConfig; secrets: PlatformSecrets } {
   try {
-    return parsePlatformConfig(readRawPlatformConfig(pulumi.runtime.allConfig()));
+    const config = parsePlatformConfig(readRawPlatformConfig(pulumi.runtime.allConfig()));
+    return { config, secrets: readPlatformSecrets(config) };
   } catch (error) {
     if (error instanceof ConfigError) {
       // RunError makes the Pulumi host print the message alone: no stack trace, non-zero exit.
@@ -19,6 +29,22 @@ function loadConfig(): PlatformConfig {
   }
 }
 
-const config = loadConfig();
+const { config, secrets } = load();
+// target kubeconfig: the same settings the default Kubernetes provider would read.
+const kubernetes = new pulumi.Config("kubernetes");
+const platform = new Platform(dnsLabel("search", pulumi.getStack()), config, secrets, {
+  kubeconfig: kubernetes.get("kubeconfig"),
+  kubeContext: kubernetes.get("context"),
+});
 
 export const target = config.target;
+export const vpcId = platform.vpcId;
+export const privateSubnetIds = platform.privateSubnetIds;
+export const publicSubnetIds = platform.publicSubnetIds;
+export const clusterName = platform.clusterName;
+/** Secret: it grants cluster access (and runs `aws eks get-token`, so the AWS CLI must be on PATH). */
+export const kubeconfig = platform.kubeconfig;
+export const namespace = platform.namespace;
+export const storageClassName = platform.storageClassName;
+export const elasticsearchUrl = platform.elasticsearchUrl;
+export const tierUrls = platform.tierUrls;

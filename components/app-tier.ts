@@ -56,13 +56,17 @@ export class AppTier extends pulumi.ComponentResource {
     super(componentType("AppTier"), name, {}, opts);
     const tier = resolveTier(name, args);
     const namespace = args.namespace;
+    // A component's dependsOn does not reach its children; forward it, so "after X" holds for every object.
+    const inherited = opts?.dependsOn;
+    const inheritedDeps: pulumi.Input<pulumi.Resource>[] = inherited === undefined ? [] : Array.isArray(inherited) ? inherited : [inherited as pulumi.Input<pulumi.Resource>];
+    const child = (...extra: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: [...inheritedDeps, ...extra] });
     const metadata = (component?: string) => ({ name: tier.name, namespace, labels: tierLabels(tier, component) });
 
     if (tier.createServiceAccount) {
       this.serviceAccount = new k8s.core.v1.ServiceAccount(
         `${name}-sa`,
         { metadata: metadata(), automountServiceAccountToken: tier.security.automountServiceAccountToken },
-        { parent: this },
+        child(),
       );
     }
     const serviceAccountName = this.serviceAccount ? this.serviceAccount.metadata.name : tier.serviceAccountName;
@@ -78,12 +82,11 @@ export class AppTier extends pulumi.ComponentResource {
       this.secret = new k8s.core.v1.Secret(
         `${name}-secrets`,
         { metadata: { name: secretName, namespace, labels: tierLabels(tier) }, type: "Opaque", immutable: true, stringData },
-        { parent: this, deleteBeforeReplace: false, additionalSecretOutputs: ["data", "stringData"] },
+        { ...child(), deleteBeforeReplace: false, additionalSecretOutputs: ["data", "stringData"] },
       );
       tierSecret = { secretName: this.secret.metadata.name };
     }
 
-    const dependsOn: pulumi.Resource[] = [];
     if (tier.migrations) {
       const command = tier.migrations.command;
       const jobName = pulumi.output(tier.migrations.image).apply((image) => migrationJobName(tier.name, image, command));
@@ -91,28 +94,27 @@ export class AppTier extends pulumi.ComponentResource {
         `${name}-migrations`,
         { metadata: { name: jobName, namespace, labels: migrationLabels(tier) }, spec: jobSpecFor(tier, tierSecret, serviceAccountName) },
         // A new image is a new Job name: the new Job runs to completion before the old one is deleted.
-        { parent: this, deleteBeforeReplace: false },
+        { ...child(), deleteBeforeReplace: false },
       );
-      dependsOn.push(this.migrationJob);
     }
 
     // The provider awaits the Job's completion, so new pods roll only after the migrations succeeded.
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       { metadata: metadata(), spec: deploymentSpecFor(tier, tierSecret, serviceAccountName) },
-      { parent: this, dependsOn },
+      child(...(this.migrationJob ? [this.migrationJob] : [])),
     );
 
     if (tier.autoscaling) {
       this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
         `${name}-hpa`,
         { metadata: metadata(), spec: hpaSpecFor(tier, this.deployment.metadata.name) },
-        { parent: this },
+        child(),
       );
     }
     const pdbSpec = pdbSpecFor(tier);
     if (pdbSpec) {
-      this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: metadata(), spec: pdbSpec }, { parent: this });
+      this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: metadata(), spec: pdbSpec }, child());
     }
 
     let url: pulumi.Output<string | undefined> = pulumi.output(undefined);
@@ -122,7 +124,7 @@ export class AppTier extends pulumi.ComponentResource {
       const service = new k8s.core.v1.Service(
         `${name}-service`,
         { metadata: { ...metadata(), annotations }, spec: serviceSpecFor(tier) },
-        { parent: this },
+        child(),
       );
       this.service = service;
       internalUrl = pulumi.all([service.metadata.name, service.metadata.namespace]).apply(([svc, ns]) => inClusterUrl(svc, ns, tier.port));
@@ -138,7 +140,7 @@ export class AppTier extends pulumi.ComponentResource {
         const ingress = new k8s.networking.v1.Ingress(
           `${name}-ingress`,
           { metadata: { ...metadata(), annotations: ingressAnnotations(tier) }, spec: ingressSpecFor(tier, service.metadata.name) },
-          { parent: this },
+          child(),
         );
         this.ingress = ingress;
         const scheme = tier.expose.tlsSecretName !== undefined ? "https" : "http";

@@ -99,3 +99,5 @@ export {
   clusterAutoscalerValues,
   type ChartPin,
 } from "./cluster-services";
+export { Platform, protectStatefulResources, podSecurityLevel, elasticsearchUserFor, tierArgsFromConfig, PROTECTED_TYPES, ELASTICSEARCH_CA_MOUNT, type PlatformOptions } from "./platform";
+export { readPlatformSecrets, readRawSecretConfig, parseSecretConfig, declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets, type RawSecretConfig } from "./secrets";

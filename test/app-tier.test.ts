@@ -388,6 +388,19 @@ describe("AppTier: secrets", () => {
   });
 });
 
+describe("AppTier: ordering", () => {
+  it("forwards its own dependsOn to every object it creates (a component's dependsOn does not reach children)", async () => {
+    const k8s = await import("@pulumi/kubernetes");
+    const before = new k8s.core.v1.ConfigMap("prerequisite", { data: { a: "b" } });
+    new AppTier("ordered", base({ migrations: { command: ["m"] }, secretEnv: ["K"], secrets: { K: "v" }, expose: { type: "ingress" }, autoscaling: { minReplicas: 2, maxReplicas: 3 }, resources: { requests: { cpu: "100m" } } }), { dependsOn: [before] });
+    await engine.settle();
+    const urn = engine.get("kubernetes:core/v1:ConfigMap", "prerequisite").urn;
+    const children = engine.childrenOf(engine.get(T.tier, "ordered").urn);
+    expect(children.map((c) => c.type).sort()).toEqual([T.deployment, T.hpa, T.ingress, T.job, T.pdb, T.secret, T.service, T.sa].sort());
+    for (const c of children) expect(c.dependencies, c.type).toContain(urn);
+  });
+});
+
 describe("AppTier: invalid arguments", () => {
   it("throws one ArgumentError listing every problem, before registering anything", () => {
     const before = engine.resources.length;

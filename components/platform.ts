@@ -1,0 +1,281 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import { AppTier, type AppTierArgs } from "./app-tier";
+import { Cluster } from "./cluster";
+import { availabilityZoneCount, type PlatformConfig, type TierConfig } from "./config";
+import { Elasticsearch } from "./elasticsearch";
+import { clientLabelFor, elasticsearchNames } from "./elasticsearch-spec";
+import { type ElasticsearchUser } from "./elasticsearch-users";
+import { componentType, dnsLabel, standardLabels } from "./naming";
+import { Network } from "./network";
+import { declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets } from "./secrets";
+import { StorageClass } from "./storage-class";
+
+/** Where a tier finds Elasticsearch, as files and env vars inside its pods. */
+export const ELASTICSEARCH_CA_MOUNT = "/etc/elasticsearch-ca";
+
+/** Options of {@link Platform} beyond the component options. */
+export interface PlatformOptions extends pulumi.ComponentResourceOptions {
+  /** Kubeconfig (path or contents) for target `kubeconfig`. @default - the ambient kubeconfig ($KUBECONFIG or ~/.kube/config) */
+  kubeconfig?: pulumi.Input<string>;
+  /** Kubeconfig context for target `kubeconfig`. @default - the kubeconfig's current context */
+  kubeContext?: string;
+}
+
+/**
+ * Resource types that hold state which a deletion would lose, protected when `config.protect` is set:
+ * the Elasticsearch StatefulSet (its volumeClaimTemplates), claims, the KMS key that encrypts the cluster's
+ * Secrets (deleting it makes them unreadable) and the EKS control plane (etcd: every Kubernetes object).
+ * The Namespace is protected directly: deleting it deletes every claim in it.
+ */
+export const PROTECTED_TYPES: readonly string[] = [
+  "kubernetes:apps/v1:StatefulSet",
+  "kubernetes:core/v1:PersistentVolumeClaim",
+  "aws:kms/key:Key",
+  "aws:eks/cluster:Cluster",
+];
+
+/**
+ * A resource transform that protects {@link PROTECTED_TYPES}. Applied by the engine to every descendant of
+ * the component it is attached to (remote @pulumi/eks children included), and to nothing else, so
+ * certificate renewals and Secret rotations elsewhere still replace freely.
+ */
+export function protectStatefulResources(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
+  if (!PROTECTED_TYPES.includes(args.type)) return undefined;
+  return { props: args.props, opts: pulumi.mergeOptions(args.opts, { protect: true }) };
+}
+
+/**
+ * The Pod Security level the namespace enforces: `restricted` when every workload meets it, `baseline` when a
+ * tier visibly opted out of a secure default, `privileged` only for Elasticsearch's opt-in sysctl init container.
+ */
+export function podSecurityLevel(config: Pick<PlatformConfig, "elasticsearch" | "apps">): "restricted" | "baseline" | "privileged" {
+  if (config.elasticsearch.vmMaxMapCount === "initContainer") return "privileged";
+  const relaxed = Object.values(config.apps.tiers).some((t) => !t.security.runAsNonRoot || !t.security.dropAllCapabilities || !t.security.seccompRuntimeDefault);
+  return relaxed ? "baseline" : "restricted";
+}
+
+/** The Elasticsearch user of a tier with `elasticsearch: true`: its own name, read/write on its index patterns only. */
+export function elasticsearchUserFor(tierName: string, tier: TierConfig, password: pulumi.Input<string>): ElasticsearchUser {
+  return { name: tierName, password, indices: tier.elasticsearchIndices ?? [`${tierName}-*`] };
+}
+
+/** A tier's AppTier arguments from its config: what is not config (namespace, secrets, Elasticsearch wiring) is added by the caller. */
+export function tierArgsFromConfig(tierName: string, tier: TierConfig): Omit<AppTierArgs, "namespace"> {
+  const { elasticsearch: _elasticsearch, elasticsearchIndices: _indices, ...rest } = tier;
+  return { ...rest, name: tierName };
+}
+
+/**
+ * The whole platform from one validated {@link PlatformConfig}: on `aws`, Network → Cluster → StorageClass →
+ * Namespace → Elasticsearch → AppTiers; on `kubeconfig`, the Kubernetes layers into an existing cluster.
+ * Secrets not supplied are generated with `@pulumi/random` and kept encrypted in state.
+ */
+export class Platform extends pulumi.ComponentResource {
+  /** The VPC (aws target). */
+  readonly vpcId?: pulumi.Output<string>;
+  /** Private subnets (aws target). */
+  readonly privateSubnetIds?: pulumi.Output<string[]>;
+  /** Public subnets (aws target). */
+  readonly publicSubnetIds?: pulumi.Output<string[]>;
+  /** The EKS cluster's name (aws target). */
+  readonly clusterName?: pulumi.Output<string>;
+  /** Kubeconfig of the EKS cluster, a secret (aws target). */
+  readonly kubeconfig?: pulumi.Output<string>;
+  /** The namespace of Elasticsearch and the tiers. */
+  readonly namespace: pulumi.Output<string>;
+  /** The StorageClass of Elasticsearch's data; undefined when the cluster's default class is used. */
+  readonly storageClassName: pulumi.Output<string | undefined>;
+  /** Elasticsearch's in-cluster URL. */
+  readonly elasticsearchUrl: pulumi.Output<string>;
+  /** Each tier's URL (external when exposed, else in-cluster; undefined for expose none). */
+  readonly tierUrls: pulumi.Output<Record<string, string | undefined>>;
+  /** The Kubernetes provider every in-cluster resource uses. */
+  readonly provider: k8s.Provider;
+  readonly network?: Network;
+  readonly cluster?: Cluster;
+  readonly storageClass?: StorageClass;
+  readonly elasticsearch: Elasticsearch;
+  readonly tiers: Record<string, AppTier>;
+
+  constructor(name: string, config: PlatformConfig, secrets: PlatformSecrets = {}, options: PlatformOptions = {}) {
+    const { kubeconfig, kubeContext, ...opts } = options;
+    super(componentType("Platform"), name, {}, opts);
+    const parent = { parent: this };
+    const protect = config.protect;
+    const protectTransforms = protect ? [protectStatefulResources] : [];
+    const appSecrets = secrets.appSecrets ?? {};
+
+    // ----- infrastructure ------------------------------------------------------------------------------
+    let clusterServices: pulumi.Resource[] = [];
+    if (config.target === "aws") {
+      const network = new Network(
+        `${name}-network`,
+        {
+          cidrBlock: config.network.cidrBlock,
+          ...(config.network.availabilityZones ? { availabilityZones: config.network.availabilityZones } : { availabilityZoneCount: availabilityZoneCount(config.network) }),
+          natGateways: config.network.natGateways,
+          flowLogs: config.network.flowLogs,
+          clusterName: name,
+          tags: config.tags,
+        },
+        parent,
+      );
+      const cluster = new Cluster(
+        `${name}-cluster`,
+        {
+          clusterName: name,
+          vpcId: network.vpcId,
+          publicSubnetIds: network.publicSubnetIds,
+          privateSubnetIds: network.privateSubnetIds,
+          version: config.cluster.version,
+          nodeGroups: config.cluster.nodeGroups,
+          endpoint: config.cluster.endpoint,
+          adminRoleArns: config.cluster.adminRoleArns,
+          bootstrapCreatorAdmin: config.cluster.bootstrapCreatorAdmin,
+          logTypes: config.cluster.logTypes,
+          logRetentionDays: config.cluster.logRetentionDays,
+          encryptSecrets: config.cluster.encryptSecrets,
+          ...(config.storage.kmsKeyId ? { ebsKmsKeyArns: [config.storage.kmsKeyId] } : {}),
+          services: config.cluster.services,
+          tags: config.tags,
+        },
+        { parent: this, transforms: protectTransforms },
+      );
+      this.network = network;
+      this.cluster = cluster;
+      this.vpcId = network.vpcId;
+      this.privateSubnetIds = network.privateSubnetIds;
+      this.publicSubnetIds = network.publicSubnetIds;
+      this.clusterName = cluster.clusterName;
+      this.kubeconfig = pulumi.secret(cluster.kubeconfig);
+      this.provider = cluster.provider;
+      // Load balancers need the AWS Load Balancer Controller, HPAs metrics-server, volumes the EBS CSI driver.
+      clusterServices = cluster.clusterServices;
+    } else {
+      this.provider = new k8s.Provider(
+        `${name}-k8s`,
+        { ...(kubeconfig !== undefined ? { kubeconfig } : {}), ...(kubeContext !== undefined ? { context: kubeContext } : {}), enableServerSideApply: true },
+        parent,
+      );
+    }
+    const inCluster = { parent: this, provider: this.provider };
+
+    // ----- storage and namespace -----------------------------------------------------------------------
+    if (config.target === "aws" || config.storage.provisioner !== undefined) {
+      const storage = config.storage;
+      this.storageClass = new StorageClass(
+        `${name}-storage`,
+        {
+          storageClassName: dnsLabel(name, "data"),
+          ...(storage.provisioner !== undefined ? { provisioner: storage.provisioner } : { type: storage.type, iops: storage.iops, throughputMiBps: storage.throughputMiBps, encrypted: storage.encrypted }),
+          ...(storage.kmsKeyId !== undefined ? { kmsKeyId: storage.kmsKeyId } : {}),
+          reclaimPolicy: storage.reclaimPolicy,
+          // On EKS this is the cluster's default class; in someone else's cluster we never take over the default.
+          isDefault: config.target === "aws",
+        },
+        { ...inCluster, dependsOn: clusterServices },
+      );
+    }
+    this.storageClassName = this.storageClass ? this.storageClass.storageClassName : pulumi.output(undefined);
+
+    const level = podSecurityLevel(config);
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: config.apps.namespace,
+          labels: {
+            ...standardLabels("search-platform", name, "namespace"),
+            "pod-security.kubernetes.io/enforce": level,
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+          },
+        },
+      },
+      { ...inCluster, protect },
+    );
+    this.namespace = namespace.metadata.name;
+
+    // ----- secrets: supplied, or generated and kept encrypted in state ---------------------------------------
+    const generated = (resourceName: string) => new random.RandomPassword(resourceName, { length: 32, special: false }, parent).result;
+    const elasticPassword = secrets.elasticPassword !== undefined ? pulumi.secret(secrets.elasticPassword) : generated(`${name}-elastic-password`);
+    const secretFor = (tierName: string, key: string): pulumi.Output<string> => {
+      const supplied = appSecrets[tierName]?.[key];
+      return supplied !== undefined ? pulumi.secret(supplied) : generated(dnsLabel(name, tierName, key));
+    };
+
+    // ----- Elasticsearch --------------------------------------------------------------------------------
+    const esName = `${name}-elasticsearch`;
+    const esTiers = Object.entries(config.apps.tiers).filter(([, tier]) => tier.elasticsearch);
+    const es = config.elasticsearch;
+    this.elasticsearch = new Elasticsearch(
+      esName,
+      {
+        namespace: this.namespace,
+        version: es.version,
+        ...(es.image !== undefined ? { image: es.image } : {}),
+        replicas: es.replicas,
+        ...(this.storageClass ? { storageClassName: this.storageClass.storageClassName } : {}),
+        storageSize: es.storageSize,
+        cpu: es.cpu,
+        memory: es.memory,
+        ...(es.heapSize !== undefined ? { heapSize: es.heapSize } : {}),
+        elasticPassword,
+        tls: es.tls,
+        antiAffinity: es.antiAffinity,
+        zoneSpread: es.zoneSpread,
+        vmMaxMapCount: es.vmMaxMapCount,
+        volumeClaimRetention: es.volumeClaimRetention,
+        users: esTiers.map(([tierName, tier]) => elasticsearchUserFor(tierName, tier, secretFor(tierName, ELASTICSEARCH_PASSWORD_KEY))),
+      },
+      { ...inCluster, transforms: protectTransforms },
+    );
+    const esClientLabel = clientLabelFor(elasticsearchNames(esName));
+
+    // ----- application tiers ------------------------------------------------------------------------------
+    this.tiers = {};
+    for (const [tierName, tier] of Object.entries(config.apps.tiers)) {
+      const keys = declaredSecretKeys(tier).filter((k) => k !== ELASTICSEARCH_PASSWORD_KEY || !tier.elasticsearch);
+      const args: AppTierArgs = {
+        ...tierArgsFromConfig(tierName, tier),
+        namespace: this.namespace,
+        secrets: Object.fromEntries(keys.map((k) => [k, secretFor(tierName, k)])),
+      };
+      const dependsOn: pulumi.Resource[] = [...clusterServices];
+      if (tier.elasticsearch) {
+        const userSecret = this.elasticsearch.userSecretNames.apply((names) => names[tierName]);
+        args.env = { ...args.env, ELASTICSEARCH_URL: this.elasticsearch.url, ELASTICSEARCH_USERNAME: tierName };
+        args.secretEnvRefs = { ELASTICSEARCH_PASSWORD: { secretName: userSecret, key: "password" } };
+        args.podLabels = { ...esClientLabel };
+        if (es.tls) {
+          args.env.ELASTICSEARCH_CA_CERT = `${ELASTICSEARCH_CA_MOUNT}/ca.crt`;
+          args.secretVolumes = [
+            {
+              name: "elasticsearch-ca",
+              secretName: this.elasticsearch.caSecretName.apply((n) => n ?? ""),
+              mountPath: ELASTICSEARCH_CA_MOUNT,
+              items: [{ key: "ca.crt", path: "ca.crt" }],
+            },
+          ];
+        }
+        // Migrations and first requests need a running cluster and the tier's user.
+        dependsOn.push(this.elasticsearch);
+      }
+      this.tiers[tierName] = new AppTier(`${name}-${tierName}`, args, { ...inCluster, dependsOn });
+    }
+
+    this.elasticsearchUrl = this.elasticsearch.url;
+    this.tierUrls = pulumi.all(Object.fromEntries(Object.entries(this.tiers).map(([tierName, t]) => [tierName, t.url])));
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      clusterName: this.clusterName,
+      kubeconfig: this.kubeconfig,
+      namespace: this.namespace,
+      storageClassName: this.storageClassName,
+      elasticsearchUrl: this.elasticsearchUrl,
+      tierUrls: this.tierUrls,
+    });
+  }
+}
