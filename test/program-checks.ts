@@ -67,8 +67,11 @@ export function danglingReferences(engine: MockEngine): string[] {
     new Map(ofKind(engine, kind).map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, new Set([...Object.keys(o.data ?? {}), ...Object.keys(o.stringData ?? {})])]));
   const secrets = index("Secret");
   const configMaps = index("ConfigMap");
+  // Kubernetes publishes the cluster's root CA into every namespace (projected service-account volumes use it).
+  configMaps.set("*/kube-root-ca.crt", new Set(["ca.crt"]));
   const problems: string[] = [];
   const check = (where: string, kind: "Secret" | "ConfigMap", namespace: string, name: string, key?: string) => {
+    if (kind === "ConfigMap" && configMaps.has(`*/${name}`)) return;
     const keys = (kind === "Secret" ? secrets : configMaps).get(`${namespace}/${name}`);
     if (!keys) problems.push(`${where}: ${kind} ${namespace}/${name} is not created by the program`);
     else if (key !== undefined && !keys.has(key)) problems.push(`${where}: ${kind} ${namespace}/${name} has no key "${key}"`);
@@ -170,5 +173,6 @@ export function restrictedViolations(engine: MockEngine): string[] {
 
 /** Resource types the program registers, by provider package (`aws`, `eks`, `kubernetes`, `random`, `tls`, ...). */
 export function packagesUsed(engine: MockEngine): Set<string> {
-  return new Set(engine.resources.filter((r: RecordedResource) => !r.type.includes(":index:") || r.custom).map((r) => r.type.split(":")[0]).filter((p) => p !== PACKAGE_NAME && p !== "pulumi"));
+  // Remote components (eks:index:Cluster) count: they need their provider plugin too.
+  return new Set(engine.resources.map((r: RecordedResource) => r.type.split(":")[0]).filter((p) => p !== PACKAGE_NAME && p !== "pulumi"));
 }

@@ -17,6 +17,8 @@ export interface RecordedOptions {
   replaceOnChanges: string[];
   additionalSecretOutputs: string[];
   aliasCount: number;
+  /** How many resource transforms the resource carries (the engine applies them to its descendants; the mocks do not). */
+  transformCount?: number;
 }
 
 export interface RecordedResource {
@@ -64,6 +66,7 @@ interface ProtoRequest {
   getReplaceonchangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getAliasesList?(): unknown[];
+  getTransformsList?(): unknown[];
   getObject(): unknown;
 }
 
@@ -431,6 +434,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         aliasCount: req.getAliasesList?.().length ?? 0,
+        transformCount: req.getTransformsList?.().length ?? 0,
       },
     };
     const existing = this.resources.findIndex((r) => r.urn === urn);

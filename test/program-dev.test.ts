@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { valueOf, isSecretOutput, type MockEngine } from "./mocks";
+import { danglingReferences, leaks, ofKind, packagesUsed, runProgram, secretsHolding, unknownStorageClasses, unmatchedServiceSelectors, unmatchedTargets } from "./program-checks";
+
+// dev supplies only the Elasticsearch password and the api's session key; the api's Elasticsearch user
+// password is left to be generated.
+const ELASTIC = "dev-elastic-Pw-31c7";
+const SESSION = "dev-session-key-5e02";
+
+let engine: MockEngine;
+let outputs: Record<string, any>;
+beforeAll(async () => {
+  ({ engine, outputs } = await runProgram("dev", { elasticPassword: ELASTIC, "appSecrets.api.SESSION_KEY": SESSION }));
+});
+
+describe("program: dev stack (target aws)", () => {
+  it("builds the AWS layers: a VPC over 2 AZs with one NAT, an EKS cluster, and Kubernetes on its provider", () => {
+    const used = packagesUsed(engine);
+    expect(used.has("aws") && used.has("eks") && used.has("kubernetes")).toBe(true);
+    expect(engine.byType("aws:ec2/vpc:Vpc")).toHaveLength(1);
+    expect(engine.byType("aws:ec2/natGateway:NatGateway")).toHaveLength(1);
+    expect(engine.byType("eks:index:Cluster")).toHaveLength(1);
+    const clusterProvider = engine.byType("pulumi:providers:kubernetes").find((p) => p.name.endsWith("-k8s"))!;
+    const clusterUrn = engine.byType("eks-search-platform:index:Cluster")[0].urn;
+    const platformObjects = engine.resources.filter((x) => x.custom && x.type.startsWith("kubernetes:") && !engine.parentChain(x).includes(clusterUrn));
+    expect(platformObjects.length).toBeGreaterThan(10);
+    for (const r of platformObjects) expect(r.provider, r.name).toContain(clusterProvider.urn);
+  });
+
+  it("never shows a secret in plain text, yet each one reaches a Kubernetes Secret; absent ones are generated", () => {
+    expect(leaks(engine, [ELASTIC, SESSION])).toEqual([]);
+    expect(secretsHolding(engine, ELASTIC)).not.toEqual([]);
+    expect(secretsHolding(engine, SESSION)).not.toEqual([]);
+    const generated = engine.byType("random:index/randomPassword:RandomPassword").map((r) => r.name);
+    expect(generated).toContain("search-dev-api-elasticsearch-password");
+    expect(generated).not.toContain("search-dev-elastic-password");
+    const apiPassword = engine.byType("random:index/randomPassword:RandomPassword").find((r) => r.name === "search-dev-api-elasticsearch-password")!;
+    const value = String(apiPassword.state.result);
+    expect(leaks(engine, [value])).toEqual([]);
+    expect(secretsHolding(engine, value)).not.toEqual([]);
+  });
+
+  it("references only Secrets and ConfigMaps it creates, and every Service, PDB and HPA selects its pods", () => {
+    expect(danglingReferences(engine)).toEqual([]);
+    expect(unmatchedServiceSelectors(engine)).toEqual([]);
+    expect(unmatchedTargets(engine)).toEqual([]);
+  });
+
+  it("makes its encrypted gp3 class the cluster default and puts Elasticsearch data on it", () => {
+    const [storageClass] = ofKind(engine, "StorageClass");
+    expect(storageClass.provisioner).toBe("ebs.csi.aws.com");
+    expect(storageClass.parameters).toMatchObject({ type: "gp3", encrypted: "true" });
+    expect(storageClass.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe("true");
+    expect(unknownStorageClasses(engine)).toEqual([]);
+  });
+
+  it("exposes api through an ALB Ingress and web through an NLB, created after the cluster services", () => {
+    const [ingress] = ofKind(engine, "Ingress");
+    expect(ingress.spec.rules[0].host).toBe("api.dev.example.com");
+    const web = ofKind(engine, "Service").find((s) => s.metadata.name === "web")!;
+    expect(web.spec.type).toBe("LoadBalancer");
+    const lbc = engine.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name.includes("load-balancer-controller"))!;
+    expect(lbc, engine.byType("kubernetes:helm.sh/v3:Release").map((r) => r.name).join(", ")).toBeDefined();
+    for (const name of ["search-dev-web-service", "search-dev-api-ingress", "search-dev-api-hpa"]) {
+      expect(engine.resources.find((r) => r.name === name)!.dependencies, name).toContain(lbc.urn);
+    }
+  });
+
+  it("protects nothing (protect is off in dev)", () => {
+    for (const type of ["eks-search-platform:index:Cluster", "eks-search-platform:index:Elasticsearch"]) expect(engine.byType(type)[0].options.transformCount, type).toBe(0);
+    expect(engine.resources.filter((r) => r.options.protect).map((r) => r.name)).toEqual([]);
+  });
+
+  it("exports VPC and cluster identifiers, the kubeconfig only as a secret, and each tier's URL", async () => {
+    expect(await valueOf(outputs.vpcId)).toMatch(/^vpc-/);
+    expect(await valueOf(outputs.clusterName)).toBe("search-dev");
+    expect(await isSecretOutput(outputs.kubeconfig)).toBe(true);
+    const urls = await valueOf<Record<string, string>>(outputs.tierUrls);
+    expect(urls.api).toBe("http://api.dev.example.com");
+    expect(urls.web).toMatch(/^http:\/\/.*elb.*:8080$/);
+    for (const name of ["namespace", "elasticsearchUrl", "tierUrls", "vpcId", "clusterName"]) expect(await isSecretOutput(outputs[name]), name).toBe(false);
+  });
+});
