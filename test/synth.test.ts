@@ -30,7 +30,7 @@ function resource(type: string, name: string, inputs: Record<string, unknown>, e
     dependencies: [],
     inputs,
     state: { ...inputs },
-    options: { protect: false, ignoreChanges: [], deleteBeforeReplace: false, retainOnDelete: false, replaceOnChanges: [], additionalSecretOutputs: [], aliasCount: 0 },
+    options: { protect: false, ignoreChanges: [], deleteBeforeReplace: false, retainOnDelete: false, replaceOnChanges: [], additionalSecretOutputs: [], aliasCount: 0, transformCount: 0 },
     ...extra,
   };
 }
