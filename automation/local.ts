@@ -54,7 +54,8 @@ export function pulumiCliRoot(env: Env, exists: (file: string) => boolean = fs.e
 
 /** Workspace options from the environment (the CLI inherits the rest of the environment itself). */
 export function workspaceOptions(env: Env, pulumiCommand?: PulumiCommand): LocalWorkspaceOptions {
-  const passphrase = env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE !== undefined;
+  // Empty counts as unset: CI systems expand a missing secret to "" (and an empty passphrase protects nothing).
+  const passphrase = Boolean(env.PULUMI_CONFIG_PASSPHRASE) || Boolean(env.PULUMI_CONFIG_PASSPHRASE_FILE);
   return {
     ...(passphrase ? { secretsProvider: "passphrase" } : {}),
     ...(pulumiCommand ? { pulumiCommand } : {}),

@@ -567,8 +567,10 @@ describe("pure helpers", () => {
     expect(pulumiCliRoot({}, exists)).toBeUndefined();
   });
 
-  it("selects the passphrase secrets provider only when a passphrase is given", () => {
-    expect(workspaceOptions({ PULUMI_CONFIG_PASSPHRASE: "" }).secretsProvider).toBe("passphrase");
+  it("selects the passphrase secrets provider only when a non-empty passphrase is given", () => {
+    expect(workspaceOptions({ PULUMI_CONFIG_PASSPHRASE: "correct horse" }).secretsProvider).toBe("passphrase");
+    // CI expands a missing secret to "": that must not silently create a stack with an empty passphrase.
+    expect(workspaceOptions({ PULUMI_CONFIG_PASSPHRASE: "" }).secretsProvider).toBeUndefined();
     expect(workspaceOptions({ PULUMI_CONFIG_PASSPHRASE_FILE: "/run/pw" }).secretsProvider).toBe("passphrase");
     expect(workspaceOptions({}).secretsProvider).toBeUndefined();
   });
