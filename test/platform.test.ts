@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { Platform, podSecurityLevel, protectStatefulResources, PROTECTED_TYPES } from "../components/platform";
 import { parsePlatformConfig, type PlatformConfig } from "../components/config";
 import { setupMocks, plainSecretLeaks, kubeObjects, unwrapSecrets, type MockEngine } from "./mocks";
