@@ -1,0 +1,73 @@
+/**
+ * The pure checks of the consumer test (scripts/consumer-test.ts): what the tarball may contain, and the
+ * export list read from components/index.ts. Unit-tested in test/consumer-checks.test.ts.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import ts from "typescript";
+
+// What the tarball may hold; anything else (tests, stacks, CI, scripts, automation, examples) fails.
+export const ALLOWED = [
+  /^package\.json$/,
+  /^README\.md$/,
+  /^CHANGELOG\.md$/,
+  /^LICENSE$/,
+  /^dist\/components\/[\w.-]+\.(js|js\.map|d\.ts|d\.ts\.map)$/,
+  /^components\/[\w.-]+\.ts$/, // the sources the source and declaration maps point at
+];
+export const FORBIDDEN = /(^|\/)(test|tests|__tests__|scripts|automation|examples|\.github|\.ci)\/|\.test\.|\.spec\.|^Pulumi\.|^index\.ts$/;
+
+export interface ExportList {
+  values: string[];
+  types: string[];
+}
+
+/** The names components/index.ts exports, split into values and type-only names. */
+export function readExports(indexFile: string): ExportList {
+  const source = ts.createSourceFile(indexFile, fs.readFileSync(indexFile, "utf8"), ts.ScriptTarget.ES2022, true);
+  const values: string[] = [];
+  const types: string[] = [];
+  for (const statement of source.statements) {
+    if (ts.isExportDeclaration(statement)) {
+      if (!statement.exportClause) throw new Error(`components/index.ts: "export *" hides the export list; export names explicitly`);
+      if (!ts.isNamedExports(statement.exportClause)) throw new Error(`components/index.ts: namespace re-exports are not supported here`);
+      for (const element of statement.exportClause.elements) {
+        (statement.isTypeOnly || element.isTypeOnly ? types : values).push(element.name.text);
+      }
+      continue;
+    }
+    const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+    if (!modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) types.push(statement.name.text);
+    else if ((ts.isClassDeclaration(statement) || ts.isFunctionDeclaration(statement)) && statement.name) values.push(statement.name.text);
+    else if (ts.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) values.push(d.name.text);
+    }
+  }
+  return { values, types };
+}
+
+/** Every `export class X extends pulumi.ComponentResource` in components/, with whether `XArgs` is declared. */
+export function findComponents(dir: string): { name: string; args?: string }[] {
+  const found: { name: string; args?: string }[] = [];
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) {
+    const text = fs.readFileSync(path.join(dir, file), "utf8");
+    for (const match of text.matchAll(/export class (\w+) extends pulumi\.ComponentResource\b/g)) {
+      const name = match[1];
+      const args = new RegExp(`export (interface|type) ${name}Args\\b`).test(text) ? `${name}Args` : undefined;
+      found.push({ name, ...(args ? { args } : {}) });
+    }
+  }
+  return found;
+}
+
+export interface PackResult {
+  filename: string;
+  files: { path: string }[];
+}
+
+export function checkFileList(files: string[], where: string): void {
+  const bad = files.filter((f) => !ALLOWED.some((re) => re.test(f)) || FORBIDDEN.test(f));
+  if (bad.length > 0) throw new Error(`${where}: the package would ship files outside the library:\n  ${bad.join("\n  ")}`);
+}
+

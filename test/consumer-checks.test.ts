@@ -1,0 +1,71 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkFileList, findComponents, readExports } from "../scripts/consumer-test/checks";
+
+// The packed-package consumer test itself is slow (build, pack, install, tsc): it runs in .ci/run as its
+// own step (`npm run test:consumer`). These are its pure checks.
+
+function tempFile(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-checks-"));
+  fs.writeFileSync(path.join(dir, name), text);
+  return path.join(dir, name);
+}
+
+describe("tarball file list", () => {
+  it("accepts the library: build output, its sources, and the package documents", () => {
+    expect(() =>
+      checkFileList(
+        ["package.json", "README.md", "CHANGELOG.md", "LICENSE", "dist/components/index.js", "dist/components/index.d.ts", "dist/components/index.js.map", "dist/components/index.d.ts.map", "components/index.ts"],
+        "pack",
+      ),
+    ).not.toThrow();
+  });
+
+  it("rejects tests, stacks, CI, scripts, the driver and examples, naming each", () => {
+    const leaked = [
+      "test/config.test.ts",
+      "dist/test/config.test.js",
+      "Pulumi.prod.yaml",
+      ".github/workflows/deploy.yml",
+      "scripts/synth.ts",
+      "automation/cli.ts",
+      "examples/network-cluster/index.ts",
+      "components/network.test.ts",
+      "index.ts",
+    ];
+    for (const file of leaked) expect(() => checkFileList(["package.json", file], "pack"), file).toThrow(file);
+  });
+});
+
+describe("export list", () => {
+  it("reads value and type-only exports from re-exports and local declarations", () => {
+    const file = tempFile(
+      "index.ts",
+      [
+        'export { Network, planSubnets, type NetworkArgs } from "./network";',
+        'export type { ClusterArgs } from "./cluster";',
+        "export const VERSION = 1;",
+        "export function helper() {}",
+        "export interface Local {}",
+      ].join("\n"),
+    );
+    expect(readExports(file)).toEqual({ values: ["Network", "planSubnets", "VERSION", "helper"], types: ["NetworkArgs", "ClusterArgs", "Local"] });
+  });
+
+  it("refuses `export *`, which would hide names from the check", () => {
+    expect(() => readExports(tempFile("index.ts", 'export * from "./network";'))).toThrow(/export \*/);
+  });
+
+  it("matches the real components/index.ts: every component and its Args type is exported", () => {
+    const list = readExports("components/index.ts");
+    const components = findComponents("components");
+    expect(components.map((c) => c.name)).toEqual(expect.arrayContaining(["Network", "Cluster"]));
+    for (const c of components) {
+      expect(list.values).toContain(c.name);
+      if (c.args) expect(list.types).toContain(c.args);
+    }
+    expect(list.values).toEqual(expect.arrayContaining(["parsePlatformConfig", "ConfigError", "ArgumentError"]));
+  });
+});
