@@ -137,7 +137,11 @@ class Run {
     } catch (error) {
       if (error instanceof Stop) return await this.finish(error.outcome, error.code, error.reason);
       if (this.interrupted) return await this.finish("cancelled", ExitCode.Interrupted, `interrupted by ${this.interrupted}`);
-      const { code, reason } = classifyFailure(error, this.progress.errorMessages());
+      const classified = classifyFailure(error, this.progress.errorMessages());
+      const { code } = classified;
+      const failed = this.progress.failures().length;
+      // Resource failures are listed in the summary with their errors; the reason need not repeat them.
+      const reason = code === ExitCode.Failed && failed > 0 ? `${failed} resource operation${failed === 1 ? "" : "s"} failed` : classified.reason;
       const outcome: Outcome = code === ExitCode.Locked ? "locked" : code === ExitCode.Usage ? "invalid" : code === ExitCode.Changes ? "changes" : "failed";
       return await this.finish(outcome, code, reason);
     } finally {

@@ -205,7 +205,8 @@ export class ProgressReporter {
       }
     }
     const label = d.severity === "info#err" ? "stderr" : d.severity;
-    this.emit(`${this.stamp()} ${label}: ${name ? `${name}: ` : ""}${message}`, { event: "diagnostic", severity: d.severity, message, name, urn: d.urn });
+    const text = message.split("\n").join("\n        "); // continuation lines under the message, not the margin
+    this.emit(`${this.stamp()} ${label}: ${name ? `${name}: ` : ""}${text}`, { event: "diagnostic", severity: d.severity, message, name, urn: d.urn });
   }
 
   /** A "still working" line when nothing was printed for `quietSeconds` (long EKS creates look stuck otherwise). */

@@ -91,7 +91,7 @@ export function renderText(summary: RunSummary): string {
   }
   if (summary.failures.length > 0) {
     lines.push(`  Failures (${summary.failures.length}):`);
-    for (const f of summary.failures) lines.push(`    ${f.op} ${f.type} ${f.name}: ${f.message}`);
+    for (const f of summary.failures) lines.push(`    ${f.op} ${f.type} ${f.name}: ${f.message.split("\n").join("\n      ")}`);
   }
   return lines.join("\n");
 }
