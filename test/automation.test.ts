@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConcurrentUpdateError, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { helpText, parseArgs } from "../automation/args";
@@ -72,6 +73,17 @@ describe("parseArgs", () => {
     const help = helpText();
     for (const c of ["preview", "up", "refresh", "destroy", "drift", "outputs"]) expect(help).toMatch(new RegExp(`^  ${c} `, "m"));
     for (const { code } of EXIT_CODE_TABLE) expect(help).toMatch(new RegExp(`^ +${code}  `, "m"));
+  });
+});
+
+describe("README", () => {
+  const readme = readFileSync("README.md", "utf8");
+  const section = readme.slice(readme.indexOf("## CI driver (Automation API)"), readme.indexOf("## Publishing"));
+
+  it("documents every exit code and every command of the driver", () => {
+    expect(section.length).toBeGreaterThan(0);
+    for (const { code } of EXIT_CODE_TABLE) expect(section).toMatch(new RegExp(`^\\| ${code} \\|`, "m"));
+    for (const c of ["preview", "up", "refresh", "destroy", "drift", "outputs"]) expect(section).toContain(`| \`${c}\` |`);
   });
 });
 
