@@ -3,7 +3,7 @@
  * `users`, `users_roles` and `roles.yml` files the component ships in a Kubernetes Secret.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import * as bcrypt from "bcryptjs";
 import { stringify } from "yaml";
 import { type ArgumentChecker } from "./validate";
@@ -143,4 +143,13 @@ export function fileRealmAccounts(passwords: { elastic: string; probe: string; u
     { username: PROBE_USERNAME, passwordHash: fileRealmPasswordHash(PROBE_USERNAME, passwords.probe), role: PROBE_ROLE },
     ...passwords.users.map((u) => ({ username: u.name, passwordHash: fileRealmPasswordHash(u.name, u.password), role: roleNameFor(u.name) })),
   ];
+}
+
+/**
+ * A password derived one-way from `secret` for an internal account (HMAC-SHA256, 32 URL-safe characters).
+ * The probe user's password comes from the elastic password this way, so it rotates with it and the
+ * component needs no random provider; knowing the derived password reveals nothing about `secret`.
+ */
+export function derivedPassword(secret: string, purpose: string): string {
+  return createHmac("sha256", secret).update(`eks-search-platform/elasticsearch/${purpose}`).digest("base64url").slice(0, 32);
 }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import * as random from "@pulumi/random";
 import { componentType, standardLabels } from "./naming";
 import { GiB, isQuantity, parseQuantity } from "./quantity";
 import { ArgumentChecker } from "./validate";
@@ -28,7 +27,7 @@ import {
   type VmMaxMapCount,
   type VolumeClaimRetention,
 } from "./elasticsearch-spec";
-import { checkUsers, ELASTIC_USERNAME, fileRealmAccounts, fileRealmRoleBindings, rolesYml, usersFile, usersRolesFile, type ElasticsearchUser } from "./elasticsearch-users";
+import { checkUsers, derivedPassword, ELASTIC_USERNAME, fileRealmAccounts, fileRealmRoleBindings, rolesYml, usersFile, usersRolesFile, type ElasticsearchUser } from "./elasticsearch-users";
 import { clusterCertificates, DEFAULT_CERT_EARLY_RENEWAL_HOURS, DEFAULT_CERT_VALIDITY_HOURS } from "./elasticsearch-tls";
 
 export interface ElasticsearchArgs {
@@ -170,7 +169,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
 
     // --- credentials: every user in the file realm -------------------------------------------------
     const elasticPassword = pulumi.secret(args.elasticPassword);
-    const probePassword = new random.RandomPassword(`${name}-probe`, { length: 32, special: false }, parent).result;
+    const probePassword = pulumi.secret(elasticPassword.apply((elastic) => derivedPassword(elastic, "probe")));
     const users = args.users ?? [];
     const userPasswords = users.map((u) => pulumi.secret(u.password));
     const usersFileContent = pulumi

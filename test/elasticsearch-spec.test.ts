@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { derivedPassword } from "../components/elasticsearch-users";
 import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
 import * as bcrypt from "bcryptjs";
@@ -197,5 +198,16 @@ describe("file-realm users", () => {
       app_orders_api: { cluster: [], indices: [{ names: ["orders-*"], privileges: ["read", "write", "create_index", "view_index_metadata"] }] },
       app_reports: { cluster: ["monitor"], indices: [{ names: ["orders-*", "stats"], privileges: ["read"] }] },
     });
+  });
+});
+
+describe("derivedPassword", () => {
+  it("is deterministic per secret and purpose, and differs from the secret", () => {
+    const probe = derivedPassword("elastic-pass-1", "probe");
+    expect(probe).toHaveLength(32);
+    expect(probe).toBe(derivedPassword("elastic-pass-1", "probe"));
+    expect(probe).not.toBe(derivedPassword("elastic-pass-2", "probe"));
+    expect(probe).not.toBe(derivedPassword("elastic-pass-1", "other"));
+    expect(probe).not.toContain("elastic-pass-1");
   });
 });

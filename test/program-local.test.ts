@@ -48,7 +48,7 @@ describe("program: local stack (target kubeconfig)", () => {
   // Issue 8 runs this stack with only the kubernetes plugin. The Elasticsearch component (issue 4) still
   // generates its readiness-probe user's password with random.RandomPassword; when it stops, this fails:
   // make it a plain `it`.
-  it.fails("needs no random plugin at all (blocked on the Elasticsearch probe password, issue 4)", () => {
+  it("needs no random plugin at all when every secret is supplied", () => {
     expect([...packagesUsed(engine)].filter((p) => p === "random")).toEqual([]);
   });
 
