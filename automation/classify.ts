@@ -66,7 +66,11 @@ export function classifyFailure(error: unknown, diagnostics: readonly string[] =
   if (error instanceof SetupError) return { code: ExitCode.Usage, reason: error.message };
   // Config problems first: a program that cannot start also "changes nothing".
   const config = CONFIG_PROBLEMS.find((p) => p.test(text));
-  if (config) return { code: ExitCode.Usage, reason: excerpt([...diagnostics, messageOf(error)].join("\n"), config) };
+  if (config) {
+    // The program's own diagnostic says it best; the CLI's error text repeats it amid its transcript.
+    const diagnostic = diagnostics.find((d) => config.test(d));
+    return { code: ExitCode.Usage, reason: diagnostic !== undefined ? firstLines(diagnostic, 20) : excerpt(messageOf(error), config) };
+  }
   if (NO_CHANGES_EXPECTED.test(text)) return { code: ExitCode.Changes, reason: "changes were found where none were expected" };
   const reason = diagnostics.length > 0 ? firstLines(diagnostics.join("\n"), 20) : firstLines(messageOf(error), 20);
   return { code: ExitCode.Failed, reason };

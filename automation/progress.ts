@@ -17,6 +17,8 @@ const QUIET_OPS = new Set(["same", "read", "refresh"]);
 // The halves of a replacement: printed while applying, but the summary counts the one `replace`.
 const REPLACEMENT_HALVES = new Set(["create-replacement", "delete-replaced", "read-replacement", "discard-replaced", "remove-pending-replace"]);
 
+const SHOWN_SEVERITIES = new Set(["error", "warning", "info", "info#err"]);
+
 const VERBS: Record<string, [string, string]> = {
   create: ["creating", "created"],
   update: ["updating", "updated"],
@@ -193,7 +195,8 @@ export class ProgressReporter {
   }
 
   private onDiagnostic(d: { urn?: string; message: string; severity: string; ephemeral?: boolean }): void {
-    if (d.ephemeral) return;
+    // The engine also streams "debug" diagnostics (RPC traces) in its event log: not for people.
+    if (d.ephemeral || !SHOWN_SEVERITIES.has(d.severity)) return;
     const message = cleanMessage(d.message);
     if (message === "") return;
     const name = d.urn ? nameFromUrn(d.urn) : undefined;

@@ -62,8 +62,15 @@ function headline(summary: RunSummary): string {
 }
 
 function phases(summary: RunSummary): string[] {
-  const names = new Set<string>([...Object.keys(summary.unchanged), ...summary.rows.map((r) => r.phase)]);
-  return [...names];
+  return [...new Set<string>([...summary.rows.map((r) => r.phase), ...Object.keys(summary.unchanged)])];
+}
+
+/** Table rows phase by phase (in run order): the changes sorted, then the unchanged count. */
+function tableRows(summary: RunSummary): ChangeRow[] {
+  return phases(summary).flatMap((phase) => [
+    ...sortRows(summary.rows.filter((r) => r.phase === phase)),
+    ...(phase in summary.unchanged ? [{ phase, op: "unchanged", type: "", count: summary.unchanged[phase] }] : []),
+  ]);
 }
 
 /** The plain-text table printed at the end of a run. */
@@ -71,13 +78,10 @@ export function renderText(summary: RunSummary): string {
   const lines = [`Summary: ${headline(summary)}`];
   if (summary.reason) lines.push(`  ${summary.reason.split("\n").join("\n  ")}`);
   const multi = phases(summary).length > 1;
-  const rows = sortRows(summary.rows);
-  if (rows.length > 0 || Object.keys(summary.unchanged).length > 0) {
+  const body = tableRows(summary);
+  if (body.length > 0) {
     const table: string[][] = [[...(multi ? ["phase"] : []), "operation", "type", "count"]];
-    for (const r of rows) table.push([...(multi ? [r.phase] : []), r.op, r.type, String(r.count)]);
-    for (const [phase, count] of Object.entries(summary.unchanged)) {
-      table.push([...(multi ? [phase] : []), "unchanged", "", String(count)]);
-    }
+    for (const r of body) table.push([...(multi ? [r.phase] : []), r.op, r.type, String(r.count)]);
     const widths = table[0].map((_, col) => Math.max(...table.map((row) => row[col].length)));
     for (const row of table) {
       lines.push(
@@ -117,16 +121,13 @@ export function renderMarkdown(summary: RunSummary): string {
   out.push(`Duration ${formatDuration(summary.durationSeconds)}, exit code ${summary.exitCode}.`, "");
   if (summary.reason) out.push("```text", summary.reason, "```", "");
   const multi = phases(summary).length > 1;
-  const rows = sortRows(summary.rows);
-  if (rows.length > 0 || Object.keys(summary.unchanged).length > 0) {
+  const body = tableRows(summary);
+  if (body.length > 0) {
     out.push(multi ? "| phase | operation | type | count |" : "| operation | type | count |");
     out.push(multi ? "| --- | --- | --- | ---: |" : "| --- | --- | ---: |");
-    for (const r of rows) {
-      const cells = [r.op, `\`${mdCell(r.type)}\``, String(r.count)];
+    for (const r of body) {
+      const cells = [r.op, r.type === "" ? "" : `\`${mdCell(r.type)}\``, String(r.count)];
       out.push(`| ${[...(multi ? [mdCell(r.phase)] : []), ...cells].join(" | ")} |`);
-    }
-    for (const [phase, count] of Object.entries(summary.unchanged)) {
-      out.push(`| ${[...(multi ? [mdCell(phase)] : []), "unchanged", "", String(count)].join(" | ")} |`);
     }
     out.push("");
   }

@@ -295,6 +295,7 @@ describe("exit codes", () => {
     stack.scripts.up = ({ emit, advance }) => {
       emit(ev.pre("create", CLUSTER, "cluster-eks"));
       advance(5);
+      emit(ev.diag("debug" as never, "RegisterResource RPC prepared: t=eks:index:Cluster"));
       emit(ev.diag("error", "\u001b[31mcreating EKS Cluster: ResourceInUseException: already exists\u001b[0m\n", [CLUSTER, "cluster-eks"]));
       emit(ev.failed("create", CLUSTER, "cluster-eks"));
       throw new Error("code: 255\n stderr: error: update failed");
@@ -305,6 +306,7 @@ describe("exit codes", () => {
     expect(h.stdout).toContain("Summary: up on stack dev: failed");
     expect(h.stdout).toContain(`create ${CLUSTER} cluster-eks: creating EKS Cluster: ResourceInUseException: already exists`);
     expect(h.stdout).not.toContain("\u001b[");
+    expect(h.stdout).not.toContain("RPC prepared");
   });
 
   it("3: the program's ConfigError, surfaced through the engine, is bad config", async () => {
