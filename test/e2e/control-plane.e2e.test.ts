@@ -1,4 +1,6 @@
 // Smoke test of the local control plane and the built Pulumi toolchain (npm run test:e2e).
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
@@ -7,7 +9,7 @@ import type { INode } from "kubernetes-models/v1/Node";
 import type { IPersistentVolume } from "kubernetes-models/v1/PersistentVolume";
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import type { IPod } from "kubernetes-models/v1/Pod";
-import { startControlPlane, type ControlPlane } from "./control-plane";
+import { REPO_ROOT, startControlPlane, type ControlPlane } from "./control-plane";
 
 const NS = "e2e-smoke";
 const IMAGE = "registry.k8s.io/pause:3.10";
@@ -240,5 +242,52 @@ describe("local control plane", () => {
     expect(list).toContainEqual(expect.objectContaining({ name: "kubernetes", kind: "resource", version: cp.tools.kubernetesProviderVersion }));
     expect(cp.env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).toBe("true");
     expect(cp.env.PULUMI_HOME).toBe(cp.pulumiHome);
+  });
+
+  it("deploys through the real engine: language host, Kubernetes provider and API server", async () => {
+    dumpLogsOnFailure();
+    // A throwaway project using the repository's node_modules and the same runtime options as
+    // the repository's Pulumi.yaml (tsx as the loader, no vendored TypeScript).
+    const dir = fs.mkdtempSync(path.join(cp.tmpDir, "project-"));
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      ["name: e2e-smoke", "runtime:", "  name: nodejs", "  options:", "    typescript: false", '    nodeargs: "--import tsx"', "main: index.ts", ""].join("\n"),
+    );
+    fs.writeFileSync(
+      path.join(dir, "index.ts"),
+      [
+        'import * as k8s from "@pulumi/kubernetes";',
+        'import * as pulumi from "@pulumi/pulumi";',
+        "const cfg = new pulumi.Config();",
+        `const ns = new k8s.core.v1.Namespace("ns", { metadata: { name: "${NS}-pulumi" } });`,
+        'const secret = new k8s.core.v1.Secret("s", { metadata: { namespace: ns.metadata.name }, stringData: { token: cfg.requireSecret("token") } });',
+        'const labels: Record<string, string> = { app: "api" };',
+        'const dep = new k8s.apps.v1.Deployment("api", { metadata: { namespace: ns.metadata.name }, spec: { replicas: 2, selector: { matchLabels: labels },',
+        `  template: { metadata: { labels }, spec: { containers: [{ name: "api", image: "${IMAGE}" }] } } } });`,
+        "export const secretName = secret.metadata.name;",
+        "export const ready = dep.status.readyReplicas;",
+        "",
+      ].join("\n"),
+    );
+    const env = { PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase", PULUMI_BACKEND_URL: `file://${path.join(dir, ".state")}` };
+    fs.mkdirSync(path.join(dir, ".state"));
+    const step = async (args: string[]): Promise<string> => {
+      const res = await cp.pulumi([...args, "--non-interactive"], { cwd: dir, env, timeoutMs: 5 * 60_000 });
+      expect(res.code, `pulumi ${args.join(" ")}\n${res.stdout}\n${res.stderr}`).toBe(0);
+      return res.stdout;
+    };
+    await step(["stack", "init", "e2e"]);
+    await step(["config", "set", "--secret", "token", "t0p-s3cret"]);
+    await step(["up", "--yes", "--skip-preview"]);
+    const outputs = JSON.parse(await step(["stack", "output", "--json", "--show-secrets"])) as Record<string, unknown>;
+    expect(outputs.ready).toBe(2);
+    const secret = await cp.kube.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${NS}-pulumi/secrets/${String(outputs.secretName)}`);
+    expect(Buffer.from(secret?.data?.token ?? "", "base64").toString()).toBe("t0p-s3cret");
+    expect(await step(["stack", "export"])).not.toContain("t0p-s3cret");
+    const preview = await step(["preview", "--diff", "--expect-no-changes"]);
+    expect(preview).toMatch(/unchanged/);
+    await step(["destroy", "--yes", "--skip-preview"]);
+    await cp.kube.waitFor(`/api/v1/namespaces/${NS}-pulumi`, (n) => n === undefined, { timeoutMs: 120_000, description: "namespace deleted" });
   });
 });
