@@ -1,8 +1,12 @@
 /**
  * The benchmark floor for `npm run bench:synth`: loads the same Pulumi SDKs under the same MockEngine as
- * the synth and registers the same number of resources of the same types, with none of our logic
- * (no config parsing, no components, no rendering). Usage: bench-floor.ts <counts.json>, where the file
- * is the `counts` array of `npm run synth -- --json`.
+ * the synth and registers the same resources (same count, types and components) with none of our logic:
+ * no config parsing, no component code, no rendering.
+ *
+ * Usage: bench-floor.ts <resources.json> [--inputs]
+ *   resources.json  as written by `npm run synth`
+ *   --inputs        register each resource with its recorded inputs (plain values) instead of none, to
+ *                   separate what the SDK spends on the stack's real payloads from what our code spends.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -22,34 +26,37 @@ class Bare extends pulumi.CustomResource {
   }
 }
 
-async function main(countsFile: string): Promise<void> {
-  const counts = JSON.parse(readFileSync(countsFile, "utf8")) as { type: string; count: number }[];
+interface Entry {
+  type: string;
+  name: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+}
+
+async function main(file: string, withInputs: boolean): Promise<void> {
+  const entries = (JSON.parse(readFileSync(file, "utf8")) as { resources: Entry[] }).resources.filter((e) => !e.type.startsWith("pulumi:providers:"));
   const engine = new MockEngine();
   await engine.install({ project: "floor", stack: "prod", config: { "aws:region": "us-east-1" } });
-  let n = 0;
-  for (const { type, count } of counts) {
-    const [pkg, module] = type.split(":");
+  entries.forEach((entry, i) => {
+    const [pkg, module] = entry.type.split(":");
     // Touch the SDK module the type lives in, as a program using it would (the SDKs load modules lazily).
     const sdk = sdks[pkg] as Record<string, unknown> | undefined;
     if (sdk && module) void sdk[module.split("/")[0].replace(/\..*$/, "")];
-    const custom = pkg !== "pulumi" && !type.startsWith("eks-search-platform:") && type !== "eks:index:Cluster" && type !== "eks:index:ManagedNodeGroup";
-    for (let i = 0; i < count; i++) {
-      const name = `r${n++}`;
-      if (custom) new Bare(type, name, { metadata: { name } });
-      else new pulumi.ComponentResource(type, name, {}, {}, pkg === "eks");
-    }
-  }
+    const name = `r${i}`;
+    if (entry.custom) new Bare(entry.type, name, withInputs ? entry.inputs : { metadata: { name } });
+    else new pulumi.ComponentResource(entry.type, name, {}, {}, pkg === "eks");
+  });
   await engine.settle();
-  if (engine.resources.length !== n) throw new Error(`registered ${engine.resources.length} of ${n} resources`);
-  process.stdout.write(`${n}\n`);
+  if (engine.resources.length !== entries.length) throw new Error(`registered ${engine.resources.length} of ${entries.length} resources`);
+  process.stdout.write(`${entries.length}\n`);
 }
 
 const file = process.argv[2];
 if (!file) {
-  process.stderr.write("usage: bench-floor.ts <counts.json>\n");
+  process.stderr.write("usage: bench-floor.ts <resources.json> [--inputs]\n");
   process.exit(2);
 }
-main(file).then(
+main(file, process.argv.includes("--inputs")).then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`${String(error)}\n`);

@@ -4,15 +4,16 @@
  * our logic), and the ratio. Each run is a fresh process measured by /usr/bin/time. A benchmark, not a test:
  * it reports and compares with the targets, and exits 0 unless a run fails.
  *
- * Options: --stack <name> (default prod), --runs <n> (default 5), --compiled (run a tsc-compiled copy of
- * the synth instead of transpiling with tsx, to measure what the on-the-fly transform costs).
+ * Options: --stack <name> (default prod), --runs <n> (default 5), --tsx (run both through tsx's on-the-fly
+ * transform instead of the transpiled copy `npm run synth` uses, to measure what tsx costs).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { REPO_ROOT } from "./lib/synth-paths";
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const TARGET_RATIO = 1.4;
 const TARGET_RSS_MB = 250;
 
@@ -45,51 +46,55 @@ function median(values: number[]): number {
 
 const stack = option("--stack", "prod");
 const runs = Number(option("--runs", "5"));
-const compiled = process.argv.includes("--compiled");
+const tsx = process.argv.includes("--tsx");
 const work = mkdtempSync(join(tmpdir(), "bench-synth-"));
 
 try {
   if (!existsSync("/usr/bin/time")) throw new Error("needs /usr/bin/time (Debian package: time) to read peak RSS");
-  let synthCommand = ["node", "--import", "tsx", "scripts/synth.ts"];
-  let floorCommand = ["node", "--import", "tsx", "scripts/bench-floor.ts"];
-  if (compiled) {
-    const outDir = join(work, "js");
-    const tsc = spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--outDir", outDir, "--noEmit", "false", "--declaration", "false", "--declarationMap", "false", "--sourceMap", "false"], { cwd: ROOT, encoding: "utf8" });
-    if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
-    synthCommand = ["node", join(outDir, "scripts", "synth.js")];
-    floorCommand = ["node", join(outDir, "scripts", "bench-floor.js")];
-  }
+  // The same runner for both, the one `npm run synth` uses unless --tsx: a transpiled copy (scripts/run-compiled.mjs).
+  const runner = tsx ? ["node", "--import", "tsx"] : ["node", "scripts/run-compiled.mjs"];
+  const synthCommand = [...runner, "scripts/synth.ts"];
+  const floorCommand = [...runner, "scripts/bench-floor.ts"];
   const synthArgs = [...synthCommand, "--stack", stack, "--out", join(work, "out"), "--json"];
 
-  // Warm-up (fills the tsx transform cache and the OS file cache) and the resource mix for the floor.
+  // Warm-up (builds the transpiled copy or fills the tsx cache, warms the OS file cache); its
+  // resources.json gives the floors the same resources.
   const warm = measure(synthArgs, "synth warm-up");
-  const doc = JSON.parse(warm.stdout) as { totalResources: number; counts: { type: string; count: number }[] };
-  const countsFile = join(work, "counts.json");
-  writeFileSync(countsFile, JSON.stringify(doc.counts));
-  measure([...floorCommand, countsFile], "floor warm-up");
+  const doc = JSON.parse(warm.stdout) as { totalResources: number };
+  const resourcesFile = join(work, "resources.json");
+  copyFileSync(join(work, "out", "resources.json"), resourcesFile);
+  const floorArgs = [...floorCommand, resourcesFile];
+  const payloadArgs = [...floorArgs, "--inputs"];
+  measure(floorArgs, "floor warm-up");
+  measure(payloadArgs, "floor+inputs warm-up");
 
   const synth: Sample[] = [];
   const floor: Sample[] = [];
-  // Interleaved, so drift in machine load hits both alike.
+  const payload: Sample[] = [];
+  // Interleaved, so drift in machine load hits all alike.
   for (let i = 0; i < runs; i++) {
     synth.push(measure(synthArgs, "synth").sample);
-    floor.push(measure([...floorCommand, countsFile], "floor").sample);
+    floor.push(measure(floorArgs, "floor").sample);
+    payload.push(measure(payloadArgs, "floor+inputs").sample);
   }
 
   const row = (label: string, samples: Sample[]) => {
     const wall = median(samples.map((s) => s.wallMs));
     const rss = median(samples.map((s) => s.rssMb));
     const max = Math.max(...samples.map((s) => s.rssMb));
-    return { label, wall, rss, max, text: `${label.padEnd(7)} median wall ${(wall / 1000).toFixed(2)} s   median peak RSS ${rss.toFixed(0)} MB (max ${max.toFixed(0)} MB)   walls ${samples.map((s) => (s.wallMs / 1000).toFixed(2)).join(" ")}` };
+    return { wall, max, text: `${label.padEnd(13)} median wall ${(wall / 1000).toFixed(2)} s   median peak RSS ${rss.toFixed(0)} MB (max ${max.toFixed(0)} MB)   walls ${samples.map((s) => (s.wallMs / 1000).toFixed(2)).join(" ")}` };
   };
   const s = row("synth", synth);
   const f = row("floor", floor);
+  const p = row("floor+inputs", payload);
   const ratio = s.wall / f.wall;
   const lines = [
-    `bench:synth --stack ${stack}: ${doc.totalResources} resources, ${runs} runs after a warm-up, ${compiled ? "tsc-compiled JS" : "tsx (transpile-only)"}`,
+    `bench:synth --stack ${stack}: ${doc.totalResources} resources, ${runs} runs after a warm-up, ${tsx ? "under tsx" : "transpiled copy (npm run synth)"}`,
     s.text,
     f.text,
-    `ratio   ${ratio.toFixed(2)}× the floor (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? "met" : "MISSED"}); peak RSS ${s.max.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB: ${s.max <= TARGET_RSS_MB ? "met" : "MISSED"})`,
+    p.text,
+    `ratio        ${ratio.toFixed(2)}× the floor, ${(s.wall / p.wall).toFixed(2)}× the floor with the same inputs`,
+    `targets      ${ratio.toFixed(2)}× the floor (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? "met" : "MISSED"}); peak RSS ${s.max.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB: ${s.max <= TARGET_RSS_MB ? "met" : "MISSED"})`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 } finally {

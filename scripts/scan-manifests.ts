@@ -10,13 +10,14 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { REPO_ROOT } from "./lib/synth-paths";
 import { parse } from "yaml";
 
 export const KUBE_SCORE_VERSION = "v1.20.0";
 /** The Kubernetes version the stacks pin (cluster.version). */
 const KUBERNETES_VERSION = "v1.34";
-const ROOT = resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 
 interface Rule {
   check: string;
@@ -119,7 +120,7 @@ function main(): number {
   const policy = loadPolicy();
   const bin = kubeScoreBinary();
   const out = join(ROOT, "out", `scan-${stack}`);
-  const synth = spawnSync(process.execPath, ["--import", "tsx", "scripts/synth.ts", "--stack", stack, "--out", out, "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const synth = spawnSync(process.execPath, ["scripts/run-compiled.mjs", "scripts/synth.ts", "--stack", stack, "--out", out, "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (synth.status !== 0) {
     process.stderr.write(synth.stderr);
     return 1;

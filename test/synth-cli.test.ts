@@ -9,9 +9,14 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(__dirname, "..");
 
+/** The synth under tsx (as a developer debugging it runs it). */
 function synth(...args: string[]) {
-  const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/synth.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  return run(["--import", "tsx", "scripts/synth.ts", ...args]);
+}
+
+function run(nodeArgs: string[]) {
+  const child = spawnSync(process.execPath, nodeArgs, { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  return { code: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
 function allFiles(dir: string): string[] {
@@ -74,5 +79,16 @@ describe("npm run synth", () => {
     expect(stdout).toMatch(/^resource type\s+count$/m);
     expect(stdout).toMatch(/^Outputs:$/m);
     expect(readFileSync(join(out, "summary.txt"), "utf8")).toBe(stdout);
+  });
+
+  it("renders the same output from the transpiled copy that `npm run synth` runs", () => {
+    const tmp = mkdtempSync(join(tmpdir(), "synth-cli-"));
+    const viaTsx = synth("--stack", "local", "--out", join(tmp, "a"), "--json");
+    const compiled = run(["scripts/run-compiled.mjs", "scripts/synth.ts", "--stack", "local", "--out", join(tmp, "b"), "--json"]);
+    expect([viaTsx.code, compiled.code]).toEqual([0, 0]);
+    const { outDir: _a, ...a } = JSON.parse(viaTsx.stdout);
+    const { outDir: _b, ...b } = JSON.parse(compiled.stdout);
+    expect(b).toEqual(a);
+    expect(JSON.parse(readFileSync(join(tmp, "b", "resources.json"), "utf8"))).toEqual(JSON.parse(readFileSync(join(tmp, "a", "resources.json"), "utf8")));
   });
 });

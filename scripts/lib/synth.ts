@@ -6,13 +6,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { PACKAGE_NAME } from "../../components/naming";
 import { redactSecrets } from "../../components/redact";
 import { ArgumentError } from "../../components/validate";
 import { MockEngine, type RecordedResource } from "./mock-engine";
 import { StackFileError, loadStackFile, setConfigPath } from "./stack-config";
+import { PROGRAM_DIR, REPO_ROOT } from "./synth-paths";
 import {
   countByType,
   knownSecretStrings,
@@ -55,7 +56,7 @@ export class SynthUserError extends Error {
   override name = "SynthUserError";
 }
 
-export const REPO_ROOT = resolve(__dirname, "..", "..");
+export { REPO_ROOT };
 
 function availableStacks(dir: string): string[] {
   return readdirSync(dir)
@@ -140,7 +141,8 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   process.on("uncaughtException", onFailure);
   const outputs: Record<string, StackOutput> = {};
   try {
-    const load = options.loadProgram ?? (() => Promise.resolve(createRequire(join(projectDir, "index.ts"))(join(projectDir, "index.ts")) as unknown));
+    const programDir = options.projectDir ?? PROGRAM_DIR;
+    const load = options.loadProgram ?? (() => Promise.resolve(createRequire(join(programDir, "index"))(join(programDir, "index")) as unknown));
     let exported = await load();
     if (typeof exported === "function") exported = await (exported as () => unknown)();
     const entries = Object.entries((exported ?? {}) as Record<string, unknown>).filter(([key]) => key !== "__esModule" && key !== "default");
