@@ -24,7 +24,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const result = await synthesize({ stack: args.stack, config: args.config, secrets: args.secrets });
     const outDir = resolve(args.out);
-    const shown = relative(process.cwd(), outDir) || ".";
+    const fromHere = relative(process.cwd(), outDir);
+    const shown = fromHere === "" ? "." : fromHere.startsWith("..") ? outDir : fromHere;
     const doc = synthDocument(result, shown);
     const summary = renderSummary(doc);
     writeSynthOutput(doc, outDir, summary);
