@@ -539,6 +539,7 @@ class ControlPlaneImpl implements ControlPlane {
   private loop: NodeJS.Timeout | undefined;
   private loopBusy = false;
   private readonly pkiDir: string;
+  private watchdog: ChildProcess | undefined;
 
   constructor(
     readonly tools: E2ETools,
@@ -562,6 +563,36 @@ class ControlPlaneImpl implements ControlPlane {
     return path.join(this.pkiDir, file);
   }
 
+  /**
+   * A detached shell that outlives this process only to clean up after it: if the test process
+   * dies without running any handler (SIGKILL, a crashed worker), it kills the process groups
+   * listed in <tmpDir>/pgids and removes the temp dir. stop() ends it first.
+   */
+  startWatchdog(): void {
+    const script = [
+      'parent=$1; dir=$2',
+      'while kill -0 "$parent" 2>/dev/null; do sleep 2; done',
+      'if [ -f "$dir/pgids" ]; then while read -r g; do kill -KILL -- "-$g" 2>/dev/null; done < "$dir/pgids"; fi',
+      'if [ "$3" != keep ]; then rm -rf "$dir"; fi',
+    ].join("\n");
+    this.watchdog = spawn("bash", ["-c", script, "e2e-watchdog", String(process.pid), this.tmpDir, this.keep() ? "keep" : "remove"], {
+      detached: true,
+      stdio: "ignore",
+    });
+    this.watchdog.unref();
+  }
+
+  private stopWatchdog(): void {
+    const pid = this.watchdog?.pid;
+    if (pid !== undefined && this.watchdog?.exitCode === null) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+  }
+
   spawnProcess(name: string, bin: string, args: string[]): Managed {
     const logPath = path.join(this.tmpDir, "logs", `${name}.log`);
     fs.mkdirSync(path.dirname(logPath), { recursive: true });
@@ -569,6 +600,7 @@ class ControlPlaneImpl implements ControlPlane {
     fs.writeSync(fd, `$ ${bin} ${args.join(" ")}\n`);
     const child = spawn(bin, args, { detached: true, stdio: ["ignore", fd, fd], cwd: this.tmpDir, env: { ...process.env, HOME: this.tmpDir } });
     fs.closeSync(fd);
+    if (child.pid !== undefined) fs.appendFileSync(path.join(this.tmpDir, "pgids"), `${child.pid}\n`);
     const m: Managed = { name, child, logPath, exitCode: undefined, signal: undefined, exited: Promise.resolve() };
     m.exited = new Promise<void>((resolve) => {
       child.once("exit", (code, signal) => {
@@ -790,6 +822,7 @@ class ControlPlaneImpl implements ControlPlane {
   killSync(): void {
     this.stopping = true;
     if (this.loop) clearInterval(this.loop);
+    this.stopWatchdog();
     for (const p of this.procs) {
       if (p.exitCode === undefined && p.child.pid) {
         try {
@@ -804,7 +837,7 @@ class ControlPlaneImpl implements ControlPlane {
     this.stopped = true;
   }
 
-  private keep(): boolean {
+  keep(): boolean {
     return this.opts.keepTempDir === true || process.env.E2E_KEEP_TMP === "1";
   }
 
@@ -812,6 +845,7 @@ class ControlPlaneImpl implements ControlPlane {
     if (this.stopped) return;
     this.stopping = true;
     if (this.loop) clearInterval(this.loop);
+    this.stopWatchdog();
     this.kube.close();
     // Reverse start order: KWOK, scheduler, controller-manager, API server, etcd.
     for (const p of [...this.procs].reverse()) {
@@ -853,6 +887,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     cp = new ControlPlaneImpl(tools, tmpDir, server, opts, log);
     live.add(cp);
     const c = cp;
+    c.startWatchdog();
 
     c.spawnProcess("etcd", tools.etcd, [
       "--name=e2e",
