@@ -115,7 +115,10 @@ function toJson(value: unknown): unknown {
 }
 
 function userErrorOf(error: unknown): SynthUserError | undefined {
-  if (pulumi.RunError.isInstance(error) || error instanceof ArgumentError) return new SynthUserError((error as Error).message);
+  // By name too: a program may load its own copy of the components (e.g. the published package).
+  if (pulumi.RunError.isInstance(error) || error instanceof ArgumentError || (error instanceof Error && error.name === "ArgumentError")) {
+    return new SynthUserError(error.message);
+  }
   return undefined;
 }
 
@@ -150,7 +153,15 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     for (const [key, value] of entries) outputs[key] = await outputOf(value);
     await engine.settle();
   } catch (error) {
-    throw userErrorOf(error) ?? error;
+    // Even a failure must not print a secret: redact what is known so far.
+    const known = knownSecretStrings(engine.resources, Object.fromEntries(secretKeys.map((k) => [k, config[k]])));
+    const user = userErrorOf(error);
+    if (user) throw new SynthUserError(redactSecrets(user.message, known));
+    if (error instanceof Error) {
+      error.message = redactSecrets(error.message, known);
+      if (error.stack) error.stack = redactSecrets(error.stack, known);
+    }
+    throw error;
   } finally {
     Object.assign(console, saved);
     process.off("unhandledRejection", onFailure);
