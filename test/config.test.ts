@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parsePlatformConfig, readRawPlatformConfig, type PlatformConfigInput } from "../components/config";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { CONFIG_KEYS, ConfigError, parsePlatformConfig, readRawPlatformConfig, SECRET_CONFIG_KEYS, type PlatformConfigInput } from "../components/config";
 import { loadStackFile } from "../scripts/lib/stack-config";
 
 const group = { name: "general", instanceTypes: ["t3.large"], minSize: 1, maxSize: 3 };
@@ -177,5 +179,21 @@ describe("readRawPlatformConfig", () => {
       "eks-search-platform:typo": "x",
     });
     expect(raw).toEqual({ target: "kubeconfig", elasticsearch: { replicas: 3 }, typo: "x" } satisfies Record<string, unknown> & Partial<Record<keyof PlatformConfigInput, unknown>>);
+  });
+});
+
+describe("Pulumi.yaml", () => {
+  // The CLI refuses to run when a declared key has no default and the stack does not set it.
+  it("declares every non-secret key, each with a type and a default, and no secret key", () => {
+    const project = parse(readFileSync("Pulumi.yaml", "utf8")) as { config: Record<string, { type?: string; default?: unknown }> };
+    expect(Object.keys(project.config).sort()).toEqual([...CONFIG_KEYS].sort());
+    for (const [key, declaration] of Object.entries(project.config)) {
+      expect(declaration.default, key).toBeDefined();
+      expect(declaration.type, key).toBeDefined();
+    }
+    for (const key of SECRET_CONFIG_KEYS) expect(project.config[key]).toBeUndefined();
+    // The defaults the CLI injects must parse.
+    const raw = readRawPlatformConfig(Object.fromEntries(Object.entries(project.config).map(([k, d]) => [`eks-search-platform:${k}`, typeof d.default === "string" ? d.default : JSON.stringify(d.default)])));
+    expect(() => parsePlatformConfig({ ...raw, target: "kubeconfig" })).not.toThrow();
   });
 });
