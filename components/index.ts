@@ -20,6 +20,9 @@ export {
   type ElasticsearchConfig,
   type TierConfig,
   type TierExpose,
+  NodeGroupSpecSchema,
+  TierConfigSchema,
+  TierExposeSchema,
 } from "./config";
 export { planSubnets, subnetPrefixes, SubnetPlanError, MAX_AZS, type SubnetPlanEntry } from "./subnet-plan";
 export { isQuantity, parseQuantity } from "./quantity";
@@ -52,6 +55,12 @@ export {
   type DisruptionBudgetArgs,
   type SecretKeyRefArgs,
   type SecretVolumeArgs,
+  type TierSecurityArgs,
+  type StrategyArgs,
+  type InitContainerArgs,
+  type TierProbesArgs,
+  type TierResourcesArgs,
+  type TierSecretRef,
 } from "./app-tier-spec";
 export {
   StorageClass,
@@ -83,6 +92,9 @@ export {
   DEFAULT_ES_VERSION,
   type ElasticsearchPlan,
   type ElasticsearchNames,
+  type AntiAffinity,
+  type VmMaxMapCount,
+  type VolumeClaimRetention,
 } from "./elasticsearch-spec";
 export { fileRealmPasswordHash, type ElasticsearchUser } from "./elasticsearch-users";
 export { Network, natLayout, subnetTags, isLogRetentionDays, LOG_RETENTION_DAYS, type NetworkArgs, type NatStrategy } from "./network";
