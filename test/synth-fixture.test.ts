@@ -2,7 +2,7 @@
  * The synth end to end on a small fixture program (test/fixtures/synth), in-process so the generated
  * secrets are known: every secret path is redacted in files, summary and JSON, yet reaches its Secret.
  */
-import { mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { unwrapSecrets } from "../components/redact";
 import { synthDocument, synthesize, writeSynthOutput, type SynthResult } from "../scripts/lib/synth";
 import { renderSummary } from "../scripts/lib/synth-render";
 import { plainOccurrences } from "./mocks";
+import { readTree } from "./synth-stack";
 
 const INJECTED = "injected-Pa55word-for-the-fixture";
 let result: SynthResult;
@@ -18,16 +19,6 @@ let doc: ReturnType<typeof synthDocument>;
 let summary: string;
 let out: string;
 let files: Record<string, string>;
-
-function readTree(dir: string, prefix = ""): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) Object.assign(found, readTree(path, `${prefix}${entry}/`));
-    else found[`${prefix}${entry}`] = readFileSync(path, "utf8");
-  }
-  return found;
-}
 
 beforeAll(async () => {
   result = await synthesize({

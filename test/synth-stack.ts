@@ -13,7 +13,8 @@ import { synthDocument, synthesize, writeSynthOutput, type SynthResult } from ".
 import { notRenderedReason, renderSummary, CLUSTER_SCOPED_DIR } from "../scripts/lib/synth-render";
 import { validateKubeObjects } from "./k8s-schema";
 
-function readTree(dir: string, prefix = ""): Record<string, string> {
+/** Every file under `dir`, by relative path, with its text. */
+export function readTree(dir: string, prefix = ""): Record<string, string> {
   const found: Record<string, string> = {};
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
