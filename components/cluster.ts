@@ -192,6 +192,8 @@ export class Cluster extends pulumi.ComponentResource {
         enabledClusterLogTypes: logTypes,
         encryptionConfigKeyArn: secretsKey?.arn,
         // vpc-cni and kube-proxy are managed add-ons created by @pulumi/eks; coredns comes after the nodes (below).
+        // The VPC CNI enforces NetworkPolicy (its node agent) only when asked; the components rely on it.
+        vpcCniOptions: { enableNetworkPolicy: true },
         kubeProxyAddonOptions: { enabled: true },
         corednsAddonOptions: { enabled: false },
         tags: awsTags(tags),
@@ -299,6 +301,8 @@ export class Cluster extends pulumi.ComponentResource {
         // Only a different cluster replaces the provider (and with it every in-cluster resource).
         clusterIdentifier: cluster.eksCluster.arn,
         enableServerSideApply: true,
+        // `pulumi up` wins over a hand edit of a field the program sets, instead of a server-side apply conflict.
+        enablePatchForce: true,
         // Off: with a private endpoint an unreachable API is normal from outside the VPC, and refresh must not forget resources.
         deleteUnreachable: false,
       },

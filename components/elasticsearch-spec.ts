@@ -8,6 +8,7 @@ import { stringify } from "yaml";
 import { contentHash, dnsLabel, PACKAGE_NAME, selectorLabels, standardLabels } from "./naming";
 import { GiB, MiB, parseQuantity } from "./quantity";
 import { PROBE_USERNAME } from "./elasticsearch-users";
+import { dnsEgressRule, tcpEgressRule } from "./network-policy";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -230,6 +231,20 @@ export function prepareConfigScript(plan: Pick<ElasticsearchPlan, "zoneSpread">)
   return lines.join("\n");
 }
 
+/**
+ * Node-local disk (the data directory is on the PVC). The image's jvm.options rotate GC logs in logs/ up to
+ * 32 × 64 MiB = 2 GiB, so logs gets 3Gi; /tmp holds JNA's native libraries and ES_TMPDIR; config is a copy of
+ * the image's config dir. The main container's limit covers all three, so a runaway volume evicts only its pod.
+ */
+export const ES_EPHEMERAL_STORAGE = {
+  request: "1Gi",
+  limit: "4Gi",
+  /** Each init container: a read-only root and short logs; what it copies lands in the pod's emptyDirs. */
+  initRequest: "16Mi",
+  initLimit: "128Mi",
+  sizeLimits: { config: "64Mi", logs: "3Gi", tmp: "512Mi" },
+} as const;
+
 const RESTRICTED_SECURITY_CONTEXT = {
   runAsNonRoot: true,
   runAsUser: 1000,
@@ -253,7 +268,10 @@ export function podSpecFor(plan: ElasticsearchPlan): PodSpec {
       image: plan.image,
       command: ["sh", "-c", 'if [ "$(sysctl -n vm.max_map_count)" -lt 262144 ]; then sysctl -w vm.max_map_count=262144; fi'],
       securityContext: { privileged: true, runAsUser: 0, runAsNonRoot: false },
-      resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+      resources: {
+        requests: { cpu: "10m", memory: "16Mi", "ephemeral-storage": ES_EPHEMERAL_STORAGE.initRequest },
+        limits: { memory: "64Mi", "ephemeral-storage": ES_EPHEMERAL_STORAGE.initLimit },
+      },
     });
   }
   initContainers.push({
@@ -262,7 +280,10 @@ export function podSpecFor(plan: ElasticsearchPlan): PodSpec {
     command: ["bash", "-c", prepareConfigScript(plan)],
     env: plan.zoneSpread ? [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }] : undefined,
     securityContext: RESTRICTED_SECURITY_CONTEXT,
-    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+    resources: {
+      requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": ES_EPHEMERAL_STORAGE.initRequest },
+      limits: { memory: "256Mi", "ephemeral-storage": ES_EPHEMERAL_STORAGE.initLimit },
+    },
     volumeMounts: [
       { name: "config", mountPath: CONFIG_PREP_DIR },
       { name: "config-source", mountPath: CONFIG_SOURCE_DIR, readOnly: true },
@@ -282,8 +303,8 @@ export function podSpecFor(plan: ElasticsearchPlan): PodSpec {
       { name: "ES_JAVA_OPTS", value: javaOpts(plan.heap) },
     ],
     resources: {
-      requests: { cpu: plan.cpu, memory: plan.memory },
-      limits: { cpu: plan.cpu, memory: plan.memory },
+      requests: { cpu: plan.cpu, memory: plan.memory, "ephemeral-storage": ES_EPHEMERAL_STORAGE.request },
+      limits: { cpu: plan.cpu, memory: plan.memory, "ephemeral-storage": ES_EPHEMERAL_STORAGE.limit },
     },
     securityContext: RESTRICTED_SECURITY_CONTEXT,
     // A cold start (JVM, plugins, shard recovery) can take minutes; liveness waits for it.
@@ -327,9 +348,9 @@ export function podSpecFor(plan: ElasticsearchPlan): PodSpec {
     initContainers,
     containers: [container],
     volumes: [
-      { name: "config", emptyDir: {} },
-      { name: "logs", emptyDir: {} },
-      { name: "tmp", emptyDir: {} },
+      { name: "config", emptyDir: { sizeLimit: ES_EPHEMERAL_STORAGE.sizeLimits.config } },
+      { name: "logs", emptyDir: { sizeLimit: ES_EPHEMERAL_STORAGE.sizeLimits.logs } },
+      { name: "tmp", emptyDir: { sizeLimit: ES_EPHEMERAL_STORAGE.sizeLimits.tmp } },
       { name: "config-source", configMap: { name: names.configMap } },
       // Mounted as a directory so updates (password rotation) reach the pod; Elasticsearch reloads them.
       { name: "file-realm", secret: { secretName: names.fileRealmSecret, defaultMode: 0o440 } },
@@ -411,16 +432,21 @@ export function clientLabelFor(names: Pick<ElasticsearchNames, "base">): Record<
   return { [CLIENT_LABEL_KEY]: names.base };
 }
 
-/** Ingress to the nodes: 9200 from labelled clients and the nodes, 9300 between nodes only. */
+/**
+ * Ingress to the nodes: 9200 from labelled clients and the nodes, 9300 between nodes only. Egress: the cluster
+ * DNS, 9300 to the other nodes, and HTTPS anywhere: the zone look-up asks the API server (its endpoints are
+ * outside the pod network) and snapshot repositories (S3, GCS, Azure) are HTTPS endpoints.
+ */
 export function networkPolicySpecFor(plan: Pick<ElasticsearchPlan, "names">): NetworkPolicySpec {
   const nodes = { podSelector: { matchLabels: selectorLabels("elasticsearch", plan.names.base) } };
   return {
     podSelector: nodes.podSelector,
-    policyTypes: ["Ingress"],
+    policyTypes: ["Ingress", "Egress"],
     ingress: [
       { from: [{ podSelector: { matchLabels: clientLabelFor(plan.names) } }, nodes], ports: [{ port: ES_HTTP_PORT, protocol: "TCP" }] },
       { from: [nodes], ports: [{ port: ES_TRANSPORT_PORT, protocol: "TCP" }] },
     ],
+    egress: [dnsEgressRule(), { to: [nodes], ports: [{ port: ES_TRANSPORT_PORT, protocol: "TCP" }] }, tcpEgressRule(443)],
   };
 }
 

@@ -87,6 +87,12 @@ describe("Cluster: the EKS control plane", () => {
     });
   });
 
+  it("has the VPC CNI add-on enforce NetworkPolicy (its node agent stays off unless asked)", () => {
+    // @pulumi/eks creates the vpc-cni add-on from vpcCniOptions unless useDefaultVpcCni is set.
+    expect(eksInputs().useDefaultVpcCni).not.toBe(true);
+    expect(eksInputs().vpcCniOptions).toMatchObject({ enableNetworkPolicy: true });
+  });
+
   it("gives each admin role cluster-admin at cluster scope through its own access entry, and nobody else", () => {
     const entries = eksInputs().accessEntries;
     expect(Object.keys(entries).sort()).toEqual(["admin-0", "admin-1"]);

@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { setupMocks, valueOf, isSecretOutput, plainSecretLeaks, plainOccurrences, isSecretWrapper, unwrapSecrets, type MockEngine, type RecordedResource } from "./mocks";
 import { Elasticsearch, type ElasticsearchArgs } from "../components/elasticsearch";
 import { esHeapSize } from "../components/elasticsearch-spec";
+import { parseQuantity } from "../components/quantity";
 import { ArgumentError } from "../components/validate";
 import { validateKubeObject, validateKubeObjects } from "./k8s-schema";
 
@@ -72,11 +73,25 @@ describe("Elasticsearch: single node (dev defaults)", () => {
     expect(pod.topologySpreadConstraints).toBeUndefined();
     const main = pod.containers[0];
     expect(main.image).toBe("docker.elastic.co/elasticsearch/elasticsearch:8.19.7");
-    expect(main.resources).toEqual({ requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "1", memory: "4Gi" } });
+    expect(main.resources).toEqual({ requests: { cpu: "1", memory: "4Gi", "ephemeral-storage": "1Gi" }, limits: { cpu: "1", memory: "4Gi", "ephemeral-storage": "4Gi" } });
     expect(main.env).toContainEqual({ name: "ES_JAVA_OPTS", value: `-Xms${esHeapSize("4Gi")} -Xmx${esHeapSize("4Gi")}` });
     expect(main.env.map((e: any) => e.name)).not.toContain("ELASTIC_PASSWORD");
     expect(main.readinessProbe.exec.command.join(" ")).toContain("wait_for_status=yellow");
     expect(main.startupProbe.failureThreshold * main.startupProbe.periodSeconds).toBeGreaterThanOrEqual(300);
+  });
+
+  it("bounds node-local disk: every container has a disk request and limit, every emptyDir a size within the pod's limit", () => {
+    const pod = one("dev", "StatefulSet").spec.template.spec;
+    for (const c of allContainers(one("dev", "StatefulSet"))) {
+      expect(c.resources.requests["ephemeral-storage"], c.name).toBeDefined();
+      expect(c.resources.limits["ephemeral-storage"], c.name).toBeDefined();
+    }
+    const emptyDirs = pod.volumes.filter((v: any) => v.emptyDir);
+    expect(emptyDirs.map((v: any) => v.name).sort()).toEqual(["config", "logs", "tmp"]);
+    const total = emptyDirs.reduce((sum: number, v: any) => sum + parseQuantity(v.emptyDir.sizeLimit), 0);
+    // GC logs alone rotate up to 32 × 64 MiB.
+    expect(parseQuantity(emptyDirs.find((v: any) => v.name === "logs").emptyDir.sizeLimit)).toBeGreaterThan(2 * 1024 ** 3);
+    expect(total).toBeLessThanOrEqual(parseQuantity(pod.containers[0].resources.limits["ephemeral-storage"]));
   });
 
   it("runs no privileged or root container by default, and drops every capability", () => {
@@ -114,11 +129,27 @@ describe("Elasticsearch: single node (dev defaults)", () => {
     const policy = one("dev", "NetworkPolicy");
     const label = await valueOf(es.clientLabel);
     expect(label).toEqual({ "eks-search-platform/elasticsearch-client": "dev" });
-    expect(policy.spec.policyTypes).toEqual(["Ingress"]);
+    expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
     const [http, transport] = policy.spec.ingress;
     expect(http.ports).toEqual([{ port: 9200, protocol: "TCP" }]);
     expect(http.from).toEqual([{ podSelector: { matchLabels: label } }, { podSelector: { matchLabels: policy.spec.podSelector.matchLabels } }]);
     expect(transport).toEqual({ from: [{ podSelector: { matchLabels: policy.spec.podSelector.matchLabels } }], ports: [{ port: 9300, protocol: "TCP" }] });
+  });
+
+  it("lets out only DNS to kube-dns, 9300 to the other nodes, and HTTPS (API server zone look-up, snapshot repositories)", () => {
+    const policy = one("dev", "NetworkPolicy");
+    const [dns, transport, https] = policy.spec.egress;
+    expect(policy.spec.egress).toHaveLength(3);
+    expect(dns).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+      ports: [
+        { port: 53, protocol: "UDP" },
+        { port: 53, protocol: "TCP" },
+      ],
+    });
+    expect(transport).toEqual({ to: [{ podSelector: { matchLabels: policy.spec.podSelector.matchLabels } }], ports: [{ port: 9300, protocol: "TCP" }] });
+    expect(https).toEqual({ ports: [{ port: 443, protocol: "TCP" }] });
+    expect(validateKubeObject(policy)).toEqual([]);
   });
 
   it("outputs the service, http URL, credentials Secret, user Secrets and no CA Secret", async () => {
