@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { contentHash, dnsLabel, selectorLabels, standardLabels } from "./naming";
+import { dnsEgressRule } from "./network-policy";
 import { isQuantity, parseQuantity } from "./quantity";
 import { ArgumentChecker } from "./validate";
 
@@ -42,18 +43,53 @@ export interface ProbeArgs {
 export interface TierProbesArgs {
   /** When the pod receives traffic. @default - TCP check on the port every 5 s */
   readiness?: ProbeArgs;
-  /** When the container is restarted. @default - TCP check on the port every 10 s */
+  /**
+   * When the container is restarted; set it only for a failure a restart cures (e.g. a deadlock check on its
+   * own path), never the readiness check: under load both would fail together and restarts would pile up.
+   * @default - none: the kubelet still restarts a container whose process exits
+   */
   liveness?: ProbeArgs;
   /** Holds off liveness until the app has started. @default - none */
   startup?: ProbeArgs;
 }
 
-/** Requests and limits of the main container. */
+/** Resource requests: what the scheduler reserves on a node. */
+export interface TierResourceRequestsArgs {
+  /** CPU request, also the base of the HPA's CPU %. @default - "100m" when `resources` is not given, else none */
+  cpu?: string;
+  /** Memory request. @default - "128Mi" when `resources` is not given, else none */
+  memory?: string;
+  /** Node-local disk (writable layer, container logs, emptyDirs). @default "64Mi" */
+  ephemeralStorage?: string;
+}
+
+/** Resource limits: above them the container is throttled (CPU), killed (memory) or evicted (disk). */
+export interface TierResourceLimitsArgs {
+  /** CPU limit. @default - none: CPU requests already guarantee the share, a limit only throttles */
+  cpu?: string;
+  /** Memory limit. @default - "256Mi" when `resources` is not given, else none */
+  memory?: string;
+  /** Node-local disk above which the kubelet evicts the pod; also the `sizeLimit` of each emptyDir. @default "1Gi" */
+  ephemeralStorage?: string;
+}
+
+/** Requests and limits of the tier's containers (main, init and migrations). */
 export interface TierResourcesArgs {
-  /** Resource requests (scheduling, and the base of the HPA's CPU %). @default - none when `resources` is given */
-  requests?: { cpu?: string; memory?: string };
-  /** Resource limits. @default - none when `resources` is given */
-  limits?: { cpu?: string; memory?: string };
+  /** Resource requests. @default - { cpu: "100m", memory: "128Mi", ephemeralStorage: "64Mi" } */
+  requests?: TierResourceRequestsArgs;
+  /** Resource limits. @default - { memory: "256Mi", ephemeralStorage: "1Gi" } */
+  limits?: TierResourceLimitsArgs;
+}
+
+/** Which traffic the tier's NetworkPolicy admits. */
+export interface TierNetworkPolicyArgs {
+  /** Create NetworkPolicies for the tier's pods and its migrations Job. @default true */
+  enabled?: boolean;
+  /**
+   * Egress to any address (databases, queues, third-party APIs); false limits it to the cluster DNS and the
+   * pods of the tier's namespace (Elasticsearch and the other tiers included). @default true
+   */
+  allowExternalEgress?: boolean;
 }
 
 /** Secure pod defaults; each is on unless turned off here, visibly. */
@@ -192,10 +228,16 @@ export interface AppTierSpecArgs {
   autoscaling?: AutoscalingArgs;
   /** PodDisruptionBudget. @default - maxUnavailable 1 when more than one pod is guaranteed, else none */
   disruptionBudget?: DisruptionBudgetArgs;
-  /** Probes. @default - TCP readiness and liveness on the port */
+  /** Probes. @default - TCP readiness on the port, no liveness probe */
   probes?: TierProbesArgs;
-  /** Requests and limits. @default - requests 100m CPU / 128Mi memory, memory limit 256Mi */
+  /** Requests and limits. @default - requests 100m CPU / 128Mi memory / 64Mi disk, limits 256Mi memory / 1Gi disk */
   resources?: TierResourcesArgs;
+  /**
+   * NetworkPolicy: ingress only on the tier's ports (from any source when exposed through a load balancer or
+   * Ingress, whose IP targets see the load balancer's VPC addresses; else from the namespace), none to the
+   * migrations Job. @default - { enabled: true, allowExternalEgress: true }
+   */
+  networkPolicy?: TierNetworkPolicyArgs;
   /** RollingUpdate parameters. @default - { maxUnavailable: 0, maxSurge: "25%" } */
   strategy?: StrategyArgs;
   /** Spread pods across zones and hosts when more than one may run. @default true */
@@ -215,6 +257,8 @@ export interface AppTierSpecArgs {
 // ---------------------------------------------------------------------------------------------------------
 
 export const DEFAULT_RESOURCES: Required<TierResourcesArgs> = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } };
+/** Disk defaults, applied whether or not `resources` is given: a runaway /tmp evicts its own pod, not the node's others. */
+export const DEFAULT_EPHEMERAL_STORAGE = { request: "64Mi", limit: "1Gi" } as const;
 const TMP_VOLUME = "tmp";
 const SECRET_VOLUME = "secrets";
 /** The AWS Load Balancer Controller's target-group draining delay, the NLB counterpart of classic ELB connection draining. */
@@ -240,7 +284,9 @@ export interface ResolvedTier {
   autoscaling?: Required<AutoscalingArgs>;
   disruptionBudget?: DisruptionBudgetArgs;
   probes: TierProbesArgs;
-  resources: TierResourcesArgs;
+  /** Requests and limits; ephemeral storage always set. */
+  resources: { requests: TierResourceRequestsArgs & { ephemeralStorage: string }; limits: TierResourceLimitsArgs & { ephemeralStorage: string } };
+  networkPolicy: Required<TierNetworkPolicyArgs>;
   strategy: Required<StrategyArgs>;
   topologySpread: boolean;
   initContainers: { name: string; image: Input<string>; command: string[] }[];
@@ -283,7 +329,8 @@ export function resolveTier(name: string, args: AppTierSpecArgs): ResolvedTier {
     autoscaling: args.autoscaling ? { ...args.autoscaling, targetCpuUtilization: args.autoscaling.targetCpuUtilization ?? 70 } : undefined,
     disruptionBudget: args.disruptionBudget,
     probes: args.probes ?? {},
-    resources: args.resources ?? DEFAULT_RESOURCES,
+    resources: resolveResources(args.resources),
+    networkPolicy: { enabled: args.networkPolicy?.enabled ?? true, allowExternalEgress: args.networkPolicy?.allowExternalEgress ?? true },
     strategy: { maxUnavailable: args.strategy?.maxUnavailable ?? 0, maxSurge: args.strategy?.maxSurge ?? "25%" },
     topologySpread: args.topologySpread ?? true,
     initContainers: (args.initContainers ?? []).map((c) => ({ name: c.name, image: c.image ?? args.image, command: c.command })),
@@ -298,6 +345,15 @@ export function resolveTier(name: string, args: AppTierSpecArgs): ResolvedTier {
       seccompRuntimeDefault: security.seccompRuntimeDefault ?? true,
       automountServiceAccountToken: security.automountServiceAccountToken ?? false,
     },
+  };
+}
+
+/** `resources` with the defaults: CPU and memory from {@link DEFAULT_RESOURCES} only when `resources` is absent, disk always. */
+export function resolveResources(resources: TierResourcesArgs | undefined): ResolvedTier["resources"] {
+  const r = resources ?? DEFAULT_RESOURCES;
+  return {
+    requests: { ...r.requests, ephemeralStorage: r.requests?.ephemeralStorage ?? DEFAULT_EPHEMERAL_STORAGE.request },
+    limits: { ...r.limits, ephemeralStorage: r.limits?.ephemeralStorage ?? DEFAULT_EPHEMERAL_STORAGE.limit },
   };
 }
 
@@ -417,7 +473,7 @@ export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, se
   check.that(!(isZero(tier.strategy.maxUnavailable) && isZero(tier.strategy.maxSurge)), "strategy", "maxUnavailable and maxSurge cannot both be 0 (a rollout could never progress)", tier.strategy);
 
   // Resources: quantities, and requests ≤ limits.
-  for (const kind of ["cpu", "memory"] as const) {
+  for (const kind of ["cpu", "memory", "ephemeralStorage"] as const) {
     const request = tier.resources.requests?.[kind];
     const limit = tier.resources.limits?.[kind];
     const okRequest = request === undefined || check.that(isQuantity(request), `resources.requests.${kind}`, "must be a Kubernetes quantity such as 500m or 256Mi", request);
@@ -469,6 +525,11 @@ export function tierLabels(tier: Pick<ResolvedTier, "name">, component = "app-ti
 /** Labels on the migrations Job's pods: a different instance, so the tier's Service never selects them. */
 export function migrationLabels(tier: Pick<ResolvedTier, "name">): Record<string, string> {
   return standardLabels(tier.name, `${tier.name}-migrations`, "migrations");
+}
+
+/** Labels selecting the migrations Job's pods (the selector subset of {@link migrationLabels}). */
+export function migrationSelector(tier: Pick<ResolvedTier, "name">): Record<string, string> {
+  return selectorLabels(tier.name, `${tier.name}-migrations`);
 }
 
 // A fixed, versioned salt: the name hash cannot be matched against hashes of the bare secret values.
@@ -568,12 +629,14 @@ export function envFor(tier: ResolvedTier, tierSecret: TierSecretRef | undefined
 export function volumesFor(tier: ResolvedTier, tierSecret: TierSecretRef | undefined): { volumes: Volume[]; mounts: VolumeMount[] } {
   const volumes: Volume[] = [];
   const mounts: VolumeMount[] = [];
+  // Each emptyDir is capped at the disk limit: one runaway volume evicts its pod before it fills the node.
+  const emptyDir = { sizeLimit: tier.resources.limits.ephemeralStorage };
   if (tier.security.readOnlyRootFilesystem) {
-    volumes.push({ name: TMP_VOLUME, emptyDir: {} });
+    volumes.push({ name: TMP_VOLUME, emptyDir });
     mounts.push({ name: TMP_VOLUME, mountPath: "/tmp" });
   }
   for (const [name, mountPath] of Object.entries(tier.sharedVolumes)) {
-    volumes.push({ name, emptyDir: {} });
+    volumes.push({ name, emptyDir });
     mounts.push({ name, mountPath });
   }
   if (tier.secretFiles && tierSecret) {
@@ -587,6 +650,18 @@ export function volumesFor(tier: ResolvedTier, tierSecret: TierSecretRef | undef
   return { volumes, mounts };
 }
 
+/** Kubernetes resource requirements from the tier's `resources` (`ephemeralStorage` → `ephemeral-storage`). */
+export function containerResourcesFor(resources: ResolvedTier["resources"]): k8s.types.input.core.v1.ResourceRequirements {
+  const quantities = (q: TierResourceRequestsArgs | TierResourceLimitsArgs): Record<string, string> => {
+    const out: Record<string, string> = {};
+    if (q.cpu !== undefined) out.cpu = q.cpu;
+    if (q.memory !== undefined) out.memory = q.memory;
+    if (q.ephemeralStorage !== undefined) out["ephemeral-storage"] = q.ephemeralStorage;
+    return out;
+  };
+  return { requests: quantities(resources.requests), limits: quantities(resources.limits) };
+}
+
 /** The main container. */
 export function mainContainerFor(tier: ResolvedTier, tierSecret: TierSecretRef | undefined): Container {
   const { mounts } = volumesFor(tier, tierSecret);
@@ -598,9 +673,10 @@ export function mainContainerFor(tier: ResolvedTier, tierSecret: TierSecretRef |
     ...(tier.args ? { args: tier.args } : {}),
     ports: [{ name: "http", containerPort: tier.port, protocol: "TCP" }, ...tier.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" }))],
     env: envFor(tier, tierSecret),
-    resources: tier.resources,
+    resources: containerResourcesFor(tier.resources),
     readinessProbe: probeFor("readiness", tier.probes.readiness, tier.port, hasStartup),
-    livenessProbe: probeFor("liveness", tier.probes.liveness, tier.port, hasStartup),
+    // No default liveness: a copy of readiness would restart pods that only needed to shed load.
+    ...(tier.probes.liveness ? { livenessProbe: probeFor("liveness", tier.probes.liveness, tier.port, hasStartup) } : {}),
     ...(hasStartup ? { startupProbe: probeFor("startup", tier.probes.startup, tier.port, true) } : {}),
     securityContext: containerSecurityContext(tier.security),
     volumeMounts: mounts,
@@ -625,7 +701,7 @@ export function tierPodSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | u
             image: c.image,
             command: c.command,
             env,
-            resources: tier.resources,
+            resources: containerResourcesFor(tier.resources),
             securityContext: containerSecurityContext(tier.security),
             volumeMounts: mounts,
           })),
@@ -653,7 +729,7 @@ export function migrationPodSpecFor(tier: ResolvedTier, tierSecret: TierSecretRe
         image: tier.migrations.image,
         command: tier.migrations.command,
         env: envFor(tier, tierSecret),
-        resources: tier.resources,
+        resources: containerResourcesFor(tier.resources),
         securityContext: containerSecurityContext(tier.security),
         volumeMounts: mounts,
       },
@@ -766,4 +842,41 @@ export function jobSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | undef
       spec: migrationPodSpecFor(tier, tierSecret, serviceAccountName),
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// NetworkPolicy
+// ---------------------------------------------------------------------------------------------------------
+
+type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
+
+/** Whether the tier is reached through a load balancer: with IP targets its pods see the load balancer's (or the client's) addresses. */
+export function exposedThroughLoadBalancer(tier: Pick<ResolvedTier, "expose">): boolean {
+  return tier.expose.type === "loadBalancer" || tier.expose.type === "ingress";
+}
+
+/** Egress of the tier's pods and its migrations Job: anywhere, or only the cluster DNS and the namespace's pods. */
+export function tierEgressRules(tier: Pick<ResolvedTier, "networkPolicy">): k8s.types.input.networking.v1.NetworkPolicyEgressRule[] {
+  return tier.networkPolicy.allowExternalEgress ? [{}] : [dnsEgressRule(), { to: [{ podSelector: {} }] }];
+}
+
+/**
+ * The tier's NetworkPolicy: ingress on its ports only, from any source when a load balancer fronts it (an NLB
+ * or ALB with IP targets connects from its own VPC addresses, or the client's with client-IP preservation),
+ * else from pods of its namespace; egress per {@link tierEgressRules}. Traffic from the node (kubelet probes)
+ * is always allowed.
+ */
+export function tierNetworkPolicySpecFor(tier: ResolvedTier): NetworkPolicySpec {
+  const ports = [tier.port, ...tier.ports.map((p) => p.port)].map((port) => ({ port, protocol: "TCP" }));
+  return {
+    podSelector: { matchLabels: tierSelector(tier) },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [exposedThroughLoadBalancer(tier) ? { ports } : { from: [{ podSelector: {} }], ports }],
+    egress: tierEgressRules(tier),
+  };
+}
+
+/** The migrations Job's NetworkPolicy: no ingress at all (no rule: deny), the tier's egress. */
+export function migrationNetworkPolicySpecFor(tier: ResolvedTier): NetworkPolicySpec {
+  return { podSelector: { matchLabels: migrationSelector(tier) }, policyTypes: ["Ingress", "Egress"], egress: tierEgressRules(tier) };
 }

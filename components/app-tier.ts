@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { componentType } from "./naming";
+import { componentType, dnsLabel } from "./naming";
 import {
   deploymentSpecFor,
   hpaSpecFor,
@@ -11,11 +11,13 @@ import {
   loadBalancerAnnotations,
   migrationJobName,
   migrationLabels,
+  migrationNetworkPolicySpecFor,
   pdbSpecFor,
   resolveTier,
   secretObjectName,
   serviceSpecFor,
   tierLabels,
+  tierNetworkPolicySpecFor,
   validateTierArgs,
   type AppTierSpecArgs,
   type TierSecretRef,
@@ -49,6 +51,10 @@ export class AppTier extends pulumi.ComponentResource {
   readonly migrationJob?: k8s.batch.v1.Job;
   readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
   readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+  /** Ingress on the tier's ports, egress as `networkPolicy` asks; absent when `networkPolicy.enabled` is false. */
+  readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
+  /** The migrations Job's pods: no ingress, the tier's egress. */
+  readonly migrationNetworkPolicy?: k8s.networking.v1.NetworkPolicy;
 
   constructor(name: string, args: AppTierArgs, opts?: pulumi.ComponentResourceOptions) {
     const secretValues = args.secrets ?? {};
@@ -70,6 +76,17 @@ export class AppTier extends pulumi.ComponentResource {
       );
     }
     const serviceAccountName = this.serviceAccount ? this.serviceAccount.metadata.name : tier.serviceAccountName;
+
+    if (tier.networkPolicy.enabled) {
+      this.networkPolicy = new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, { metadata: metadata(), spec: tierNetworkPolicySpecFor(tier) }, child());
+      if (tier.migrations) {
+        this.migrationNetworkPolicy = new k8s.networking.v1.NetworkPolicy(
+          `${name}-migrations-network-policy`,
+          { metadata: { name: dnsLabel(tier.name, "migrations"), namespace, labels: migrationLabels(tier) }, spec: migrationNetworkPolicySpecFor(tier) },
+          child(),
+        );
+      }
+    }
 
     let tierSecret: TierSecretRef | undefined;
     const keys = Object.keys(secretValues).sort();

@@ -224,11 +224,19 @@ const ProbeSchema = z
 
 const ResourcesSchema = z.strictObject({
   requests: z
-    .strictObject({ cpu: quantity().optional().describe("CPU request"), memory: quantity().optional().describe("Memory request") })
+    .strictObject({
+      cpu: quantity().optional().describe("CPU request"),
+      memory: quantity().optional().describe("Memory request"),
+      ephemeralStorage: quantity().optional().describe("Node-local disk reserved (writable layer, logs, emptyDirs). Default: 64Mi"),
+    })
     .optional()
     .describe("Resource requests (scheduling)"),
   limits: z
-    .strictObject({ cpu: quantity().optional().describe("CPU limit (unset: no throttling)"), memory: quantity().optional().describe("Memory limit") })
+    .strictObject({
+      cpu: quantity().optional().describe("CPU limit (unset: no throttling)"),
+      memory: quantity().optional().describe("Memory limit"),
+      ephemeralStorage: quantity().optional().describe("Node-local disk above which the pod is evicted; also each emptyDir's sizeLimit. Default: 1Gi"),
+    })
     .optional()
     .describe("Resource limits"),
 });
@@ -304,8 +312,15 @@ export const TierConfigSchema = z
         startup: ProbeSchema.optional().describe("Holds off liveness until the app has started"),
       })
       .default({})
-      .describe("Probes. Default: TCP readiness and liveness on the port"),
-    resources: ResourcesSchema.optional().describe("Requests and limits. Default: requests 100m/128Mi, limit 256Mi"),
+      .describe("Probes. Default: TCP readiness on the port, no liveness probe (set one only for a failure a restart cures)"),
+    resources: ResourcesSchema.optional().describe("Requests and limits. Default: requests 100m/128Mi, limit 256Mi; disk 64Mi/1Gi even when set"),
+    networkPolicy: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe("NetworkPolicies for the tier's pods (ingress on its ports) and its migrations Job (no ingress)"),
+        allowExternalEgress: z.boolean().default(true).describe("Egress anywhere; false: only the cluster DNS and pods of the namespace"),
+      })
+      .default({ enabled: true, allowExternalEgress: true })
+      .describe("NetworkPolicy. Ingress from anywhere for load-balanced tiers, from the namespace otherwise"),
     strategy: z
       .strictObject({
         maxUnavailable: intOrPercent().default(0).describe("Pods that may be unavailable during a rollout"),

@@ -9,6 +9,9 @@ import {
   validateTierArgs,
   deploymentSpecFor,
   inClusterUrl,
+  containerResourcesFor,
+  resolveResources,
+  tierNetworkPolicySpecFor,
 } from "../components/app-tier-spec";
 import { ArgumentError } from "../components/validate";
 import { parsePlatformConfig, readRawPlatformConfig } from "../components/config";
@@ -66,6 +69,32 @@ describe("probeFor", () => {
     const startup = probeFor("startup", { path: "/" }, 8080, true);
     expect(Number(startup.periodSeconds) * Number(startup.failureThreshold)).toBeGreaterThanOrEqual(120);
     expect(probeFor("readiness", { periodSeconds: 1, failureThreshold: 9 }, 1, false)).toMatchObject({ periodSeconds: 1, failureThreshold: 9 });
+  });
+});
+
+describe("resolveResources and containerResourcesFor", () => {
+  it("fills CPU and memory only when resources are absent, disk always, in Kubernetes' spelling", () => {
+    expect(containerResourcesFor(resolveResources(undefined))).toEqual({
+      requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+      limits: { memory: "256Mi", "ephemeral-storage": "1Gi" },
+    });
+    expect(containerResourcesFor(resolveResources({ limits: { memory: "1Gi", ephemeralStorage: "4Gi" } }))).toEqual({
+      requests: { "ephemeral-storage": "64Mi" },
+      limits: { memory: "1Gi", "ephemeral-storage": "4Gi" },
+    });
+  });
+});
+
+describe("tierNetworkPolicySpecFor", () => {
+  it.each([
+    ["none", false],
+    ["internal", false],
+    ["loadBalancer", true],
+    ["ingress", true],
+  ] as const)("expose %s: ingress from any source is %s", (type, open) => {
+    const rule = tierNetworkPolicySpecFor(tier({ expose: { type } })).ingress as { from?: unknown }[];
+    expect(rule).toHaveLength(1);
+    expect(rule[0].from === undefined).toBe(open);
   });
 });
 

@@ -7,6 +7,7 @@ import { Job } from "kubernetes-models/batch/v1/Job";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { AppTier, type AppTierArgs } from "../components/app-tier";
 import { ArgumentError } from "../components/validate";
 import { setupMocks, valueOf, plainSecretLeaks, unwrapSecrets, isSecretWrapper, isSecretOutput, type MockEngine, type RecordedResource } from "./mocks";
@@ -20,6 +21,7 @@ const T = {
   hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
   pdb: "kubernetes:policy/v1:PodDisruptionBudget",
   sa: "kubernetes:core/v1:ServiceAccount",
+  policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   tier: "eks-search-platform:index:AppTier",
 };
 
@@ -55,8 +57,8 @@ describe("AppTier: Deployment and secure pod defaults", () => {
     expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
     expect(spec.automountServiceAccountToken).toBe(false);
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
-    // A read-only root filesystem still gets a writable /tmp.
-    expect(spec.volumes).toContainEqual({ name: "tmp", emptyDir: {} });
+    // A read-only root filesystem still gets a writable /tmp, capped at the disk limit.
+    expect(spec.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "1Gi" } });
     expect(container.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
   });
 
@@ -66,13 +68,12 @@ describe("AppTier: Deployment and secure pod defaults", () => {
     expect(podSpec("secure").serviceAccountName).toBe(sa.metadata.name);
   });
 
-  it("defaults to TCP probes on the port, readiness more aggressive than liveness, and zero-downtime rollouts", () => {
+  it("defaults to a TCP readiness probe on the port and no liveness copy of it, bounded resources and disk, and zero-downtime rollouts", () => {
     const d = state(child("secure", T.deployment));
     const c = d.spec.template.spec.containers[0];
     expect(c.readinessProbe.tcpSocket).toEqual({ port: 8000 });
-    expect(c.livenessProbe.tcpSocket).toEqual({ port: 8000 });
-    expect(c.readinessProbe.periodSeconds).toBeLessThan(c.livenessProbe.periodSeconds);
-    expect(c.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } });
+    expect(c).not.toHaveProperty("livenessProbe");
+    expect(c.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" }, limits: { memory: "256Mi", "ephemeral-storage": "1Gi" } });
     expect(d.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } });
     expect(d.spec.replicas).toBe(1);
     expect(c.ports).toEqual([
@@ -283,7 +284,8 @@ describe("AppTier: migrations and init containers", () => {
       ["collectstatic", "ghcr.io/example/todo:2.0.0"],
       ["warm", "busybox:1.36"],
     ]);
-    expect(spec.volumes).toContainEqual({ name: "public", emptyDir: {} });
+    expect(spec.volumes).toContainEqual({ name: "public", emptyDir: { sizeLimit: "1Gi" } });
+    for (const c of spec.initContainers) expect(c.resources.limits["ephemeral-storage"]).toBe("1Gi");
     for (const c of [...spec.initContainers, ...spec.containers]) expect(c.volumeMounts).toContainEqual({ name: "public", mountPath: "/var/www/public" });
     expect(spec.securityContext.fsGroup).toBe(1000);
     expect(spec.initContainers[0].securityContext.readOnlyRootFilesystem).toBe(true);
@@ -388,6 +390,114 @@ describe("AppTier: secrets", () => {
   });
 });
 
+describe("AppTier: NetworkPolicy", () => {
+  const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+  const podLabels = (name: string, type: string) => state(child(name, type)).spec.template.metadata.labels;
+  const policies = (name: string) => engine.byType(T.policy).filter((r) => r.parent === engine.get(T.tier, name).urn).map((r) => state(r));
+
+  beforeAll(async () => {
+    await build("np-internal", base({ name: "search-api", port: 8080, ports: [{ name: "docs", port: 8100 }], migrations: { command: ["migrate"] } }));
+    await build("np-lb", base({ name: "web", port: 3000, expose: { type: "loadBalancer" } }));
+    await build("np-ingress", base({ name: "front", expose: { type: "ingress", host: "front.example.com" } }));
+  });
+
+  it("admits the tier's pods only on its ports, from pods of the namespace for an internal tier, and leaves egress open by default", () => {
+    const [policy] = policies("np-internal").filter((p) => p.metadata.name === "search-api");
+    expect(matches(policy.spec.podSelector.matchLabels, podLabels("np-internal", T.deployment))).toBe(true);
+    expect(matches(policy.spec.podSelector.matchLabels, podLabels("np-internal", T.job))).toBe(false);
+    expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [{ podSelector: {} }],
+        ports: [
+          { port: 8080, protocol: "TCP" },
+          { port: 8100, protocol: "TCP" },
+        ],
+      },
+    ]);
+    expect(policy.spec.egress).toEqual([{}]);
+    expect(() => new NetworkPolicy(policy as any).validate()).not.toThrow();
+  });
+
+  it("admits any source on the ports of a tier behind a load balancer (IP targets see the load balancer's VPC addresses)", () => {
+    for (const [name, port] of [
+      ["np-lb", 3000],
+      ["np-ingress", 8080],
+    ] as const) {
+      const [policy] = policies(name);
+      expect(policy.spec.ingress, name).toEqual([{ ports: [{ port, protocol: "TCP" }] }]);
+    }
+  });
+
+  it("gives the migrations Job's pods their own policy: no ingress at all, the tier's egress", () => {
+    const [policy] = policies("np-internal").filter((p) => p.metadata.name === "search-api-migrations");
+    expect(matches(policy.spec.podSelector.matchLabels, podLabels("np-internal", T.job))).toBe(true);
+    expect(matches(policy.spec.podSelector.matchLabels, podLabels("np-internal", T.deployment))).toBe(false);
+    expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(policy.spec).not.toHaveProperty("ingress");
+    expect(policy.spec.egress).toEqual([{}]);
+    expect(() => new NetworkPolicy(policy as any).validate()).not.toThrow();
+  });
+
+  it("limits egress to the cluster DNS and the namespace without allowExternalEgress, for the pods and the Job alike", async () => {
+    await build("np-closed", base({ name: "closed", migrations: { command: ["m"] }, networkPolicy: { allowExternalEgress: false } }));
+    const all = policies("np-closed");
+    expect(all).toHaveLength(2);
+    for (const policy of all) {
+      expect(policy.spec.egress).toEqual([
+        {
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          ports: [
+            { port: 53, protocol: "UDP" },
+            { port: 53, protocol: "TCP" },
+          ],
+        },
+        { to: [{ podSelector: {} }] },
+      ]);
+    }
+  });
+
+  it("creates none when switched off", async () => {
+    const tier = await build("np-off", base({ migrations: { command: ["m"] }, networkPolicy: { enabled: false } }));
+    expect(policies("np-off")).toEqual([]);
+    expect(tier.networkPolicy).toBeUndefined();
+  });
+});
+
+describe("AppTier: probes and disk", () => {
+  it("renders a configured liveness probe, HTTP readiness for a path, and the probes differ", async () => {
+    await build("probed", base({ probes: { readiness: { path: "/ready" }, liveness: { path: "/live", failureThreshold: 6 } } }));
+    const c = podSpec("probed").containers[0];
+    expect(c.readinessProbe.httpGet).toEqual({ path: "/ready", port: 8080 });
+    expect(c.livenessProbe).toMatchObject({ httpGet: { path: "/live", port: 8080 }, failureThreshold: 6, periodSeconds: 10 });
+  });
+
+  it("takes the disk request and limit from resources, keeps the CPU/memory the user gave, and caps every emptyDir at the limit", async () => {
+    await build("disk", base({ resources: { requests: { cpu: "1", ephemeralStorage: "1Gi" }, limits: { ephemeralStorage: "8Gi" } }, sharedVolumes: { cache: "/cache" } }));
+    const spec = podSpec("disk");
+    expect(spec.containers[0].resources).toEqual({ requests: { cpu: "1", "ephemeral-storage": "1Gi" }, limits: { "ephemeral-storage": "8Gi" } });
+    for (const v of spec.volumes) expect(v.emptyDir, v.name).toEqual({ sizeLimit: "8Gi" });
+  });
+
+  it("gives the migrations Job's container the tier's resources, disk included", async () => {
+    await build("mig-disk", base({ migrations: { command: ["m"] } }));
+    const job = state(child("mig-disk", T.job));
+    expect(job.spec.template.spec.containers[0].resources.limits["ephemeral-storage"]).toBe("1Gi");
+    expect(job.spec.template.spec.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "1Gi" } });
+  });
+
+  it("rejects a bad disk quantity and a disk request above its limit in one error", () => {
+    let error: unknown;
+    try {
+      new AppTier("bad-disk", base({ resources: { requests: { ephemeralStorage: "lots" }, limits: { ephemeralStorage: "1Gi" } } }));
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ArgumentError).issues.map((i) => i.path)).toEqual(["resources.requests.ephemeralStorage"]);
+    expect(() => new AppTier("big-disk", base({ resources: { requests: { ephemeralStorage: "2Gi" } } }))).toThrow(/resources.requests.ephemeralStorage.*≤ resources.limits.ephemeralStorage \(1Gi\)/s);
+  });
+});
+
 describe("AppTier: ordering", () => {
   it("forwards its own dependsOn to every object it creates (a component's dependsOn does not reach children)", async () => {
     const k8s = await import("@pulumi/kubernetes");
@@ -396,7 +506,7 @@ describe("AppTier: ordering", () => {
     await engine.settle();
     const urn = engine.get("kubernetes:core/v1:ConfigMap", "prerequisite").urn;
     const children = engine.childrenOf(engine.get(T.tier, "ordered").urn);
-    expect(children.map((c) => c.type).sort()).toEqual([T.deployment, T.hpa, T.ingress, T.job, T.pdb, T.secret, T.service, T.sa].sort());
+    expect(children.map((c) => c.type).sort()).toEqual([T.deployment, T.hpa, T.ingress, T.job, T.pdb, T.secret, T.service, T.sa, T.policy, T.policy].sort());
     for (const c of children) expect(c.dependencies, c.type).toContain(urn);
   });
 });

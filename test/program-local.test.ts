@@ -92,7 +92,7 @@ describe("program: local stack (target kubeconfig)", () => {
     expect(services).toContain(apiUrl.hostname);
     expect(ofKind(engine, "Job").map((j) => j.metadata.name)).toEqual([expect.stringMatching(/^api-migrate-/)]);
     // The api pods carry the label the Elasticsearch NetworkPolicy admits.
-    const policy = ofKind(engine, "NetworkPolicy")[0];
+    const policy = ofKind(engine, "NetworkPolicy").find((p) => p.spec.ingress?.[0]?.ports?.some((port: any) => port.port === 9200))!;
     const admitted = policy.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels);
     const apiLabels = deployments.api.spec.template.metadata.labels;
     expect(admitted.some((sel: Record<string, string>) => Object.entries(sel).every(([k, v]) => apiLabels[k] === v))).toBe(true);
