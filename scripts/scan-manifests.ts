@@ -1,7 +1,7 @@
 /**
  * Scans a stack's synth output (default prod) with kube-score, a widely used third-party Kubernetes
  * manifest scanner, under the policy in .kube-score.yaml: every finding fails unless that file excludes it
- * with a reason or lists it as pending with the file that must fix it. Run by .ci/run.
+ * with a reason. There is no "pending" state: a finding is fixed in the component or justified. Run by .ci/run.
  *
  * kube-score is built from the Go module proxy once per version and cached outside the repository, in
  * ${XDG_CACHE_HOME:-~/.cache}/eks-search-platform/tools/kube-score-<version>/.
@@ -19,20 +19,23 @@ export const KUBE_SCORE_VERSION = "v1.20.0";
 const KUBERNETES_VERSION = "v1.34";
 const ROOT = REPO_ROOT;
 
-interface Rule {
+export interface Rule {
   check: string;
   /** `Kind/namespace/name` patterns (`*` matches anything); all objects when absent. */
   objects?: string[];
-  reason?: string;
-  owner?: string;
-  fix?: string;
+  /** Text every message of the finding must contain, so the rule never hides another failure of the same check. */
+  message?: string;
+  reason: string;
 }
 
-interface Policy {
+export interface Policy {
   flags: { flag: string; reason: string }[];
   exclusions: Rule[];
-  pending: Rule[];
 }
+
+const POLICY_KEYS = ["flags", "exclusions"];
+const FLAG_KEYS = ["flag", "reason"];
+const RULE_KEYS = ["check", "objects", "message", "reason"];
 
 export interface Finding {
   object: string;
@@ -73,6 +76,8 @@ function yamlFiles(dir: string): string[] {
 
 function matches(rule: Rule, finding: Finding): boolean {
   if (rule.check !== finding.check) return false;
+  const text = rule.message;
+  if (text !== undefined && (finding.messages.length === 0 || !finding.messages.every((m) => m.includes(text)))) return false;
   if (!rule.objects) return true;
   return rule.objects.some((pattern) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(finding.object));
 }
@@ -92,26 +97,43 @@ export function findingsOf(report: KubeScoreObject[]): Finding[] {
   });
 }
 
-/** Splits findings by the policy: excluded (with reason), pending (with owner), and unjustified. */
+/** Splits findings by the policy: excluded (with a reason) and unjustified. */
 export function classify(findings: Finding[], policy: Policy) {
   const excluded: Finding[] = [];
-  const pending: { finding: Finding; rule: Rule }[] = [];
   const unjustified: Finding[] = [];
-  for (const finding of findings) {
-    const pendingRule = policy.pending.find((r) => matches(r, finding));
-    if (policy.exclusions.some((r) => matches(r, finding))) excluded.push(finding);
-    else if (pendingRule) pending.push({ finding, rule: pendingRule });
-    else unjustified.push(finding);
-  }
-  return { excluded, pending, unjustified };
+  for (const finding of findings) (policy.exclusions.some((r) => matches(r, finding)) ? excluded : unjustified).push(finding);
+  return { excluded, unjustified };
+}
+
+/**
+ * Checks the parsed .kube-score.yaml: only `flags` and `exclusions`, each entry with a reason and no unknown
+ * keys (a leftover `pending` list or `owner` field is an error, not a silent pass). Throws one error listing all.
+ */
+export function parsePolicy(raw: unknown): Policy {
+  const problems: string[] = [];
+  const doc = (raw ?? {}) as Record<string, unknown>;
+  const unknown = (obj: object, allowed: string[], where: string) => {
+    for (const key of Object.keys(obj)) if (!allowed.includes(key)) problems.push(`${where}: unknown key "${key}" (allowed: ${allowed.join(", ")})`);
+  };
+  unknown(doc, POLICY_KEYS, "top level");
+  if ("pending" in doc) problems.push('"pending" is not a state: fix the finding in the component that renders it, or exclude the check with a reason');
+  const flags = (doc.flags ?? []) as Policy["flags"];
+  const exclusions = (doc.exclusions ?? []) as Rule[];
+  flags.forEach((f, i) => {
+    unknown(f, FLAG_KEYS, `flags[${i}]`);
+    if (!f.reason?.trim()) problems.push(`flags[${i}] (${f.flag}): needs a reason`);
+  });
+  exclusions.forEach((r, i) => {
+    unknown(r, RULE_KEYS, `exclusions[${i}]`);
+    if (!r.check?.trim()) problems.push(`exclusions[${i}]: needs a check`);
+    if (!r.reason?.trim()) problems.push(`exclusions[${i}] (${r.check}): needs a reason`);
+  });
+  if (problems.length > 0) throw new Error(`.kube-score.yaml:\n  ${problems.join("\n  ")}`);
+  return { flags, exclusions };
 }
 
 function loadPolicy(): Policy {
-  const raw = (parse(readFileSync(join(ROOT, ".kube-score.yaml"), "utf8")) ?? {}) as Partial<Policy>;
-  const policy: Policy = { flags: raw.flags ?? [], exclusions: raw.exclusions ?? [], pending: raw.pending ?? [] };
-  const unexplained = [...policy.flags.filter((f) => !f.reason?.trim()).map((f) => f.flag), ...policy.exclusions.filter((r) => !r.reason?.trim()).map((r) => r.check), ...policy.pending.filter((r) => !r.owner?.trim()).map((r) => r.check)];
-  if (unexplained.length > 0) throw new Error(`.kube-score.yaml: every flag and exclusion needs a reason, every pending entry an owner: ${unexplained.join(", ")}`);
-  return policy;
+  return parsePolicy(parse(readFileSync(join(ROOT, ".kube-score.yaml"), "utf8")));
 }
 
 function main(): number {
@@ -132,13 +154,9 @@ function main(): number {
   const report = JSON.parse(run.stdout) as KubeScoreObject[];
   writeFileSync(join(out, "kube-score.json"), run.stdout);
   const findings = findingsOf(report);
-  const { excluded, pending, unjustified } = classify(findings, policy);
+  const { excluded, unjustified } = classify(findings, policy);
   const line = (f: Finding) => `  [${f.severity}] ${f.object} ${f.check}: ${f.messages.join("; ")}`;
-  process.stdout.write(`kube-score ${KUBE_SCORE_VERSION} (Kubernetes ${KUBERNETES_VERSION}) over ${files.length} objects of the ${stack} synth: ${findings.length} findings, ${excluded.length} excluded with a reason, ${pending.length} pending, ${unjustified.length} unjustified\n`);
-  if (pending.length > 0) {
-    process.stdout.write("Pending fixes (.kube-score.yaml pending):\n");
-    for (const { finding, rule } of pending) process.stdout.write(`${line(finding)}\n      → ${rule.owner}${rule.fix ? `: ${rule.fix}` : ""}\n`);
-  }
+  process.stdout.write(`kube-score ${KUBE_SCORE_VERSION} (Kubernetes ${KUBERNETES_VERSION}) over ${files.length} objects of the ${stack} synth: ${findings.length} findings, ${excluded.length} excluded with a reason, ${unjustified.length} unjustified\n`);
   if (unjustified.length > 0) {
     process.stdout.write("Unjustified findings: fix them in the component that renders the object, or exclude the check in .kube-score.yaml with a reason:\n");
     for (const f of unjustified) process.stdout.write(`${line(f)}\n`);

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { classify, findingsOf } from "../scripts/scan-manifests";
+import { classify, findingsOf, parsePolicy, type Policy } from "../scripts/scan-manifests";
 
-const check = (id: string, grade: number, skipped = false) => ({ check: { id }, grade, skipped, comments: [{ path: "api", summary: `${id} says no` }] });
+const check = (id: string, grade: number, skipped = false, summary = `${id} says no`) => ({ check: { id }, grade, skipped, comments: [{ path: "api", summary }] });
 const report = [
   {
     object_name: "x",
@@ -21,18 +21,39 @@ describe("the kube-score policy", () => {
     ]);
   });
 
-  it("fails only findings that are neither excluded nor pending, matching objects by pattern", () => {
+  it("fails every finding no exclusion covers, matching objects by pattern", () => {
     const findings = findingsOf(report);
-    const policy = { flags: [], exclusions: [{ check: "deployment-has-host-podantiaffinity", reason: "spread" }], pending: [{ check: "pod-networkpolicy", objects: ["StatefulSet/*"], owner: "es" }] };
+    const policy: Policy = { flags: [], exclusions: [{ check: "deployment-has-host-podantiaffinity", reason: "spread" }, { check: "pod-networkpolicy", objects: ["StatefulSet/*"], reason: "x" }] };
     expect(classify(findings, policy).unjustified.map((f) => f.check)).toEqual(["pod-networkpolicy"]);
-    policy.pending[0].objects = ["Deployment/search/*"];
-    const { excluded, pending, unjustified } = classify(findings, policy);
-    expect([excluded.length, pending.length, unjustified.length]).toEqual([1, 1, 0]);
+    policy.exclusions[1].objects = ["Deployment/search/*"];
+    const { excluded, unjustified } = classify(findings, policy);
+    expect([excluded.length, unjustified.length]).toEqual([2, 0]);
   });
 
-  it("gives every exclusion and flag a reason and every pending fix an owner (.kube-score.yaml)", () => {
-    const policy = parse(readFileSync(".kube-score.yaml", "utf8"));
-    for (const entry of [...policy.flags, ...policy.exclusions]) expect(entry.reason?.length, JSON.stringify(entry)).toBeGreaterThan(40);
-    for (const entry of policy.pending) expect(entry.owner).toMatch(/^components\/.+\.ts$/);
+  it("lets a message-scoped exclusion cover only the failure it names, not another of the same check", () => {
+    const probes = (summary: string) => findingsOf([{ ...report[0], checks: [check("pod-probes", summary.includes("readiness") ? 1 : 7, false, summary)] }]);
+    const policy: Policy = { flags: [], exclusions: [{ check: "pod-probes", message: "missing a livenessProbe", reason: "no default liveness" }] };
+    expect(classify(probes("Container is missing a livenessProbe"), policy).unjustified).toEqual([]);
+    expect(classify(probes("Container is missing a readinessProbe"), policy).unjustified.map((f) => f.check)).toEqual(["pod-probes"]);
+  });
+
+  it("has no pending state: a pending list, an owner field or a reasonless entry is an error naming each", () => {
+    const bad = { flags: [{ flag: "--x" }], exclusions: [{ check: "pod-probes", owner: "components/app-tier.ts", reason: "r" }], pending: [{ check: "pod-networkpolicy", owner: "x" }] };
+    let message = "";
+    try {
+      parsePolicy(bad);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('top level: unknown key "pending"');
+    expect(message).toContain('exclusions[0]: unknown key "owner"');
+    expect(message).toContain("flags[0] (--x): needs a reason");
+  });
+
+  it("gives every exclusion and flag of .kube-score.yaml a real reason, and has nothing pending", () => {
+    const raw = parse(readFileSync(".kube-score.yaml", "utf8"));
+    const policy = parsePolicy(raw);
+    expect(Object.keys(raw).sort()).toEqual(["exclusions", "flags"]);
+    for (const entry of [...policy.flags, ...policy.exclusions]) expect(entry.reason.length, JSON.stringify(entry)).toBeGreaterThan(40);
   });
 });
