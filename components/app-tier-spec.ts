@@ -546,9 +546,13 @@ export function secretObjectName(tierName: string, values: Record<string, string
   return dnsLabel(tierName, "secrets", contentHash([SECRET_NAME_SALT, tierName, sorted], 10));
 }
 
-/** The migrations Job's name: it changes with the image and the command, so each release runs it once. */
-export function migrationJobName(tierName: string, image: string, command: readonly string[]): string {
-  return dnsLabel(tierName, "migrate", contentHash([image, command], 8));
+/**
+ * The migrations Job's name: it changes with the image and the command, so each release runs it once, and with
+ * `template` (the Job's resolved pod template) when given, so any change to the Job is a new Job: a Job's
+ * template is immutable, and a same-name replacement fails with a server-side apply conflict.
+ */
+export function migrationJobName(tierName: string, image: string, command: readonly string[], template?: unknown): string {
+  return dnsLabel(tierName, "migrate", contentHash(template === undefined ? [image, command] : [image, command, template], 8));
 }
 
 /** The in-cluster URL of a Service. */

@@ -106,11 +106,13 @@ export class AppTier extends pulumi.ComponentResource {
 
     if (tier.migrations) {
       const command = tier.migrations.command;
-      const jobName = pulumi.output(tier.migrations.image).apply((image) => migrationJobName(tier.name, image, command));
+      const jobSpec = jobSpecFor(tier, tierSecret, serviceAccountName);
+      // Named after its whole template (image, env, the content-addressed Secret...): a changed Job is a new Job.
+      const jobName = pulumi.all([tier.migrations.image, pulumi.output(jobSpec).template]).apply(([image, template]) => migrationJobName(tier.name, image, command, template));
       this.migrationJob = new k8s.batch.v1.Job(
         `${name}-migrations`,
-        { metadata: { name: jobName, namespace, labels: migrationLabels(tier) }, spec: jobSpecFor(tier, tierSecret, serviceAccountName) },
-        // A new image is a new Job name: the new Job runs to completion before the old one is deleted.
+        { metadata: { name: jobName, namespace, labels: migrationLabels(tier) }, spec: jobSpec },
+        // A changed Job has a new name: the new Job runs to completion before the old one is deleted.
         { ...child(), deleteBeforeReplace: false },
       );
     }

@@ -156,7 +156,9 @@ export class Platform extends pulumi.ComponentResource {
     } else {
       this.provider = new k8s.Provider(
         `${name}-k8s`,
-        { ...(kubeconfig !== undefined ? { kubeconfig } : {}), ...(kubeContext !== undefined ? { context: kubeContext } : {}), enableServerSideApply: true },
+        // Patch force: `pulumi up` wins over a hand edit (`kubectl scale`) of a field the program sets, instead of
+        // failing with a server-side apply conflict; fields the program leaves alone (HPA replicas) stay untouched.
+        { ...(kubeconfig !== undefined ? { kubeconfig } : {}), ...(kubeContext !== undefined ? { context: kubeContext } : {}), enableServerSideApply: true, enablePatchForce: true },
         parent,
       );
     }

@@ -53,6 +53,14 @@ describe("migrationJobName", () => {
     expect(long.length).toBeLessThanOrEqual(63);
     expect(long).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
   });
+
+  it("changes with the template when one is given", () => {
+    const template = { spec: { containers: [{ name: "migrate", env: [{ name: "K", valueFrom: { secretKeyRef: { name: "api-secrets-0123456789", key: "K" } } }] }] } };
+    const a = migrationJobName("api", "img:1", ["m"], template);
+    expect(a).toBe(migrationJobName("api", "img:1", ["m"], structuredClone(template)));
+    expect(migrationJobName("api", "img:1", ["m"], { spec: { containers: [{ name: "migrate", env: [] }] } })).not.toBe(a);
+    expect(a).not.toBe(migrationJobName("api", "img:1", ["m"]));
+  });
 });
 
 describe("probeFor", () => {

@@ -237,6 +237,9 @@ describe("AppTier: migrations and init containers", () => {
   beforeAll(async () => {
     await build("mig-a", base({ name: "api", image: "ghcr.io/example/api:1.0.0", migrations: { command: ["node", "migrate.js"] } }));
     await build("mig-b", base({ name: "api", image: "ghcr.io/example/api:1.1.0", migrations: { command: ["node", "migrate.js"] } }));
+    const withSecret = (value: string) => base({ name: "api", image: "ghcr.io/example/api:1.0.0", migrations: { command: ["node", "migrate.js"] }, secretEnv: ["K"], secrets: { K: value } });
+    await build("mig-secret-1", withSecret("first-value"));
+    await build("mig-secret-2", withSecret("second-value"));
   });
 
   it("runs migrations as a Job: never restarted in place, bounded retries, no TTL", () => {
@@ -256,6 +259,16 @@ describe("AppTier: migrations and init containers", () => {
     expect(b).toMatch(/^api-migrate-[0-9a-f]{8}$/);
     expect(a).not.toBe(b);
     expect(child("mig-a", T.job)!.options.deleteBeforeReplace).toBe(false);
+  });
+
+  it("names the Job after its whole template, so a rotated Secret is a new Job rather than a same-name replacement", () => {
+    // A Job's template is immutable: a changed template under the same name needs a replacement, which a real
+    // API server refused with a server-side apply conflict (found by the e2e test, issue 8).
+    const one = state(child("mig-secret-1", T.job));
+    const two = state(child("mig-secret-2", T.job));
+    expect(one.spec.template.spec.containers[0].env).not.toEqual(two.spec.template.spec.containers[0].env);
+    expect(one.metadata.name).not.toBe(two.metadata.name);
+    expect(one.metadata.name).toMatch(/^api-migrate-[0-9a-f]{8}$/);
   });
 
   it("makes the Deployment depend on the Job, so pods roll only after it succeeded", () => {

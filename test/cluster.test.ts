@@ -255,7 +255,7 @@ describe("Cluster: outputs", () => {
 
   it("builds one provider that only a different cluster replaces, and never forgets resources of an unreachable cluster", () => {
     const provider = child(T.provider, "main-k8s");
-    expect(provider.inputs).toMatchObject({ clusterIdentifier: eksState().eksCluster.arn, deleteUnreachable: "false", enableServerSideApply: "true" });
+    expect(provider.inputs).toMatchObject({ clusterIdentifier: eksState().eksCluster.arn, deleteUnreachable: "false", enableServerSideApply: "true", enablePatchForce: "true" });
   });
 
   it("exposes the cluster name, OIDC provider and node security group", async () => {

@@ -66,7 +66,8 @@ describe("Platform: kubeconfig target without supplied secrets", () => {
 
   it("uses an explicit provider for the given context, and no StorageClass: the cluster's default class", () => {
     const [provider] = engine.byType("pulumi:providers:kubernetes");
-    expect(provider.inputs).toMatchObject({ context: "kind-search", enableServerSideApply: "true" });
+    // Patch force: `pulumi up` restores a field edited by hand (kubectl scale) instead of failing on the conflict.
+    expect(provider.inputs).toMatchObject({ context: "kind-search", enableServerSideApply: "true", enablePatchForce: "true" });
     expect(engine.byType("kubernetes:storage.k8s.io/v1:StorageClass")).toEqual([]);
     const [sts] = kubeObjects(engine, "StatefulSet");
     for (const claim of sts.spec.volumeClaimTemplates) expect(claim.spec.storageClassName).toBeUndefined();
