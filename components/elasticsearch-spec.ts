@@ -435,9 +435,11 @@ export function clientLabelFor(names: Pick<ElasticsearchNames, "base">): Record<
 /**
  * Ingress to the nodes: 9200 from labelled clients and the nodes, 9300 between nodes only. Egress: the cluster
  * DNS, 9300 to the other nodes, and HTTPS anywhere: the zone look-up asks the API server (its endpoints are
- * outside the pod network) and snapshot repositories (S3, GCS, Azure) are HTTPS endpoints.
+ * outside the pod network) and snapshot repositories (S3, GCS, Azure) are HTTPS endpoints. With `zoneSpread`
+ * also 6443: policies see the port after Service translation, and kubeadm-style API servers (kind, minikube)
+ * listen there, where EKS's listen on 443.
  */
-export function networkPolicySpecFor(plan: Pick<ElasticsearchPlan, "names">): NetworkPolicySpec {
+export function networkPolicySpecFor(plan: Pick<ElasticsearchPlan, "names" | "zoneSpread">): NetworkPolicySpec {
   const nodes = { podSelector: { matchLabels: selectorLabels("elasticsearch", plan.names.base) } };
   return {
     podSelector: nodes.podSelector,
@@ -446,7 +448,7 @@ export function networkPolicySpecFor(plan: Pick<ElasticsearchPlan, "names">): Ne
       { from: [{ podSelector: { matchLabels: clientLabelFor(plan.names) } }, nodes], ports: [{ port: ES_HTTP_PORT, protocol: "TCP" }] },
       { from: [nodes], ports: [{ port: ES_TRANSPORT_PORT, protocol: "TCP" }] },
     ],
-    egress: [dnsEgressRule(), { to: [nodes], ports: [{ port: ES_TRANSPORT_PORT, protocol: "TCP" }] }, tcpEgressRule(443)],
+    egress: [dnsEgressRule(), { to: [nodes], ports: [{ port: ES_TRANSPORT_PORT, protocol: "TCP" }] }, tcpEgressRule(443), ...(plan.zoneSpread ? [tcpEgressRule(6443)] : [])],
   };
 }
 

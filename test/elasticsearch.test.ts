@@ -245,6 +245,9 @@ describe("Elasticsearch: three-node production cluster", () => {
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(one("prod", "ClusterRole").rules).toEqual([{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }]);
     expect(one("prod", "ClusterRoleBinding").subjects).toEqual([{ kind: "ServiceAccount", name: "prod", namespace: "search" }]);
+    // The zone look-up reaches the API server through the NetworkPolicy: 443 (EKS) or 6443 (kubeadm-style).
+    const egressPorts = one("prod", "NetworkPolicy").spec.egress.flatMap((r: any) => (r.to ? [] : r.ports.map((p: any) => p.port)));
+    expect(egressPorts).toEqual([443, 6443]);
   });
 
   it("generates a CA and node certificate with SANs for the Services and every pod, valid one year and renewed 30 days early", () => {
