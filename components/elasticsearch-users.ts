@@ -90,9 +90,11 @@ function bcryptSalt(seed: string): string {
  * The salt is derived from a bcrypt of (user, password), not from a fast hash: a salt is stored in clear
  * inside the hash, and a salt that were SHA-256(password) would let anyone who reads the Secret test guesses
  * at SHA-256 speed instead of bcrypt speed. Different users with the same password still get different salts.
+ * `installation` (e.g. `<namespace>/<cluster>`) enters the salt too, so the same password hashes differently
+ * in each installation and no table precomputed for one (say, for `elastic` and common passwords) fits another.
  */
-export function fileRealmPasswordHash(username: string, password: string): string {
-  const seed = bcrypt.hashSync(password, bcryptSalt(`eks-search-platform/file-realm/${username}`));
+export function fileRealmPasswordHash(username: string, password: string, installation = ""): string {
+  const seed = bcrypt.hashSync(password, bcryptSalt(`eks-search-platform/file-realm/${installation}/${username}`));
   return bcrypt.hashSync(password, bcryptSalt(seed));
 }
 
@@ -137,11 +139,18 @@ export function fileRealmRoleBindings(users: readonly Pick<ElasticsearchUser, "n
 }
 
 /** The plain accounts for the elastic superuser, the probe user and the declared users. */
-export function fileRealmAccounts(passwords: { elastic: string; probe: string; users: readonly { name: string; password: string }[] }): FileRealmAccount[] {
+export function fileRealmAccounts(passwords: {
+  elastic: string;
+  probe: string;
+  users: readonly { name: string; password: string }[];
+  /** Identifies this installation in the salts, e.g. `<namespace>/<cluster>`. */
+  installation?: string;
+}): FileRealmAccount[] {
+  const hash = (user: string, password: string) => fileRealmPasswordHash(user, password, passwords.installation);
   return [
-    { username: ELASTIC_USERNAME, passwordHash: fileRealmPasswordHash(ELASTIC_USERNAME, passwords.elastic), role: "superuser" },
-    { username: PROBE_USERNAME, passwordHash: fileRealmPasswordHash(PROBE_USERNAME, passwords.probe), role: PROBE_ROLE },
-    ...passwords.users.map((u) => ({ username: u.name, passwordHash: fileRealmPasswordHash(u.name, u.password), role: roleNameFor(u.name) })),
+    { username: ELASTIC_USERNAME, passwordHash: hash(ELASTIC_USERNAME, passwords.elastic), role: "superuser" },
+    { username: PROBE_USERNAME, passwordHash: hash(PROBE_USERNAME, passwords.probe), role: PROBE_ROLE },
+    ...passwords.users.map((u) => ({ username: u.name, passwordHash: hash(u.name, u.password), role: roleNameFor(u.name) })),
   ];
 }
 

@@ -173,8 +173,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const users = args.users ?? [];
     const userPasswords = users.map((u) => pulumi.secret(u.password));
     const usersFileContent = pulumi
-      .all([elasticPassword, probePassword, ...userPasswords])
-      .apply(([elastic, probe, ...passwords]) => usersFile(fileRealmAccounts({ elastic, probe, users: users.map((u, i) => ({ name: u.name, password: passwords[i] })) })));
+      .all([elasticPassword, probePassword, pulumi.output(namespace), ...userPasswords])
+      .apply(([elastic, probe, ns, ...passwords]) => usersFile(fileRealmAccounts({ elastic, probe, installation: `${ns}/${names.base}`, users: users.map((u, i) => ({ name: u.name, password: passwords[i] })) })));
     const fileRealm = new k8s.core.v1.Secret(
       `${name}-file-realm`,
       {

@@ -186,6 +186,8 @@ describe("file-realm users", () => {
     const salt = (h: string) => bcrypt.getSalt(h);
     expect(salt(fileRealmPasswordHash("a", "same"))).not.toBe(salt(fileRealmPasswordHash("b", "same")));
     expect(salt(fileRealmPasswordHash("a", "one"))).not.toBe(salt(fileRealmPasswordHash("a", "two")));
+    // Same user and password in another installation: another salt, so precomputed tables don't carry over.
+    expect(salt(fileRealmPasswordHash("elastic", "changeme", "search/prod-es"))).not.toBe(salt(fileRealmPasswordHash("elastic", "changeme", "search/dev-es")));
   });
 
   it("renders users, users_roles and least-privilege roles", () => {
