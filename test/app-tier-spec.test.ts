@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { argumentErrorOf } from "./mocks";
 import {
   migrationJobName,
   pdbSpecFor,
@@ -13,7 +14,6 @@ import {
   resolveResources,
   tierNetworkPolicySpecFor,
 } from "../components/app-tier-spec";
-import { ArgumentError } from "../components/validate";
 import { parsePlatformConfig, readRawPlatformConfig } from "../components/config";
 import { loadStackFile } from "../scripts/lib/stack-config";
 
@@ -159,14 +159,10 @@ describe("validateTierArgs", () => {
   });
 
   it("reports a missing secret value, an undeclared one, and a mount clash together", () => {
-    let error: unknown;
-    try {
+    const error = argumentErrorOf(() => {
       validateTierArgs("api", { image: "a:1", secretFiles: { keys: ["k"], mountPath: "/data" }, sharedVolumes: { data: "/data" }, secretEnv: ["A"] }, ["B"]);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ArgumentError);
-    expect((error as ArgumentError).issues.map((i) => i.path).sort()).toEqual(["secrets.A", "secrets.B", "secrets.k", "sharedVolumes.data"]);
+    });
+    expect(error.issues.map((i) => i.path).sort()).toEqual(["secrets.A", "secrets.B", "secrets.k", "sharedVolumes.data"]);
   });
 
   it("requires a CPU request for a CPU autoscaler and rejects a zero-progress rollout", () => {

@@ -9,8 +9,7 @@ import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/Horizo
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { AppTier, type AppTierArgs } from "../components/app-tier";
-import { ArgumentError } from "../components/validate";
-import { setupMocks, valueOf, plainSecretLeaks, unwrapSecrets, isSecretWrapper, isSecretOutput, type MockEngine, type RecordedResource } from "./mocks";
+import { setupMocks, valueOf, plainSecretLeaks, unwrapSecrets, isSecretWrapper, isSecretOutput, type MockEngine, type RecordedResource, argumentErrorOf } from "./mocks";
 
 const T = {
   deployment: "kubernetes:apps/v1:Deployment",
@@ -500,13 +499,8 @@ describe("AppTier: probes and disk", () => {
   });
 
   it("rejects a bad disk quantity and a disk request above its limit in one error", () => {
-    let error: unknown;
-    try {
-      new AppTier("bad-disk", base({ resources: { requests: { ephemeralStorage: "lots" }, limits: { ephemeralStorage: "1Gi" } } }));
-    } catch (e) {
-      error = e;
-    }
-    expect((error as ArgumentError).issues.map((i) => i.path)).toEqual(["resources.requests.ephemeralStorage"]);
+    const error = argumentErrorOf(() => new AppTier("bad-disk", base({ resources: { requests: { ephemeralStorage: "lots" }, limits: { ephemeralStorage: "1Gi" } } })));
+    expect(error.issues.map((i) => i.path)).toEqual(["resources.requests.ephemeralStorage"]);
     expect(() => new AppTier("big-disk", base({ resources: { requests: { ephemeralStorage: "2Gi" } } }))).toThrow(/resources.requests.ephemeralStorage.*≤ resources.limits.ephemeralStorage \(1Gi\)/s);
   });
 });
@@ -527,8 +521,7 @@ describe("AppTier: ordering", () => {
 describe("AppTier: invalid arguments", () => {
   it("throws one ArgumentError listing every problem, before registering anything", () => {
     const before = engine.resources.length;
-    let error: unknown;
-    try {
+    const error = argumentErrorOf(() => {
       new AppTier(
         "Bad_Name",
         base({
@@ -545,11 +538,8 @@ describe("AppTier: invalid arguments", () => {
           probes: { readiness: { path: "/x", command: ["true"] } },
         }),
       );
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ArgumentError);
-    const paths = (error as ArgumentError).issues.map((i) => i.path);
+    });
+    const paths = error.issues.map((i) => i.path);
     expect(paths).toEqual(
       expect.arrayContaining([
         "(resource name)",

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { setupMocks, valueOf, isSecretOutput, isSecretWrapper, plainSecretLeaks, unwrapSecrets, type MockEngine, type RecordedResource } from "./mocks";
+import { setupMocks, valueOf, isSecretOutput, isSecretWrapper, plainSecretLeaks, unwrapSecrets, type MockEngine, type RecordedResource, argumentErrorOf } from "./mocks";
 import { Cluster, disableCreatorAdminBootstrap, type ClusterArgs } from "../components/cluster";
-import { ArgumentError } from "../components/validate";
 
 const ACCOUNT = "123456789012";
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/platform-admin`;
@@ -303,8 +302,7 @@ describe("Cluster variants", () => {
 
   it("rejects bad arguments with one ArgumentError listing every problem, before registering anything", () => {
     const before = engine.resources.length;
-    let error: unknown;
-    try {
+    const error = argumentErrorOf(() => {
       new Cluster("broken", {
         ...baseArgs(),
         version: "1.3",
@@ -319,11 +317,8 @@ describe("Cluster variants", () => {
         logTypes: ["api", "everything" as "api"],
         logRetentionDays: 45,
       });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ArgumentError);
-    const paths = (error as ArgumentError).issues.map((i) => i.path);
+    });
+    const paths = error.issues.map((i) => i.path);
     expect(paths).toEqual(
       expect.arrayContaining([
         "version",
@@ -339,7 +334,7 @@ describe("Cluster variants", () => {
         "logRetentionDays",
       ]),
     );
-    expect((error as ArgumentError).message).toContain('args.logTypes[1]: must be one of api, audit, authenticator, controllerManager, scheduler (got "everything")');
+    expect(error.message).toContain('args.logTypes[1]: must be one of api, audit, authenticator, controllerManager, scheduler (got "everything")');
     expect(engine.resources.length).toBe(before);
     expect(engine.find("eks-search-platform:index:Cluster", "broken")).toBeUndefined();
   });

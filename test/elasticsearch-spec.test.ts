@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { argumentErrorOf } from "./mocks";
 import { derivedPassword } from "../components/elasticsearch-users";
 import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
@@ -17,7 +18,6 @@ import {
   type ElasticsearchPlan,
 } from "../components/elasticsearch-spec";
 import { elasticsearchPlan } from "../components/elasticsearch";
-import { ArgumentError } from "../components/validate";
 import {
   fileRealmPasswordHash,
   fileRealmRoleBindings,
@@ -154,16 +154,12 @@ describe("certificate names", () => {
 
 describe("argument validation", () => {
   it("reports every problem at once", () => {
-    let error: unknown;
-    try {
+    const error = argumentErrorOf(() => {
       plan({ replicas: 2, memory: "1Gi", antiAffinity: "maybe" as never, users: [{ name: "elastic", password: "", indices: [] }] });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ArgumentError);
-    const paths = (error as ArgumentError).issues.map((i) => i.path);
+    });
+    const paths = error.issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(["replicas", "memory", "antiAffinity", "users[0].name", "users[0].password", "users[0].indices"]));
-    expect((error as ArgumentError).message).toContain("args.replicas: must be 1, or 3 and more");
+    expect(error.message).toContain("args.replicas: must be 1, or 3 and more");
   });
 
   it("rejects a heap above 31Gi or 75% of memory, and a base name too long for pod names", () => {

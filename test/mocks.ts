@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockEngine, type RecordedResource } from "../scripts/lib/mock-engine";
 import { isSecretWrapper, unwrapSecrets } from "../components/redact";
 import { PACKAGE_NAME } from "../components/naming";
+import { ArgumentError } from "../components/validate";
 
 export { MockEngine, unwrapSecrets, isSecretWrapper };
 export type { RecordedResource };
@@ -72,4 +73,18 @@ export function kubeObjects(engine: MockEngine, kind: string): Record<string, an
   return engine.resources
     .filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`))
     .map((r) => unwrapSecrets(r.state) as Record<string, any>);
+}
+
+/**
+ * Runs `construct` and returns the {@link ArgumentError} it throws; fails the test if it throws anything
+ * else or nothing. Components must reject bad arguments with one such error listing every problem.
+ */
+export function argumentErrorOf(construct: () => unknown): ArgumentError {
+  try {
+    construct();
+  } catch (error) {
+    if (error instanceof ArgumentError) return error;
+    throw new Error(`expected an ArgumentError, got: ${String(error)}`);
+  }
+  throw new Error("expected an ArgumentError, but nothing was thrown");
 }

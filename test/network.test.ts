@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { setupMocks, valueOf, type MockEngine } from "./mocks";
+import { setupMocks, valueOf, type MockEngine, argumentErrorOf } from "./mocks";
 import { Network, natLayout, subnetTags, isLogRetentionDays, type NatStrategy } from "../components/network";
-import { ArgumentError } from "../components/validate";
 
 let engine: MockEngine;
 beforeAll(async () => {
@@ -160,8 +159,7 @@ describe("Network options", () => {
 
   it("rejects bad arguments with one ArgumentError listing every problem, before registering anything", () => {
     const before = engine.resources.length;
-    let error: unknown;
-    try {
+    const error = argumentErrorOf(() => {
       new Network("bad", {
         cidrBlock: "10.0.0.0/26",
         availabilityZoneCount: 7,
@@ -169,13 +167,10 @@ describe("Network options", () => {
         flowLogs: { enabled: true, retentionDays: 10 },
         clusterName: "bad name!",
       });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ArgumentError);
-    const paths = (error as ArgumentError).issues.map((i) => i.path);
+    });
+    const paths = error.issues.map((i) => i.path);
     expect(paths).toEqual(["availabilityZoneCount", "natGateways", "cidrBlock", "flowLogs.retentionDays", "clusterName"]);
-    expect((error as ArgumentError).message).toMatch(/args\.natGateways: must be one of "none", "single", "perAz" \(got "many"\)/);
+    expect(error.message).toMatch(/args\.natGateways: must be one of "none", "single", "perAz" \(got "many"\)/);
     expect(engine.resources.length).toBe(before);
     expect(engine.find("eks-search-platform:index:Network", "bad")).toBeUndefined();
   });
