@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { contentHash, dnsLabel, selectorLabels, standardLabels } from "./naming";
+import { contentHash, DNS_LABEL, dnsLabel, ENV_NAME, selectorLabels, standardLabels } from "./naming";
 import { dnsEgressRule } from "./network-policy";
 import { isQuantity, parseQuantity } from "./quantity";
 import { ArgumentChecker } from "./validate";
@@ -371,8 +371,6 @@ export function minPods(tier: ResolvedTier): number {
 // Validation
 // ---------------------------------------------------------------------------------------------------------
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const INT_OR_PERCENT = (v: number | string): boolean => (typeof v === "number" ? Number.isInteger(v) && v >= 0 : /^\d{1,3}%$/.test(v));
 const isZero = (v: number | string): boolean => v === 0 || v === "0%";

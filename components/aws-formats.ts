@@ -10,3 +10,16 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 export function isLogRetentionDays(days: number): boolean {
   return (LOG_RETENTION_DAYS as readonly number[]).includes(days);
 }
+
+export type EbsVolumeType = "gp3" | "gp2" | "io1" | "io2";
+
+/** Provisioned-IOPS limits per EBS type; gp2 has none (IOPS scale with size). */
+export const EBS_IOPS_LIMITS: Readonly<Record<EbsVolumeType, readonly [number, number] | undefined>> = {
+  gp3: [3000, 16000],
+  io1: [100, 64000],
+  io2: [100, 256000],
+  gp2: undefined,
+};
+
+/** gp3 throughput limits in MiB/s, and the ratio cap: at most IOPS / 4 MiB/s. */
+export const GP3_THROUGHPUT_LIMITS = [125, 1000] as const;

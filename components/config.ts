@@ -2,8 +2,9 @@ import { z } from "zod";
 import ipaddr from "ipaddr.js";
 import { isQuantity, parseQuantity, GiB } from "./quantity";
 import { MAX_AZS, SMALLEST_VPC_PREFIX, planSubnets, SubnetPlanError } from "./subnet-plan";
-import { PACKAGE_NAME } from "./naming";
-import { isLogRetentionDays, LOG_RETENTION_DAYS, ROLE_ARN } from "./aws-formats";
+import { DNS_LABEL, ENV_NAME, PACKAGE_NAME } from "./naming";
+import { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, isLogRetentionDays, LOG_RETENTION_DAYS, ROLE_ARN } from "./aws-formats";
+import { describeValue } from "./validate";
 
 /**
  * The platform's configuration: the schema of every `eks-search-platform:*` key in `Pulumi.<stack>.yaml`,
@@ -14,12 +15,10 @@ import { isLogRetentionDays, LOG_RETENTION_DAYS, ROLE_ARN } from "./aws-formats"
 // Value formats
 // ---------------------------------------------------------------------------------------------------------
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/;
 // The distribution reference grammar: [registry[:port]/]path[:tag][@digest].
 const IMAGE_REF =
   /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const AZ_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
 const EKS_VERSION = /^1\.\d{2}$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
@@ -160,8 +159,8 @@ export const StorageConfigSchema = z
   .describe("The StorageClass for Elasticsearch data")
   .superRefine((storage, ctx) => {
     const { type, iops, throughputMiBps } = storage;
-    const limits: Record<string, [number, number] | undefined> = { gp3: [3000, 16000], io1: [100, 64000], io2: [100, 256000], gp2: undefined };
-    const range = limits[type];
+    const range = EBS_IOPS_LIMITS[type];
+    const [minThroughput, maxThroughput] = GP3_THROUGHPUT_LIMITS;
     if (iops !== undefined) {
       if (!range) ctx.addIssue({ code: "custom", path: ["iops"], message: `cannot be set for ${type} (gp2 IOPS scale with size)` });
       else if (iops < range[0] || iops > range[1]) ctx.addIssue({ code: "custom", path: ["iops"], message: `must be from ${range[0]} to ${range[1]} for ${type}` });
@@ -170,7 +169,7 @@ export const StorageConfigSchema = z
     }
     if (throughputMiBps !== undefined) {
       if (type !== "gp3") ctx.addIssue({ code: "custom", path: ["throughputMiBps"], message: "can only be set for gp3" });
-      else if (throughputMiBps < 125 || throughputMiBps > 1000) ctx.addIssue({ code: "custom", path: ["throughputMiBps"], message: "must be from 125 to 1000 MiB/s for gp3" });
+      else if (throughputMiBps < minThroughput || throughputMiBps > maxThroughput) ctx.addIssue({ code: "custom", path: ["throughputMiBps"], message: `must be from ${minThroughput} to ${maxThroughput} MiB/s for gp3` });
       else if (throughputMiBps > (iops ?? 3000) / 4) ctx.addIssue({ code: "custom", path: ["throughputMiBps"], message: `must be at most IOPS/4 (${(iops ?? 3000) / 4} MiB/s at ${iops ?? 3000} IOPS)` });
     }
     if (storage.kmsKeyId !== undefined && !storage.encrypted) {
@@ -491,12 +490,6 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   return current;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value) ?? typeof value;
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { componentType, standardLabels } from "./naming";
+import { componentType, DNS_LABEL, standardLabels } from "./naming";
 import { GiB, isQuantity, parseQuantity } from "./quantity";
 import { ArgumentChecker } from "./validate";
 import {
@@ -73,7 +73,6 @@ export interface ElasticsearchArgs {
   certificateEarlyRenewalHours?: number;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function checkArgs(name: string, args: ElasticsearchArgs): void {

@@ -15,6 +15,12 @@ export function contentHash(value: unknown, length = 10): string {
 
 const DNS_LABEL_MAX = 63;
 
+/** A DNS-1123 label's characters (check the length separately: at most 63, less where a field says so). */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A valid environment variable name. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * A DNS-1123 label (lowercase alphanumerics and `-`, at most 63 characters) made of `parts`.
  * A name that must be shortened keeps a hash of the full name, so two long names never collide.

@@ -2,24 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { componentType, dnsLabel, standardLabels } from "./naming";
 import { ArgumentChecker } from "./validate";
+import { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, type EbsVolumeType } from "./aws-formats";
 
 /** The AWS EBS CSI driver, the provisioner for every EBS-backed class. */
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
 
-export type EbsVolumeType = "gp3" | "gp2" | "io1" | "io2";
+export { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, type EbsVolumeType };
 
 const EBS_TYPES: readonly EbsVolumeType[] = ["gp3", "gp2", "io1", "io2"];
-
-/** Provisioned-IOPS limits per EBS type; gp2 has none (IOPS scale with size). */
-export const EBS_IOPS_LIMITS: Readonly<Record<EbsVolumeType, readonly [number, number] | undefined>> = {
-  gp3: [3000, 16000],
-  io1: [100, 64000],
-  io2: [100, 256000],
-  gp2: undefined,
-};
-
-/** gp3 throughput limits in MiB/s, and the ratio cap: at most IOPS / 4 MiB/s. */
-export const GP3_THROUGHPUT_LIMITS = [125, 1000] as const;
 
 export interface StorageClassArgs {
   /** The Kubernetes name of the class (cluster-scoped, referenced by claims). @default - the component name as a DNS label */

@@ -23,12 +23,13 @@ export class ArgumentError extends Error {
   ) {
     super(
       `Invalid arguments for ${component} "${resourceName}":\n` +
-        issues.map((i) => `  args.${i.path}: ${i.message} (got ${describe(i.got)})`).join("\n"),
+        issues.map((i) => `  args.${i.path}: ${i.message} (got ${describeValue(i.got)})`).join("\n"),
     );
   }
 }
 
-function describe(value: unknown): string {
+/** A value as an error message shows it: JSON, cut at 80 characters; `nothing` for undefined. */
+export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   const text = JSON.stringify(value) ?? typeof value;
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
