@@ -24,6 +24,12 @@ export interface CliOptions {
   force: boolean;
   showSecrets: boolean;
   refresh: boolean;
+  /** Clear the stack's lock first when another update holds it (`pulumi cancel`). */
+  forceUnlock: boolean;
+  /** Clear pending creates the driver cannot verify (the resource may exist unmanaged). */
+  clearPendingCreates: boolean;
+  /** IDs of pending creates found by the user, by URN: adopted into the state under them. */
+  pendingCreateIds: Record<string, string>;
   /** Also write the Markdown summary here (for a PR comment step). */
   summaryFile?: string;
   /** The Pulumi project directory; the driver defaults it to this repository. */
@@ -42,8 +48,10 @@ const BOOLEAN_FLAGS = {
   "--force": "force",
   "--show-secrets": "showSecrets",
   "--refresh": "refresh",
+  "--force-unlock": "forceUnlock",
+  "--clear-pending-creates": "clearPendingCreates",
 } as const;
-const VALUE_FLAGS = ["--stack", "-s", "--config", "-c", "--secret", "--summary-file", "--work-dir"] as const;
+const VALUE_FLAGS = ["--stack", "-s", "--config", "-c", "--secret", "--summary-file", "--work-dir", "--import-pending-create"] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
 // Where a flag means something; elsewhere it is a usage error rather than silently ignored.
@@ -51,6 +59,8 @@ const FLAG_COMMANDS: Partial<Record<keyof typeof BOOLEAN_FLAGS, readonly Command
   "--force": ["destroy"],
   "--show-secrets": ["outputs"],
   "--refresh": ["preview", "up", "destroy"],
+  "--force-unlock": ["preview", "up", "refresh", "destroy", "drift"],
+  "--clear-pending-creates": ["preview", "up", "refresh", "destroy", "drift"],
 };
 
 // A stack name as the CLI accepts it: [org/[project/]]stack.
@@ -71,7 +81,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   const problems: string[] = [];
   const positionals: string[] = [];
   const config: ConfigAssignment[] = [];
-  const booleans = { json: false, yes: false, force: false, showSecrets: false, refresh: false };
+  const booleans = { json: false, yes: false, force: false, showSecrets: false, refresh: false, forceUnlock: false, clearPendingCreates: false };
+  const pendingCreateIds: Record<string, string> = {};
   const seenBooleans: (keyof typeof BOOLEAN_FLAGS)[] = [];
   const stacks: string[] = [];
   let summaryFile: string | undefined;
@@ -145,6 +156,17 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case "--work-dir":
         workDir = value;
         break;
+      case "--import-pending-create": {
+        // URNs hold "::" and may hold "=" in names; IDs do not: split at the last "=".
+        const sep = value.lastIndexOf("=");
+        const urn = value.slice(0, sep);
+        if (sep <= 0 || !urn.startsWith("urn:pulumi:") || sep === value.length - 1) {
+          problems.push(`--import-pending-create takes <urn>=<id> (got ${JSON.stringify(value)})`);
+          break;
+        }
+        pendingCreateIds[urn] = value.slice(sep + 1);
+        break;
+      }
     }
   }
 
@@ -167,12 +189,13 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       if (allowed && !allowed.includes(command)) problems.push(`${flag} applies to ${allowed.join(", ")}, not ${command}`);
     }
     if (config.length > 0 && command === "outputs") problems.push("--config/--secret do not apply to outputs");
+    if (Object.keys(pendingCreateIds).length > 0 && command === "outputs") problems.push("--import-pending-create does not apply to outputs");
   }
 
   if (problems.length > 0 || command === undefined) return { kind: "error", problems, json: booleans.json };
   return {
     kind: "run",
-    options: { command, stack: stacks[0], config, ...booleans, summaryFile, workDir },
+    options: { command, stack: stacks[0], config, ...booleans, pendingCreateIds, summaryFile, workDir },
   };
 }
 
@@ -201,6 +224,10 @@ Options:
       --force             allow destroy on a protected stack
       --show-secrets      print secret outputs in clear (outputs only)
       --refresh           refresh state before preview, up or destroy
+      --force-unlock      if another update holds the stack's lock, clear it first (pulumi cancel);
+                          needs --yes on a production stack
+      --clear-pending-creates  clear interrupted creates the driver cannot verify (cloud resources)
+      --import-pending-create <urn>=<id>  adopt an interrupted create that exists, under its cloud ID
       --summary-file <p>  also write the Markdown summary to <p> ($GITHUB_STEP_SUMMARY is used when set)
       --work-dir <dir>    Pulumi project directory (default: this repository)
   -h, --help              show this help
@@ -213,6 +240,8 @@ Environment:
   GITHUB_STEP_SUMMARY       when set, the summary is appended there in Markdown
   DEPLOY_LOCK_RETRIES       retries while the stack is locked by another update (default 3)
   DEPLOY_LOCK_RETRY_DELAY_SECONDS  first retry delay, doubled each time up to 60 s (default 15)
+  DEPLOY_UNREACHABLE_RETRIES        retries when an API server cannot be reached (default 2)
+  DEPLOY_UNREACHABLE_RETRY_DELAY_SECONDS  first delay, doubled each time up to 60 s (default 10)
 
 Exit codes:
 ${codes}

@@ -31,6 +31,17 @@ const CONFIG_PROBLEMS: readonly RegExp[] = [
 
 const LOCKED = /the stack is currently locked by|\[409\] Conflict: Another update is currently in progress/;
 
+// A Go HTTP client that could not talk to an API (Kubernetes API server, AWS endpoint): `Get "https://…":
+// dial tcp 127.0.0.1:6443: connect: connection refused`, and the providers' own words for it. Anchored
+// on the request URL, so a pod's failing probe quoted in an await message ("dial tcp 10.0.0.7:8080:
+// connect: connection refused") does not count.
+const UNREACHABLE = [
+  /(Get|Post|Put|Patch|Delete|Head) "https?:\/\/[^"]+": (dial tcp[^\n]*: (connect: connection refused|i\/o timeout|no such host|connect: no route to host)|EOF|read: connection reset by peer|net\/http: TLS handshake timeout|http2: [^\n]*|context deadline exceeded)/,
+  /configured Kubernetes cluster is unreachable/i,
+  /the server is currently unable to handle the request/,
+  /dial tcp: lookup [^\s:]+[^\n]*no such host/,
+];
+
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return typeof error === "string" ? error : JSON.stringify(error) ?? String(error);
@@ -54,6 +65,14 @@ export function isLockedError(error: unknown): boolean {
   return error instanceof StackLockedError || (error instanceof Error && error.name === "ConcurrentUpdateError") || LOCKED.test(messageOf(error));
 }
 
+/** The first line saying an API could not be reached, if the error or the engine's error diagnostics have one. */
+export function unreachableMessage(error: unknown, diagnostics: readonly string[] = []): string | undefined {
+  for (const text of [messageOf(error), ...diagnostics]) {
+    for (const line of cleanMessage(text).split("\n")) if (UNREACHABLE.some((p) => p.test(line))) return line.trim();
+  }
+  return undefined;
+}
+
 /** True when the operation failed only because changes were found and none were expected. */
 export function isUnexpectedChanges(error: unknown): boolean {
   return NO_CHANGES_EXPECTED.test(messageOf(error));
@@ -71,6 +90,8 @@ export function classifyFailure(error: unknown, diagnostics: readonly string[] =
     const diagnostic = diagnostics.find((d) => config.test(d));
     return { code: ExitCode.Usage, reason: diagnostic !== undefined ? firstLines(diagnostic, 20) : excerpt(messageOf(error), config) };
   }
+  const unreachable = unreachableMessage(error, diagnostics);
+  if (unreachable !== undefined) return { code: ExitCode.Unreachable, reason: `an API the operation needs could not be reached: ${unreachable}` };
   if (NO_CHANGES_EXPECTED.test(text)) return { code: ExitCode.Changes, reason: "changes were found where none were expected" };
   const reason = diagnostics.length > 0 ? firstLines(diagnostics.join("\n"), 20) : firstLines(messageOf(error), 20);
   return { code: ExitCode.Failed, reason };

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { runCli } from "./driver";
 import { ExitCode } from "./exit-codes";
 import { LocalStackFactory } from "./local";
+import { localProcessProbe } from "./process-probe";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
@@ -45,6 +46,7 @@ async function main(): Promise<number> {
       return () => clearInterval(timer);
     },
     defaultWorkDir: path.resolve(__dirname, ".."),
+    probe: localProcessProbe,
   });
 }
 

@@ -1,29 +1,29 @@
 import { PACKAGE_NAME } from "../components/naming";
 import { helpText, parseArgs, type CliOptions, type Command } from "./args";
-import { classifyFailure, isLockedError } from "./classify";
+import { classifyFailure, isLockedError, unreachableMessage } from "./classify";
 import { ExitCode } from "./exit-codes";
+import type { ProcessProbe } from "./locks";
 import { Output } from "./output";
 import { ProgressReporter, type ProgressMode } from "./progress";
+import { backoff, LockHandler, repairPendingOperations, retryPolicyFromEnv, Stop, type RetryPolicy } from "./recovery";
 import type { DeployStack, OpMap, OperationOptions, OperationResult, StackFactory } from "./stack";
 import { formatDuration, renderMarkdown, renderText, type Outcome, type RunSummary } from "./summary";
 
 /**
- * The CI driver's logic: parse, open the stack, guard, apply config, run the operation with a bounded
- * retry on a locked stack, report progress and a summary, and map the result to an exit code. Everything
- * outside the process (the stack, the clock, files, signals) comes in through `DriverDeps`, so tests
- * drive every path with a fake and `cli.ts` wires the real thing.
+ * The CI driver's logic: parse, open the stack, guard, apply config, resolve what an interrupted update
+ * left (recovery.ts), run the operation with bounded retries on a lock held by a running update and on an
+ * unreachable API, report progress and a summary, and map the result to an exit code. Everything outside
+ * the process (the stack, the clock, files, signals, other processes) comes in through `DriverDeps`, so
+ * tests drive every path with a fake and `cli.ts` wires the real thing.
  */
 
-export interface LockRetryPolicy {
-  /** Retries after the first attempt. */
-  retries: number;
-  initialDelayMs: number;
-  factor: number;
-  maxDelayMs: number;
-}
+export type LockRetryPolicy = RetryPolicy;
 
 /** Waits 15 s, 30 s, 60 s: long enough for a short update to finish, bounded at under 2 minutes. */
 export const DEFAULT_LOCK_RETRY: LockRetryPolicy = { retries: 3, initialDelayMs: 15_000, factor: 2, maxDelayMs: 60_000 };
+
+/** Waits 10 s, 20 s: an API server restarting, a network blip. */
+export const DEFAULT_UNREACHABLE_RETRY: RetryPolicy = { retries: 2, initialDelayMs: 10_000, factor: 2, maxDelayMs: 60_000 };
 
 export interface DriverDeps {
   stacks: StackFactory;
@@ -42,7 +42,10 @@ export interface DriverDeps {
   every: (ms: number, tick: () => void) => () => void;
   /** The Pulumi project directory when --work-dir is not given. */
   defaultWorkDir: string;
+  /** This machine's view of other processes (is a lock's holder still running?). */
+  probe: ProcessProbe;
   lockRetry?: LockRetryPolicy;
+  unreachableRetry?: RetryPolicy;
 }
 
 /** The config key that marks a stack protected (DESIGN.md: prod ships with it). */
@@ -66,15 +69,7 @@ export function hasChanges(changes: OpMap | undefined): boolean {
 
 /** The lock-retry policy, with DEPLOY_LOCK_RETRIES / DEPLOY_LOCK_RETRY_DELAY_SECONDS overrides. */
 export function lockRetryPolicy(env: Readonly<Record<string, string | undefined>>, base: LockRetryPolicy = DEFAULT_LOCK_RETRY): LockRetryPolicy {
-  const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
-  const retries = int(env.DEPLOY_LOCK_RETRIES);
-  const delay = int(env.DEPLOY_LOCK_RETRY_DELAY_SECONDS);
-  return {
-    ...base,
-    retries: retries ?? base.retries,
-    initialDelayMs: delay !== undefined ? delay * 1000 : base.initialDelayMs,
-    maxDelayMs: delay !== undefined ? Math.max(base.maxDelayMs, delay * 1000) : base.maxDelayMs,
-  };
+  return retryPolicyFromEnv(env, "DEPLOY_LOCK", base);
 }
 
 /** Runs the CLI; resolves with the process exit code. */
@@ -94,17 +89,6 @@ export async function runCli(argv: readonly string[], deps: DriverDeps): Promise
   return new Run(parsed.options, deps).execute();
 }
 
-/** Thrown inside a run to end it with a given outcome (a guard, an interrupt). */
-class Stop extends Error {
-  constructor(
-    readonly outcome: Outcome,
-    readonly code: ExitCode,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
-}
-
 const MUTATING: readonly Command[] = ["up", "refresh", "destroy"];
 
 class Run {
@@ -112,7 +96,9 @@ class Run {
   private readonly progress: ProgressReporter;
   private readonly startedAt: number;
   private readonly abort = new AbortController();
-  private readonly retry: LockRetryPolicy;
+  private readonly unreachableRetry: RetryPolicy;
+  private locks: LockHandler | undefined;
+  private production = false;
   private stack: DeployStack | undefined;
   private interrupted: string | undefined;
   private operationRunning = false;
@@ -126,7 +112,7 @@ class Run {
     this.out.addSecrets(options.config.filter((c) => c.secret).map((c) => c.value));
     this.startedAt = deps.now();
     this.progress = new ProgressReporter(this.out, deps.now, this.startedAt);
-    this.retry = lockRetryPolicy(deps.env, deps.lockRetry);
+    this.unreachableRetry = retryPolicyFromEnv(deps.env, "DEPLOY_UNREACHABLE", deps.unreachableRetry ?? DEFAULT_UNREACHABLE_RETRY);
   }
 
   async execute(): Promise<number> {
@@ -142,7 +128,8 @@ class Run {
       const failed = this.progress.failures().length;
       // Resource failures are listed in the summary with their errors; the reason need not repeat them.
       const reason = code === ExitCode.Failed && failed > 0 ? `${failed} resource operation${failed === 1 ? "" : "s"} failed` : classified.reason;
-      const outcome: Outcome = code === ExitCode.Locked ? "locked" : code === ExitCode.Usage ? "invalid" : code === ExitCode.Changes ? "changes" : "failed";
+      const outcome: Outcome =
+        code === ExitCode.Locked ? "locked" : code === ExitCode.Usage ? "invalid" : code === ExitCode.Changes ? "changes" : code === ExitCode.Unreachable ? "unreachable" : "failed";
       return await this.finish(outcome, code, reason);
     } finally {
       stopHeartbeat();
@@ -182,12 +169,36 @@ class Run {
     const config = await stack.getAllConfig();
     this.out.addSecrets(Object.values(config).filter((e) => e.secret).map((e) => e.value));
     this.guard(config[PROTECT_KEY]?.value === "true");
+    this.locks = new LockHandler({
+      stack,
+      out: this.out,
+      probe: this.deps.probe,
+      now: this.deps.now,
+      command,
+      stackName,
+      production: this.production,
+      forceUnlock: this.options.forceUnlock,
+      hadConfig: this.options.config.length > 0,
+      policy: lockRetryPolicy(this.deps.env, this.deps.lockRetry),
+    });
     await this.applyConfig(stack);
+    this.checkInterrupted();
+    if (command === "outputs") return this.printOutputs(stack);
+
+    await repairPendingOperations({
+      stack,
+      out: this.out,
+      command,
+      stackName,
+      options: { clearUnverifiable: this.options.clearPendingCreates, ids: this.options.pendingCreateIds },
+      retrying: (fn) => this.retrying(fn),
+      refresh: async (target, clearPendingCreates) => {
+        await this.operation("repair", "apply", (o) => stack.refresh(o), { target, clearPendingCreates, refresh: false });
+      },
+    });
     this.checkInterrupted();
 
     switch (command) {
-      case "outputs":
-        return this.printOutputs(stack);
       case "drift":
         return this.drift(stack);
       case "preview":
@@ -210,6 +221,10 @@ class Run {
     // A --config protect=false cannot lift the guard; protect=true adds it.
     const override = config.find((c) => qualifyKey(c.key) === PROTECT_KEY);
     const isProtected = storedProtect || override?.value === "true";
+    this.production = isProductionStack(stack, isProtected);
+    if (this.options.forceUnlock && !yes && this.production) {
+      throw new Stop("refused", ExitCode.Usage, `refusing to clear the lock of production stack ${stack} without --yes`);
+    }
     if (command === "up" && !yes && isProductionStack(stack, isProtected)) {
       throw new Stop("refused", ExitCode.Usage, `refusing to update production stack ${stack} without --yes`);
     }
@@ -230,7 +245,7 @@ class Run {
     }
   }
 
-  /** Runs one engine operation as a progress phase, retrying while the stack is locked. */
+  /** Runs one engine operation as a progress phase, retrying while the stack is locked or an API is unreachable. */
   private async operation(phase: string, mode: ProgressMode, run: (options: OperationOptions) => Promise<OperationResult>, extra: Partial<OperationOptions> = {}): Promise<OperationResult> {
     const options: OperationOptions = {
       onEvent: (event) => this.progress.handle(event),
@@ -238,24 +253,54 @@ class Run {
       ...(this.options.refresh ? { refresh: true } : {}),
       ...extra,
     };
-    let delay = 0;
-    for (let attempt = 0; ; attempt++) {
+    return this.attempt(
+      async () => {
+        this.operationRunning = true;
+        try {
+          return await run(options);
+        } finally {
+          this.operationRunning = false;
+        }
+      },
+      () => this.progress.startPhase(phase, mode),
+      true,
+    );
+  }
+
+  /** Runs `fn` (a CLI call that takes the stack's lock), retrying while the stack is locked. */
+  private retrying<T>(fn: () => Promise<T>): Promise<T> {
+    return this.attempt(fn, () => undefined, false);
+  }
+
+  /**
+   * Runs `fn` until it succeeds. A locked stack goes to the LockHandler (stale locks are removed, live
+   * ones waited for, others end the run); with `retryUnreachable`, an API that could not be reached is
+   * retried with backoff, forgetting the failures of the attempt that hit it.
+   */
+  private async attempt<T>(fn: () => Promise<T>, beforeEach: () => void, retryUnreachable: boolean): Promise<T> {
+    let unreachableRetries = 0;
+    for (;;) {
       this.checkInterrupted();
-      this.progress.startPhase(phase, mode);
-      this.operationRunning = true;
+      beforeEach();
+      let delay: number;
       try {
-        return await run(options);
+        return await fn();
       } catch (error) {
-        if (!isLockedError(error) || attempt >= this.retry.retries || this.interrupted) throw error;
-        delay = Math.min(this.retry.initialDelayMs * this.retry.factor ** attempt, this.retry.maxDelayMs);
-        this.out.emit(
-          `stack ${this.options.stack} is locked by another update; retrying in ${formatDuration(delay / 1000)} (retry ${attempt + 1} of ${this.retry.retries})`,
-          { event: "retry", reason: "locked", attempt: attempt + 1, of: this.retry.retries, delaySeconds: delay / 1000 },
-        );
-      } finally {
-        this.operationRunning = false;
+        if (this.interrupted) throw error;
+        if (isLockedError(error) && this.locks) {
+          delay = await this.locks.onLocked(error instanceof Error ? error.message : String(error));
+        } else {
+          const unreachable = retryUnreachable ? unreachableMessage(error, this.progress.errorMessages()) : undefined;
+          if (unreachable === undefined || unreachableRetries >= this.unreachableRetry.retries) throw error;
+          delay = backoff(this.unreachableRetry, unreachableRetries++);
+          const failed = this.progress.forgetAttempt();
+          this.out.emit(
+            `an API could not be reached (${unreachable}); retrying in ${formatDuration(delay / 1000)} (retry ${unreachableRetries} of ${this.unreachableRetry.retries}${failed > 0 ? `, after ${failed} failed resource operation${failed === 1 ? "" : "s"}` : ""})`,
+            { event: "retry", reason: "unreachable", attempt: unreachableRetries, of: this.unreachableRetry.retries, delaySeconds: delay / 1000, message: unreachable },
+          );
+        }
       }
-      await this.deps.sleep(delay, this.abort.signal);
+      if (delay > 0) await this.deps.sleep(delay, this.abort.signal);
     }
   }
 

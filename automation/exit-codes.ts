@@ -11,8 +11,10 @@ export const ExitCode = {
   Changes: 2,
   /** Bad usage or configuration: unknown flag, missing --stack, a refused guard, invalid stack config. */
   Usage: 3,
-  /** The stack stayed locked by another update after the bounded retry with backoff. */
+  /** The stack is locked by another update: still after the bounded retry, or by a holder the driver cannot check. */
   Locked: 4,
+  /** An API the operation needs (the Kubernetes API server, a cloud endpoint) could not be reached, after retries. */
+  Unreachable: 6,
   /** Interrupted by SIGINT/SIGTERM; the running update was cancelled. */
   Interrupted: 130,
 } as const;
@@ -25,6 +27,7 @@ export const EXIT_CODE_TABLE: readonly { code: ExitCode; meaning: string }[] = [
   { code: ExitCode.Failed, meaning: "the operation failed" },
   { code: ExitCode.Changes, meaning: "drift or unexpected changes detected" },
   { code: ExitCode.Usage, meaning: "bad usage or configuration (flags, stack config, refused guard)" },
-  { code: ExitCode.Locked, meaning: "stack locked by another update (after retrying with backoff)" },
+  { code: ExitCode.Locked, meaning: "stack locked by another update (after retrying a live one; at once for a holder that cannot be checked)" },
+  { code: ExitCode.Unreachable, meaning: "an API server or cloud endpoint could not be reached (after retrying)" },
   { code: ExitCode.Interrupted, meaning: "interrupted (SIGINT/SIGTERM); the update was cancelled" },
 ];

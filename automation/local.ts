@@ -1,5 +1,8 @@
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   ConcurrentUpdateError,
   LocalWorkspace,
@@ -8,6 +11,8 @@ import {
   type LocalWorkspaceOptions,
   type Stack,
 } from "@pulumi/pulumi/automation";
+import { holderFromHistory, holderFromStackJson, isCloudLockMessage, parseDiyLocks, type LockHolder } from "./locks";
+import type { ExportedState } from "./pending";
 import {
   SetupError,
   StackLockedError,
@@ -101,9 +106,56 @@ function automationOptions(o: OperationOptions) {
   };
 }
 
+/** Runs the CLI the workspace uses, for the commands the Automation API lacks or gets wrong for us. */
+export type CliRunner = (args: string[]) => Promise<string>;
+
+export function cliRunner(command: string, cwd: string, env: Env): CliRunner {
+  return (args) =>
+    new Promise((resolve, reject) => {
+      execFile(command, [...args, "--non-interactive"], { cwd, env: { ...env }, maxBuffer: 512 * 1024 * 1024 }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`pulumi ${args.join(" ")}: ${stderr.trim() || error.message}`));
+        else resolve(stdout);
+      });
+    });
+}
+
+interface DiyLockFile {
+  pid?: number;
+  username?: string;
+  hostname?: string;
+  timestamp?: string;
+}
+
+/** A file:// lock as the file says now; undefined when it is gone. */
+function readFileLock(holder: LockHolder): LockHolder | undefined {
+  let file: string;
+  try {
+    file = fileURLToPath(holder.location ?? "");
+  } catch {
+    return holder;
+  }
+  let content: DiyLockFile;
+  try {
+    content = JSON.parse(fs.readFileSync(file, "utf8")) as DiyLockFile;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? undefined : holder;
+  }
+  const since = content.timestamp ? Date.parse(content.timestamp) : NaN;
+  return {
+    ...holder,
+    ...(content.pid !== undefined ? { pid: content.pid } : {}),
+    ...(content.username ? { user: content.username } : {}),
+    ...(content.hostname ? { host: content.hostname } : {}),
+    ...(Number.isNaN(since) ? {} : { since }),
+  };
+}
+
 /** A real stack behind the driver's narrow interface. */
 export class LocalDeployStack implements DeployStack {
-  constructor(private readonly stack: Stack) {}
+  constructor(
+    private readonly stack: Stack,
+    private readonly cli: CliRunner,
+  ) {}
 
   get name(): string {
     return this.stack.name;
@@ -130,7 +182,11 @@ export class LocalDeployStack implements DeployStack {
 
   refresh(o: OperationOptions): Promise<OperationResult> {
     const { refresh: _ignored, ...rest } = automationOptions(o);
-    return translated(async () => ({ changeSummary: (await this.stack.refresh(rest)).summary.resourceChanges ?? {} }));
+    const scope = {
+      ...(o.target && o.target.length > 0 ? { target: o.target } : {}),
+      ...(o.clearPendingCreates ? { clearPendingCreates: true } : {}),
+    };
+    return translated(async () => ({ changeSummary: (await this.stack.refresh({ ...rest, ...scope })).summary.resourceChanges ?? {} }));
   }
 
   previewRefresh(o: OperationOptions): Promise<OperationResult> {
@@ -153,6 +209,54 @@ export class LocalDeployStack implements DeployStack {
   cancel(): Promise<void> {
     return translated(() => this.stack.cancel());
   }
+
+  // Not the Automation API's exportStack/importStack: those pass --show-secrets and write the state,
+  // secrets in clear, to a world-readable temp file. This state keeps its secrets encrypted.
+  async exportState(): Promise<ExportedState> {
+    return JSON.parse(await this.cli(["stack", "export", "--stack", this.stack.name])) as ExportedState;
+  }
+
+  async importState(state: ExportedState): Promise<void> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deploy-state-"));
+    const file = path.join(dir, "state.json");
+    try {
+      fs.writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
+      await this.cli(["stack", "import", "--file", file, "--stack", this.stack.name]).catch((error: unknown) => {
+        throw translateError(error);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async lockHolders(lockedMessage: string): Promise<LockHolder[]> {
+    if (!isCloudLockMessage(lockedMessage)) {
+      return parseDiyLocks(lockedMessage)
+        .map((h) => (h.location?.startsWith("file://") ? readFileLock(h) : h))
+        .filter((h): h is LockHolder => h !== undefined);
+    }
+    try {
+      const holder = holderFromStackJson(await this.cli(["stack", "--output", "json", "--stack", this.stack.name]));
+      return holder ? [holder] : [];
+    } catch {
+      // An older CLI without `stack --output json`: the history shows the update in progress, if any.
+      try {
+        const holder = holderFromHistory(await this.cli(["stack", "history", "--json", "--page-size", "5", "--stack", this.stack.name]));
+        if (holder) return [holder];
+      } catch {
+        // fall through: a holder the driver cannot describe
+      }
+      return [{ backend: "cloud" }];
+    }
+  }
+
+  async removeLock(holder: LockHolder): Promise<void> {
+    if (holder.location?.startsWith("file://")) {
+      fs.rmSync(fileURLToPath(holder.location), { force: true });
+      return;
+    }
+    await this.cancel();
+  }
 }
 
 /** Opens stacks of the project in `workDir` with LocalWorkspace. */
@@ -171,6 +275,6 @@ export class LocalStackFactory implements StackFactory {
     const stack = await translated(() =>
       create ? LocalWorkspace.createOrSelectStack({ stackName, workDir }, options) : LocalWorkspace.selectStack({ stackName, workDir }, options),
     );
-    return new LocalDeployStack(stack);
+    return new LocalDeployStack(stack, cliRunner(pulumiCommand.command, workDir, { ...process.env, ...this.env }));
   }
 }

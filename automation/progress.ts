@@ -240,6 +240,15 @@ export class ProgressReporter {
     return this.failed.map(({ name, type, op, message }) => ({ name, type, op, message }));
   }
 
+  /** Forgets the failures and errors of an attempt the driver retries; returns how many operations had failed. */
+  forgetAttempt(): number {
+    const n = this.failed.length;
+    this.failed.length = 0;
+    this.errors.length = 0;
+    this.lastErrorByUrn.clear();
+    return n;
+  }
+
   /** Every error diagnostic so far, in order (the driver classifies failures from them). */
   errorMessages(): string[] {
     return [...this.errors];

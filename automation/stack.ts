@@ -1,4 +1,6 @@
 import type { EngineEvent, OpMap } from "@pulumi/pulumi/automation";
+import type { LockHolder } from "./locks";
+import type { ExportedState } from "./pending";
 
 /**
  * The narrow slice of the Automation API the driver uses. `local.ts` adapts LocalWorkspace/Stack to it;
@@ -26,6 +28,10 @@ export interface OperationOptions {
   expectNoChanges?: boolean;
   /** Refresh state before the operation. */
   refresh?: boolean;
+  /** refresh only: operate on these URNs only. */
+  target?: string[];
+  /** refresh only: drop pending creates from the state (`--clear-pending-creates`). */
+  clearPendingCreates?: boolean;
 }
 
 /** The part of an operation's result the driver reads. */
@@ -50,6 +56,14 @@ export interface DeployStack {
   outputs(): Promise<StackOutputs>;
   /** `pulumi cancel`: stops the stack's running update and releases its lock. */
   cancel(): Promise<void>;
+  /** `pulumi stack export` (secrets stay encrypted). */
+  exportState(): Promise<ExportedState>;
+  /** `pulumi stack import` of a state read with `exportState` (takes the stack's lock). */
+  importState(state: ExportedState): Promise<void>;
+  /** Who holds the stack's lock, given the CLI's locked-stack error (see locks.ts). */
+  lockHolders(lockedMessage: string): Promise<LockHolder[]>;
+  /** Removes one lock: its file on a file:// backend, else every lock (`pulumi cancel`). */
+  removeLock(holder: LockHolder): Promise<void>;
 }
 
 export interface OpenStackRequest {

@@ -3,7 +3,7 @@
  * renderers, a plain-text table for logs and Markdown for $GITHUB_STEP_SUMMARY and PR comments.
  */
 
-export type Outcome = "succeeded" | "failed" | "changes" | "no changes" | "refused" | "invalid" | "locked" | "cancelled";
+export type Outcome = "succeeded" | "failed" | "changes" | "no changes" | "refused" | "invalid" | "locked" | "unreachable" | "cancelled";
 
 export interface ChangeRow {
   /** Which part of the run, e.g. "refresh preview" or "preview" for drift; the command otherwise. */
@@ -108,6 +108,7 @@ const ICON: Record<Outcome, string> = {
   refused: "⛔",
   invalid: "⛔",
   locked: "🔒",
+  unreachable: "📡",
   cancelled: "⏹️",
 };
 

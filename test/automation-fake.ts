@@ -4,6 +4,8 @@
  */
 import type { EngineEvent, OpMap } from "@pulumi/pulumi/automation";
 import { runCli, type DriverDeps } from "../automation/driver";
+import type { LockHolder } from "../automation/locks";
+import type { ExportedState } from "../automation/pending";
 import type { ConfigEntry, DeployStack, OpenStackRequest, OperationOptions, OperationResult, StackFactory, StackOutputs } from "../automation/stack";
 
 export type OperationName = "preview" | "up" | "refresh" | "previewRefresh" | "destroy";
@@ -44,6 +46,13 @@ export class FakeStack implements DeployStack {
   outputsValue: StackOutputs = {};
   cancelError: Error | undefined;
   harness!: Harness;
+  /** The stack's state as `exportState` returns it; refreshes and `importState` change it as the engine would. */
+  state: ExportedState = { version: 3, deployment: { resources: [], pending_operations: [] } };
+  readonly imported: ExportedState[] = [];
+  exports = 0;
+  /** Who holds the lock, per locked-stack error (the CLI's message is passed in). */
+  holders: (message: string) => LockHolder[] = () => [];
+  readonly removedLocks: LockHolder[] = [];
 
   constructor(
     readonly name: string,
@@ -66,7 +75,10 @@ export class FakeStack implements DeployStack {
     (this.operationOptions[op] ??= []).push(options);
     const scripted = this.scripts[op];
     const script = Array.isArray(scripted) ? scripted.shift() : scripted;
-    if (!script) return { changeSummary: { same: 1 } };
+    if (!script) {
+      if (op === "refresh") this.refreshState(options);
+      return { changeSummary: { same: 1 } };
+    }
     let sequence = 0;
     const ctx: ScriptContext = {
       options,
@@ -76,6 +88,34 @@ export class FakeStack implements DeployStack {
       aborted: () => new Promise<void>((resolve) => (options.signal.aborted ? resolve() : options.signal.addEventListener("abort", () => resolve()))),
     };
     return { changeSummary: await script(ctx) };
+  }
+
+  /** What a refresh's state write does to pending operations: keeps only creates, unless told to clear them. */
+  private refreshState(o: OperationOptions): void {
+    const pending = this.state.deployment.pending_operations ?? [];
+    this.state = { ...this.state, deployment: { ...this.state.deployment, pending_operations: o.clearPendingCreates ? [] : pending.filter((p) => p.type === "creating") } };
+  }
+
+  exportState(): Promise<ExportedState> {
+    this.exports++;
+    return Promise.resolve(structuredClone(this.state));
+  }
+
+  importState(state: ExportedState): Promise<void> {
+    this.calls.push("importState");
+    this.imported.push(structuredClone(state));
+    this.state = structuredClone(state);
+    return Promise.resolve();
+  }
+
+  lockHolders(message: string): Promise<LockHolder[]> {
+    return Promise.resolve(this.holders(message));
+  }
+
+  removeLock(holder: LockHolder): Promise<void> {
+    this.calls.push("removeLock");
+    this.removedLocks.push(holder);
+    return Promise.resolve();
   }
 
   preview(o: OperationOptions) {
@@ -114,6 +154,9 @@ export class Harness {
   opened: OpenStackRequest[] = [];
   openError: Error | undefined;
   env: Record<string, string | undefined> = {};
+  /** The fake machine: its hostname and running processes (PID → start time in ms, or undefined if unknown). */
+  hostname = "ci-host";
+  processes = new Map<number, number | undefined>();
   private interruptHandler: ((signal: string) => void) | undefined;
   private ticks: (() => void)[] = [];
 
@@ -186,6 +229,10 @@ export class Harness {
         };
       },
       defaultWorkDir: "/repo",
+      probe: {
+        hostname: () => this.hostname,
+        processStartedAt: (pid) => (this.processes.has(pid) ? this.processes.get(pid) : null),
+      },
     };
   }
 

@@ -35,6 +35,9 @@ describe("parseArgs", () => {
         force: false,
         showSecrets: false,
         refresh: false,
+        forceUnlock: false,
+        clearPendingCreates: false,
+        pendingCreateIds: {},
         summaryFile: "s.md",
         workDir: undefined,
       },
@@ -338,8 +341,11 @@ describe("exit codes", () => {
     expect(await h.run("preview", "--stack", "dev")).toBe(ExitCode.Usage);
   });
 
-  it("4: still locked after the bounded retry with exponential backoff", async () => {
+  it("4: still locked by a running update after the bounded retry with exponential backoff", async () => {
     const { stack, h } = setup();
+    // A live process on this host holds the lock (see test/faults.test.ts for the other holders).
+    h.processes.set(4211, h.clock - 5_000);
+    stack.holders = () => [{ backend: "diy", user: "ci", host: "ci-host", pid: 4211, since: h.clock - 5_000 }];
     const locked = () => {
       throw new StackLockedError("the stack is currently locked by 1 lock(s)");
     };
@@ -347,15 +353,19 @@ describe("exit codes", () => {
     expect(await h.run("up", "--stack", "dev")).toBe(ExitCode.Locked);
     expect(stack.calls.filter((c) => c === "up")).toHaveLength(4);
     expect(h.sleeps).toEqual([15_000, 30_000, 60_000]);
-    expect(h.stdout).toContain("stack dev is locked by another update; retrying in 15s (retry 1 of 3)");
+    expect(h.stdout).toContain("stack dev is locked by a running update (ci@ci-host (pid 4211)");
+    expect(h.stdout).toContain("retrying in 15s (retry 1 of 3)");
     expect(h.stdout).toContain("Summary: up on stack dev: locked");
+    expect(h.stdout).toContain("npm run deploy -- up --stack dev --force-unlock");
   });
 
   it("0 after a lock clears on retry; the retry budget is configurable from the environment", async () => {
     const { stack, h } = setup();
+    h.processes.set(4211, undefined);
+    stack.holders = () => [{ backend: "diy", user: "ci", host: "ci-host", pid: 4211 }];
     stack.scripts.up = [
       () => {
-        throw new ConcurrentUpdateError("[409] Conflict: Another update is currently in progress.");
+        throw new ConcurrentUpdateError("the stack is currently locked by 1 lock(s).");
       },
       () => ({ same: 1 }),
     ];
