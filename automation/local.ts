@@ -252,7 +252,9 @@ export class LocalDeployStack implements DeployStack {
 
   async removeLock(holder: LockHolder): Promise<void> {
     if (holder.location?.startsWith("file://")) {
-      fs.rmSync(fileURLToPath(holder.location), { force: true });
+      const file = fileURLToPath(holder.location);
+      fs.rmSync(file, { force: true });
+      fs.rmSync(`${file}.attrs`, { force: true }); // the bucket library's metadata sidecar
       return;
     }
     await this.cancel();

@@ -7,6 +7,8 @@ import { formatDuration } from "./summary";
  * `<backend>/.pulumi/locks/<org>/<project>/<stack>/<uuid>.json` holding `{pid, username, hostname,
  * timestamp}`, and when a second update finds one it fails at once, listing every lock as
  * `  <lock url>: created by <user>@<host> (pid <pid>) at <RFC 3339 time>` (pkg/backend/diy/lock.go).
+ * The file itself is `{"pid":27324,"username":"root","hostname":"vm","timestamp":"2026-12-01T23:16:35.275242516Z"}`
+ * (3.274.0, checked), next to a `.json.attrs` sidecar of the bucket library.
  * That list is parsed here, so the driver needs no bucket access of its own for s3://, gs:// or
  * azblob:// backends either.
  *
@@ -56,8 +58,9 @@ export interface ProcessProbe {
   processStartedAt(pid: number): number | null | undefined;
 }
 
-// `  file:///state/.pulumi/locks/organization/p/dev/5c1e….json: created by root@vm (pid 12794) at 2026-05-02T21:10:05Z`
-const DIY_LOCK_LINE = /^\s*(\S+\.json): created by (.*)@([^@\s]+) \(pid (\d+)\) at (\S+)\s*$/;
+// `  file:///state/.pulumi/locks/organization/p/dev/5c1e….json?no_tmp_dir=true: created by root@vm (pid 12794) at 2026-05-02T21:10:05Z`
+// (the CLI prints the bucket URL's query after the key: file:// backends add ?no_tmp_dir=true).
+const DIY_LOCK_LINE = /^\s*(\S+?\.json)(?:\?\S*)?: created by (.*)@([^@\s]+) \(pid (\d+)\) at (\S+)\s*$/;
 
 /** Every lock listed in a DIY backend's "the stack is currently locked by N lock(s)" error. */
 export function parseDiyLocks(message: string): LockHolder[] {

@@ -403,6 +403,10 @@ export interface ControlPlane {
   kubectl(args: readonly string[], opts?: { input?: string; timeoutMs?: number }): Promise<ExecResult>;
   /** The last lines of every process log, for failure reports. */
   logTails(lines?: number): string;
+  /** Stops one process (e.g. "kube-apiserver": SIGTERM, SIGKILL after 10 s) until startProcess; its exit is no failure. */
+  stopProcess(name: string): Promise<void>;
+  /** Starts a stopped process again with the same command line; for kube-apiserver, waits for /readyz. */
+  startProcess(name: string, timeoutMs?: number): Promise<void>;
   /** Stops every process and removes the temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -411,6 +415,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 interface Managed {
   name: string;
+  bin: string;
+  args: string[];
   child: ChildProcess;
   logPath: string;
   exited: Promise<void>;
@@ -540,6 +546,8 @@ class ControlPlaneImpl implements ControlPlane {
   private loopBusy = false;
   private readonly pkiDir: string;
   private watchdog: ChildProcess | undefined;
+  /** Processes stopped on purpose (stopProcess): their exit is not a failure. */
+  private readonly paused = new Set<string>();
 
   constructor(
     readonly tools: E2ETools,
@@ -601,12 +609,12 @@ class ControlPlaneImpl implements ControlPlane {
     const child = spawn(bin, args, { detached: true, stdio: ["ignore", fd, fd], cwd: this.tmpDir, env: { ...process.env, HOME: this.tmpDir } });
     fs.closeSync(fd);
     if (child.pid !== undefined) fs.appendFileSync(path.join(this.tmpDir, "pgids"), `${child.pid}\n`);
-    const m: Managed = { name, child, logPath, exitCode: undefined, signal: undefined, exited: Promise.resolve() };
+    const m: Managed = { name, bin, args, child, logPath, exitCode: undefined, signal: undefined, exited: Promise.resolve() };
     m.exited = new Promise<void>((resolve) => {
       child.once("exit", (code, signal) => {
         m.exitCode = code;
         m.signal = signal;
-        if (!this.stopping) {
+        if (!this.stopping && !this.paused.has(name)) {
           this.failure ??= `${name} exited unexpectedly (code ${code}, signal ${signal})`;
           this.log(`${name} exited unexpectedly (code ${code}, signal ${signal}); last log lines:\n${tailFile(logPath, 40)}`);
         }
@@ -618,8 +626,35 @@ class ControlPlaneImpl implements ControlPlane {
         resolve();
       });
     });
-    this.procs.push(m);
+    const at = this.procs.findIndex((p) => p.name === name);
+    if (at >= 0) this.procs[at] = m; // a restart keeps the start order stop() reverses
+    else this.procs.push(m);
     return m;
+  }
+
+  async stopProcess(name: string): Promise<void> {
+    const p = this.procs.find((x) => x.name === name);
+    if (!p || p.exitCode !== undefined || !p.child.pid) throw new Error(`${name} is not running`);
+    this.paused.add(name);
+    process.kill(-p.child.pid, "SIGTERM");
+    const exited = await Promise.race([p.exited.then(() => true), sleep(10_000).then(() => false)]);
+    if (!exited) {
+      process.kill(-p.child.pid, "SIGKILL");
+      await p.exited;
+    }
+    this.log(`${name} stopped on purpose`);
+  }
+
+  async startProcess(name: string, timeoutMs = 60_000): Promise<void> {
+    const p = this.procs.find((x) => x.name === name);
+    if (!p || p.exitCode === undefined) throw new Error(`${name} was not stopped`);
+    const started = Date.now();
+    this.spawnProcess(name, p.bin, p.args);
+    this.paused.delete(name);
+    if (name === "kube-apiserver") {
+      await this.until("kube-apiserver /readyz after a restart", started + timeoutMs, async () => (await this.kube.request("GET", "/readyz")).status === 200);
+    }
+    this.log(`${name} started again, ready after ${((Date.now() - started) / 1000).toFixed(1)}s`);
   }
 
   /** Throws if a process died. */
@@ -695,7 +730,7 @@ class ControlPlaneImpl implements ControlPlane {
       };
       work()
         .catch((err: unknown) => {
-          if (!this.stopping) this.log(`background loop: ${err instanceof Error ? err.message : String(err)}`);
+          if (!this.stopping && this.paused.size === 0) this.log(`background loop: ${err instanceof Error ? err.message : String(err)}`);
         })
         .finally(() => {
           this.loopBusy = false;
