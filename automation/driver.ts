@@ -1,4 +1,4 @@
-import { PACKAGE_NAME } from "../components/naming";
+import { PACKAGE_NAME } from "../components/shared/naming";
 import { helpText, parseArgs, type CliOptions, type Command } from "./args";
 import { classifyFailure, isLockedError, unreachableMessage } from "./classify";
 import { ExitCode } from "./exit-codes";

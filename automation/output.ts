@@ -1,4 +1,4 @@
-import { redactSecrets } from "../components/redact";
+import { redactSecrets } from "../components/shared/redact";
 
 /**
  * The one door to the terminal. Every line and JSON record passes through `redactSecrets` with every

@@ -1,16 +1,15 @@
 /**
  * eks-search-platform: the public API. Every component, its Args type, and the config helpers.
  */
+export { TierConfigSchema, TierExposeSchema } from "./config/apps";
+export { NodeGroupSpecSchema } from "./config/cluster";
+export { ConfigError, type ConfigIssue } from "./config/errors";
+export { parsePlatformConfig, readRawPlatformConfig, availabilityZoneCount } from "./config/parse";
+export { DEFAULT_AZ_COUNT } from "./config/rules";
 export {
-  parsePlatformConfig,
-  readRawPlatformConfig,
-  availabilityZoneCount,
-  ConfigError,
   PlatformConfigSchema,
   CONFIG_KEYS,
   SECRET_CONFIG_KEYS,
-  DEFAULT_AZ_COUNT,
-  type ConfigIssue,
   type PlatformConfig,
   type PlatformConfigInput,
   type NetworkConfig,
@@ -20,41 +19,15 @@ export {
   type ElasticsearchConfig,
   type TierConfig,
   type TierExpose,
-  NodeGroupSpecSchema,
-  TierConfigSchema,
-  TierExposeSchema,
-} from "./config";
-export { planSubnets, subnetPrefixes, SubnetPlanError, MAX_AZS, type SubnetPlanEntry } from "./subnet-plan";
-export { isQuantity, parseQuantity } from "./quantity";
-export { redactSecrets, REDACTED } from "./redact";
-export { ArgumentError, ArgumentChecker, type ArgumentIssue } from "./validate";
-export { componentType, standardLabels, selectorLabels, awsTags, dnsLabel, contentHash, PACKAGE_NAME } from "./naming";
-export { AppTier, type AppTierArgs } from "./app-tier";
+} from "./config/schema";
+export { planSubnets, subnetPrefixes, SubnetPlanError, MAX_AZS, type SubnetPlanEntry } from "./network/subnet-plan";
+export { isQuantity, parseQuantity } from "./shared/quantity";
+export { redactSecrets, REDACTED } from "./shared/redact";
+export { ArgumentError, ArgumentChecker, type ArgumentIssue } from "./shared/validate";
+export { componentType, standardLabels, selectorLabels, awsTags, dnsLabel, contentHash, PACKAGE_NAME } from "./shared/naming";
+export { AppTier, type AppTierArgs } from "./app-tier/app-tier";
 export {
-  resolveTier,
-  validateTierArgs,
-  tierPodSpecFor,
-  deploymentSpecFor,
-  serviceSpecFor,
-  ingressSpecFor,
-  hpaSpecFor,
-  pdbSpecFor,
-  jobSpecFor,
-  probeFor,
-  loadBalancerAnnotations,
-  ingressAnnotations,
-  secretObjectName,
-  migrationJobName,
-  inClusterUrl,
-  resolveResources,
-  containerResourcesFor,
-  tierNetworkPolicySpecFor,
-  migrationNetworkPolicySpecFor,
-  tierEgressRules,
-  migrationSelector,
-  DEFAULT_EPHEMERAL_STORAGE,
   type AppTierSpecArgs,
-  type ResolvedTier,
   type TierExposeArgs,
   type ProbeArgs,
   type MigrationsArgs,
@@ -70,9 +43,23 @@ export {
   type TierResourceRequestsArgs,
   type TierResourceLimitsArgs,
   type TierNetworkPolicyArgs,
-  type TierSecretRef,
-} from "./app-tier-spec";
-export { dnsEgressRule, tcpEgressRule } from "./network-policy";
+} from "./app-tier/args";
+export { secretObjectName, migrationJobName, inClusterUrl, migrationSelector } from "./app-tier/names";
+export { tierNetworkPolicySpecFor, migrationNetworkPolicySpecFor, tierEgressRules } from "./app-tier/network-policy";
+export { tierPodSpecFor, probeFor, containerResourcesFor, type TierSecretRef } from "./app-tier/pod";
+export { resolveTier, resolveResources, DEFAULT_EPHEMERAL_STORAGE, type ResolvedTier } from "./app-tier/resolve";
+export { validateTierArgs } from "./app-tier/validate";
+export {
+  deploymentSpecFor,
+  serviceSpecFor,
+  ingressSpecFor,
+  hpaSpecFor,
+  pdbSpecFor,
+  jobSpecFor,
+  loadBalancerAnnotations,
+  ingressAnnotations,
+} from "./app-tier/workloads";
+export { dnsEgressRule, tcpEgressRule } from "./shared/network-policy";
 export {
   StorageClass,
   storageClassSpec,
@@ -84,37 +71,30 @@ export {
   type StorageClassArgs,
   type StorageClassSpec,
   type EbsVolumeType,
-} from "./storage-class";
-export { Elasticsearch, elasticsearchPlan, type ElasticsearchArgs } from "./elasticsearch";
+} from "./storage-class/storage-class";
+export { Elasticsearch, elasticsearchPlan, type ElasticsearchArgs } from "./elasticsearch/elasticsearch";
+export { esHeapSize, javaOpts } from "./elasticsearch/heap";
 export {
-  esHeapSize,
-  javaOpts,
-  discoverySettings,
-  elasticsearchSettings,
-  elasticsearchYml,
   elasticsearchNames,
   elasticsearchImage,
-  podSpecFor as elasticsearchPodSpecFor,
-  statefulSetSpecFor,
-  readinessScript,
-  certificateDnsNames,
-  clientLabelFor,
-  networkPolicySpecFor as elasticsearchNetworkPolicySpecFor,
-  ES_EPHEMERAL_STORAGE,
   CLIENT_LABEL_KEY,
   DEFAULT_ES_VERSION,
-  type ElasticsearchPlan,
   type ElasticsearchNames,
   type AntiAffinity,
   type VmMaxMapCount,
   type VolumeClaimRetention,
-} from "./elasticsearch-spec";
-export { fileRealmPasswordHash, type ElasticsearchUser } from "./elasticsearch-users";
-export { Network, natLayout, subnetTags, isLogRetentionDays, LOG_RETENTION_DAYS, type NetworkArgs, type NatStrategy } from "./network";
-export { Cluster, adminAccessEntries, disableCreatorAdminBootstrap, type ClusterArgs, type ClusterLogType } from "./cluster";
-export { nodeGroupPlan, nodeUserData, autoscalerDiscoveryTags, NODE_METADATA_OPTIONS, NODE_VM_MAX_MAP_COUNT, type NodeGroupArgs, type NodeGroupPlan } from "./cluster-nodes";
-export { irsaTrustPolicy, serviceTrustPolicy, clusterAutoscalerPolicy, ebsCsiKmsPolicy, type PolicyDocument, type PolicyStatement } from "./cluster-iam";
-export { loadBalancerControllerPolicy } from "./cluster-lbc-policy";
+} from "./elasticsearch/names";
+export { podSpecFor as elasticsearchPodSpecFor, statefulSetSpecFor, ES_EPHEMERAL_STORAGE } from "./elasticsearch/pod";
+export { readinessScript } from "./elasticsearch/readiness-script";
+export { certificateDnsNames, clientLabelFor, networkPolicySpecFor as elasticsearchNetworkPolicySpecFor } from "./elasticsearch/services";
+export { discoverySettings, elasticsearchSettings, elasticsearchYml, type ElasticsearchPlan } from "./elasticsearch/settings";
+export { fileRealmPasswordHash, type ElasticsearchUser } from "./elasticsearch/users";
+export { Network, natLayout, subnetTags, isLogRetentionDays, LOG_RETENTION_DAYS, type NetworkArgs, type NatStrategy } from "./network/network";
+export { adminAccessEntries, disableCreatorAdminBootstrap } from "./cluster/access";
+export { Cluster, type ClusterArgs, type ClusterLogType } from "./cluster/cluster";
+export { nodeGroupPlan, nodeUserData, autoscalerDiscoveryTags, NODE_METADATA_OPTIONS, NODE_VM_MAX_MAP_COUNT, type NodeGroupArgs, type NodeGroupPlan } from "./cluster/nodes";
+export { irsaTrustPolicy, serviceTrustPolicy, clusterAutoscalerPolicy, ebsCsiKmsPolicy, type PolicyDocument, type PolicyStatement } from "./cluster/iam";
+export { loadBalancerControllerPolicy } from "./cluster/lbc-policy";
 export {
   LOAD_BALANCER_CONTROLLER_CHART,
   CLUSTER_AUTOSCALER_CHART,
@@ -123,6 +103,6 @@ export {
   loadBalancerControllerValues,
   clusterAutoscalerValues,
   type ChartPin,
-} from "./cluster-services";
-export { Platform, protectStatefulResources, podSecurityLevel, elasticsearchUserFor, tierArgsFromConfig, PROTECTED_TYPES, ELASTICSEARCH_CA_MOUNT, type PlatformOptions } from "./platform";
-export { readPlatformSecrets, readRawSecretConfig, parseSecretConfig, declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets, type RawSecretConfig } from "./secrets";
+} from "./cluster/services";
+export { Platform, protectStatefulResources, podSecurityLevel, elasticsearchUserFor, tierArgsFromConfig, PROTECTED_TYPES, ELASTICSEARCH_CA_MOUNT, type PlatformOptions } from "./platform/platform";
+export { readPlatformSecrets, readRawSecretConfig, parseSecretConfig, declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets, type RawSecretConfig } from "./platform/secrets";

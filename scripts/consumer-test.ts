@@ -2,7 +2,7 @@
  * The packed-package consumer test: proves the artifact `npm publish` would upload works, not only the
  * source tree. Run with `npm run test:consumer` (CI runs it as its own step in .ci/run).
  *
- *  1. the export list is read from components/index.ts; every ComponentResource in components/*.ts and its
+ *  1. the export list is read from components/index.ts; every ComponentResource under components/ and its
  *     <Name>Args type must be in it, plus a minimum set (parsePlatformConfig, ConfigError, ArgumentError);
  *  2. `npm pack --dry-run --json` in the repo ships only the library (no tests, stacks, CI, scripts);
  *  3. a clean build in a staging copy is packed into a real tarball and checked file by file;
@@ -20,7 +20,7 @@ import { execFileSync, type ExecFileSyncOptions } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkFileList, findComponents, readExports, type PackResult } from "./consumer-test/checks";
+import { checkFileList, findComponents, readExports, sourceFiles, type PackResult } from "./consumer-test/checks";
 
 const REPO = path.resolve(__dirname, "..");
 const KEEP = process.argv.includes("--keep");
@@ -90,7 +90,7 @@ function run(temp: string): void {
     const [result] = JSON.parse(exec(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", temp], { cwd: stage })) as PackResult[];
     const files = result.files.map((f) => f.path);
     checkFileList(files, "npm pack");
-    const sources = fs.readdirSync(path.join(REPO, "components")).filter((f) => f.endsWith(".ts"));
+    const sources = sourceFiles(path.join(REPO, "components"));
     const required = ["LICENSE", "README.md", "CHANGELOG.md", "package.json", ...sources.flatMap((s) => ["js", "js.map", "d.ts"].map((ext) => `dist/components/${s.replace(/\.ts$/, `.${ext}`)}`))];
     const missing = required.filter((f) => !files.includes(f));
     if (missing.length > 0) throw new Error(`the tarball lacks:\n  ${missing.join("\n  ")}`);

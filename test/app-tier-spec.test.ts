@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { argumentErrorOf } from "./mocks";
-import {
-  migrationJobName,
-  pdbSpecFor,
-  probeFor,
-  resolveTier,
-  secretObjectName,
-  topologySpreadFor,
-  validateTierArgs,
-  deploymentSpecFor,
-  inClusterUrl,
-  containerResourcesFor,
-  resolveResources,
-  tierNetworkPolicySpecFor,
-} from "../components/app-tier-spec";
-import { parsePlatformConfig, readRawPlatformConfig } from "../components/config";
+import { migrationJobName, secretObjectName, inClusterUrl } from "../components/app-tier/names";
+import { tierNetworkPolicySpecFor } from "../components/app-tier/network-policy";
+import { probeFor, topologySpreadFor, containerResourcesFor } from "../components/app-tier/pod";
+import { resolveTier, resolveResources } from "../components/app-tier/resolve";
+import { validateTierArgs } from "../components/app-tier/validate";
+import { pdbSpecFor, deploymentSpecFor } from "../components/app-tier/workloads";
+import { parsePlatformConfig, readRawPlatformConfig } from "../components/config/parse";
 import { loadStackFile } from "../scripts/lib/stack-config";
 
 const tier = (extra: Record<string, unknown> = {}) => resolveTier("api", { image: "ghcr.io/example/api:1.0.0", ...extra });

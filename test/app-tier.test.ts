@@ -8,7 +8,7 @@ import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import { AppTier, type AppTierArgs } from "../components/app-tier";
+import { AppTier, type AppTierArgs } from "../components/app-tier/app-tier";
 import { setupMocks, valueOf, plainSecretLeaks, unwrapSecrets, isSecretWrapper, isSecretOutput, type MockEngine, type RecordedResource, argumentErrorOf } from "./mocks";
 
 const T = {

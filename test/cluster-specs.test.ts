@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { nodeGroupPlan, nodeUserData, autoscalerDiscoveryTags } from "../components/cluster-nodes";
-import { irsaTrustPolicy, clusterAutoscalerPolicy, ebsCsiKmsPolicy } from "../components/cluster-iam";
-import { loadBalancerControllerPolicy } from "../components/cluster-lbc-policy";
-import { clusterAutoscalerImageTag, clusterAutoscalerValues, loadBalancerControllerValues } from "../components/cluster-services";
+import { nodeGroupPlan, nodeUserData, autoscalerDiscoveryTags } from "../components/cluster/nodes";
+import { irsaTrustPolicy, clusterAutoscalerPolicy, ebsCsiKmsPolicy } from "../components/cluster/iam";
+import { loadBalancerControllerPolicy } from "../components/cluster/lbc-policy";
+import { clusterAutoscalerImageTag, clusterAutoscalerValues, loadBalancerControllerValues } from "../components/cluster/services";
 
 describe("nodeGroupPlan", () => {
   it("fills defaults: ON_DEMAND, desired = min, 50 GiB, no labels or taints, and no autoscaler tags on a fixed-size group", () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupMocks, valueOf, isSecretOutput, isSecretWrapper, plainSecretLeaks, unwrapSecrets, type MockEngine, type RecordedResource, argumentErrorOf } from "./mocks";
-import { Cluster, disableCreatorAdminBootstrap, type ClusterArgs } from "../components/cluster";
+import { disableCreatorAdminBootstrap } from "../components/cluster/access";
+import { Cluster, type ClusterArgs } from "../components/cluster/cluster";
 
 const ACCOUNT = "123456789012";
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/platform-admin`;

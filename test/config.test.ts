@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { CONFIG_KEYS, ConfigError, parsePlatformConfig, readRawPlatformConfig, SECRET_CONFIG_KEYS, type PlatformConfigInput } from "../components/config";
+import { ConfigError } from "../components/config/errors";
+import { parsePlatformConfig, readRawPlatformConfig } from "../components/config/parse";
+import { CONFIG_KEYS, SECRET_CONFIG_KEYS, type PlatformConfigInput } from "../components/config/schema";
 import { loadStackFile } from "../scripts/lib/stack-config";
 
 const group = { name: "general", instanceTypes: ["t3.large"], minSize: 1, maxSize: 3 };

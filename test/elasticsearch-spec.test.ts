@@ -1,23 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { argumentErrorOf } from "./mocks";
-import { derivedPassword } from "../components/elasticsearch-users";
+import { derivedPassword } from "../components/elasticsearch/users";
 import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
 import * as bcrypt from "bcryptjs";
-import {
-  certificateDnsNames,
-  discoverySettings,
-  elasticsearchNames,
-  elasticsearchSettings,
-  elasticsearchYml,
-  esHeapSize,
-  javaOpts,
-  podSpecFor,
-  readinessScript,
-  prepareConfigScript,
-  type ElasticsearchPlan,
-} from "../components/elasticsearch-spec";
-import { elasticsearchPlan } from "../components/elasticsearch";
+import { esHeapSize, javaOpts } from "../components/elasticsearch/heap";
+import { elasticsearchNames } from "../components/elasticsearch/names";
+import { podSpecFor } from "../components/elasticsearch/pod";
+import { prepareConfigScript } from "../components/elasticsearch/prepare-config-script";
+import { readinessScript } from "../components/elasticsearch/readiness-script";
+import { certificateDnsNames } from "../components/elasticsearch/services";
+import { discoverySettings, elasticsearchSettings, elasticsearchYml, type ElasticsearchPlan } from "../components/elasticsearch/settings";
+import { elasticsearchPlan } from "../components/elasticsearch/elasticsearch";
 import {
   fileRealmPasswordHash,
   fileRealmRoleBindings,
@@ -25,7 +19,7 @@ import {
   usersFile,
   usersRolesFile,
   fileRealmAccounts,
-} from "../components/elasticsearch-users";
+} from "../components/elasticsearch/users";
 
 const plan = (overrides: Partial<Parameters<typeof elasticsearchPlan>[1]> = {}): ElasticsearchPlan =>
   elasticsearchPlan("search", { namespace: "search", elasticPassword: "pw", ...overrides });

@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as bcrypt from "bcryptjs";
 import { parse } from "yaml";
 import { setupMocks, valueOf, isSecretOutput, plainSecretLeaks, plainOccurrences, isSecretWrapper, unwrapSecrets, type MockEngine, type RecordedResource } from "./mocks";
-import { Elasticsearch, type ElasticsearchArgs } from "../components/elasticsearch";
-import { esHeapSize } from "../components/elasticsearch-spec";
-import { parseQuantity } from "../components/quantity";
-import { ArgumentError } from "../components/validate";
+import { Elasticsearch, type ElasticsearchArgs } from "../components/elasticsearch/elasticsearch";
+import { esHeapSize } from "../components/elasticsearch/heap";
+import { parseQuantity } from "../components/shared/quantity";
+import { ArgumentError } from "../components/shared/validate";
 import { validateKubeObject, validateKubeObjects } from "./k8s-schema";
 
 const ELASTIC_PASSWORD = "elastic-Pa55-word-xyz";

@@ -4,9 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockEngine, type RecordedResource } from "../scripts/lib/mock-engine";
-import { isSecretWrapper, unwrapSecrets } from "../components/redact";
-import { PACKAGE_NAME } from "../components/naming";
-import { ArgumentError } from "../components/validate";
+import { isSecretWrapper, unwrapSecrets } from "../components/shared/redact";
+import { PACKAGE_NAME } from "../components/shared/naming";
+import { ArgumentError } from "../components/shared/validate";
 
 export { MockEngine, unwrapSecrets, isSecretWrapper };
 export type { RecordedResource };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupMocks, valueOf, type MockEngine, argumentErrorOf } from "./mocks";
-import { Network, natLayout, subnetTags, isLogRetentionDays, type NatStrategy } from "../components/network";
+import { Network, natLayout, subnetTags, isLogRetentionDays, type NatStrategy } from "../components/network/network";
 
 let engine: MockEngine;
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, parsePlatformConfig } from "../components/config";
-import { declaredSecretKeys, parseSecretConfig, readPlatformSecrets, type RawSecretConfig } from "../components/secrets";
+import { ConfigError } from "../components/config/errors";
+import { parsePlatformConfig } from "../components/config/parse";
+import { declaredSecretKeys, parseSecretConfig, readPlatformSecrets, type RawSecretConfig } from "../components/platform/secrets";
 import { setupMocks, valueOf, isSecretOutput } from "./mocks";
 
 const config = parsePlatformConfig({

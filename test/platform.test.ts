@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as pulumi from "@pulumi/pulumi";
-import { Platform, podSecurityLevel, protectStatefulResources, PROTECTED_TYPES } from "../components/platform";
-import { parsePlatformConfig, type PlatformConfig } from "../components/config";
+import { Platform, podSecurityLevel, protectStatefulResources, PROTECTED_TYPES } from "../components/platform/platform";
+import { parsePlatformConfig } from "../components/config/parse";
+import { type PlatformConfig } from "../components/config/schema";
 import { setupMocks, plainSecretLeaks, kubeObjects, unwrapSecrets, type MockEngine } from "./mocks";
 import { secretsHolding } from "./program-checks";
 

@@ -4,8 +4,8 @@
  */
 import { MockEngine, type RecordedResource } from "../scripts/lib/mock-engine";
 import { loadStackFile, setConfigPath } from "../scripts/lib/stack-config";
-import { PACKAGE_NAME } from "../components/naming";
-import { unwrapSecrets } from "../components/redact";
+import { PACKAGE_NAME } from "../components/shared/naming";
+import { unwrapSecrets } from "../components/shared/redact";
 import { plainSecretLeaks } from "./mocks";
 
 export type Obj = Record<string, any>;

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { setupMocks, valueOf, type MockEngine } from "./mocks";
-import { StorageClass, storageClassSpec } from "../components/storage-class";
-import { ArgumentError } from "../components/validate";
+import { StorageClass, storageClassSpec } from "../components/storage-class/storage-class";
+import { ArgumentError } from "../components/shared/validate";
 import { validateKubeObject } from "./k8s-schema";
 
 const TYPE = "kubernetes:storage.k8s.io/v1:StorageClass";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import ipaddr from "ipaddr.js";
-import { MAX_AZS, planSubnets, SMALLEST_VPC_PREFIX, SubnetPlanError, subnetPrefixes } from "../components/subnet-plan";
+import { MAX_AZS, planSubnets, SMALLEST_VPC_PREFIX, SubnetPlanError, subnetPrefixes } from "../components/network/subnet-plan";
 
 function range(cidr: string): { first: number; last: number; prefix: number } {
   const [address, prefix] = ipaddr.IPv4.parseCIDR(cidr);

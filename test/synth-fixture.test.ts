@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { unwrapSecrets } from "../components/redact";
+import { unwrapSecrets } from "../components/shared/redact";
 import { synthDocument, synthesize, writeSynthOutput, type SynthResult } from "../scripts/lib/synth";
 import { renderSummary } from "../scripts/lib/synth-render";
 import { plainOccurrences } from "./mocks";

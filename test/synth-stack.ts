@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { unwrapSecrets } from "../components/redact";
+import { unwrapSecrets } from "../components/shared/redact";
 import { synthDocument, synthesize, writeSynthOutput, type SynthResult } from "../scripts/lib/synth";
 import { notRenderedReason, renderSummary, CLUSTER_SCOPED_DIR } from "../scripts/lib/synth-render";
 import { validateKubeObjects } from "./k8s-schema";

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, exist
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SECRET_SIG_KEY, SECRET_SIG_VALUE } from "../components/redact";
+import { SECRET_SIG_KEY, SECRET_SIG_VALUE } from "../components/shared/redact";
 import type { RecordedResource } from "../scripts/lib/mock-engine";
 import { parseSynthArgs, UsageError } from "../scripts/lib/synth-args";
 import { loadStackFile } from "../scripts/lib/stack-config";

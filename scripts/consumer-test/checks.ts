@@ -12,8 +12,8 @@ export const ALLOWED = [
   /^README\.md$/,
   /^CHANGELOG\.md$/,
   /^LICENSE$/,
-  /^dist\/components\/[\w.-]+\.(js|js\.map|d\.ts|d\.ts\.map)$/,
-  /^components\/[\w.-]+\.ts$/, // the sources the source and declaration maps point at
+  /^dist\/components\/([\w-]+\/)?[\w.-]+\.(js|js\.map|d\.ts|d\.ts\.map)$/,
+  /^components\/([\w-]+\/)?[\w.-]+\.ts$/, // the sources the source and declaration maps point at
 ];
 export const FORBIDDEN = /(^|\/)(test|tests|__tests__|scripts|automation|examples|\.github|\.ci)\/|\.test\.|\.spec\.|^Pulumi\.|^index\.ts$/;
 
@@ -47,10 +47,15 @@ export function readExports(indexFile: string): ExportList {
   return { values, types };
 }
 
-/** Every `export class X extends pulumi.ComponentResource` in components/, with whether `XArgs` is declared. */
+/** The .ts sources under `dir` (one folder per component), as paths relative to it, sorted. */
+export function sourceFiles(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true, encoding: "utf8" }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => f.split(path.sep).join("/")).sort();
+}
+
+/** Every `export class X extends pulumi.ComponentResource` under components/, with whether `XArgs` is declared. */
 export function findComponents(dir: string): { name: string; args?: string }[] {
   const found: { name: string; args?: string }[] = [];
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) {
+  for (const file of sourceFiles(dir)) {
     const text = fs.readFileSync(path.join(dir, file), "utf8");
     for (const match of text.matchAll(/export class (\w+) extends pulumi\.ComponentResource\b/g)) {
       const name = match[1];

@@ -3,8 +3,8 @@
  * `test/readme.test.ts` checks that README.md contains exactly this table.
  */
 import { z } from "zod";
-import { PlatformConfigSchema, SECRET_CONFIG_KEYS } from "../../components/config";
-import { PACKAGE_NAME } from "../../components/naming";
+import { PlatformConfigSchema, SECRET_CONFIG_KEYS } from "../../components/config/schema";
+import { PACKAGE_NAME } from "../../components/shared/naming";
 
 export interface ConfigKeyDoc {
   key: string;

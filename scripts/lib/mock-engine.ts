@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiSettings from "@pulumi/pulumi/runtime/settings";
 import { createHash } from "node:crypto";
-import { isSecretWrapper, unwrapSecrets } from "../../components/redact";
+import { isSecretWrapper, unwrapSecrets } from "../../components/shared/redact";
 
 export interface RecordedOptions {
   protect: boolean;

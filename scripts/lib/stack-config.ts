@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { PACKAGE_NAME } from "../../components/naming";
+import { PACKAGE_NAME } from "../../components/shared/naming";
 
 export interface StackConfig {
   /** `namespace:key` → value; objects and arrays JSON-encoded, as the engine passes them. */

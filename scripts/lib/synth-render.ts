@@ -3,7 +3,7 @@
  * Kubernetes manifests, a resource inventory and a summary, with every secret redacted. Nothing here
  * touches the Pulumi runtime or the file system, so it is tested directly.
  */
-import { REDACTED, SECRET_SIG_KEY, SECRET_SIG_VALUE, isSecretWrapper, redactSecrets } from "../../components/redact";
+import { REDACTED, SECRET_SIG_KEY, SECRET_SIG_VALUE, isSecretWrapper, redactSecrets } from "../../components/shared/redact";
 import type { RecordedResource } from "./mock-engine";
 
 /** A Kubernetes object as it would be applied: apiVersion, kind, metadata, then the rest. */

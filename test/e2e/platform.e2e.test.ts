@@ -21,7 +21,8 @@ import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolu
 import type { IPod } from "kubernetes-models/v1/Pod";
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { IService } from "kubernetes-models/v1/Service";
-import { clientLabelFor, elasticsearchNames } from "../../components/elasticsearch-spec";
+import { elasticsearchNames } from "../../components/elasticsearch/names";
+import { clientLabelFor } from "../../components/elasticsearch/services";
 import { REPO_ROOT, startControlPlane, type ControlPlane } from "./control-plane";
 import {
   describeRun,

@@ -1,27 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { componentType, dnsLabel } from "./naming";
+import { componentType, dnsLabel } from "../shared/naming";
+import { type AppTierSpecArgs } from "./args";
+import {
+  inClusterUrl,
+  migrationJobName,
+  migrationLabels,
+  secretObjectName,
+  tierLabels,
+} from "./names";
+import { migrationNetworkPolicySpecFor, tierNetworkPolicySpecFor } from "./network-policy";
+import { type TierSecretRef } from "./pod";
+import { resolveTier } from "./resolve";
+import { validateTierArgs } from "./validate";
 import {
   deploymentSpecFor,
   hpaSpecFor,
-  inClusterUrl,
   ingressAnnotations,
   ingressSpecFor,
   jobSpecFor,
   loadBalancerAnnotations,
-  migrationJobName,
-  migrationLabels,
-  migrationNetworkPolicySpecFor,
   pdbSpecFor,
-  resolveTier,
-  secretObjectName,
   serviceSpecFor,
-  tierLabels,
-  tierNetworkPolicySpecFor,
-  validateTierArgs,
-  type AppTierSpecArgs,
-  type TierSecretRef,
-} from "./app-tier-spec";
+} from "./workloads";
 
 /** Arguments of {@link AppTier}: the tier's config (see `TierConfigSchema`) plus where and with what secrets it runs. */
 export interface AppTierArgs extends AppTierSpecArgs {

@@ -2,7 +2,7 @@
  * Pure specs for managed node groups: scaling, taints, tags, launch-template settings and the AL2023
  * user data that raises `vm.max_map_count`, so the Cluster component only wires resources.
  */
-import { awsTags } from "./naming";
+import { awsTags } from "../shared/naming";
 
 /** One managed node group. Lines up with `cluster.nodeGroups[]` in the stack config. */
 export interface NodeGroupArgs {

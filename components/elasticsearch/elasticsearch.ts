@@ -1,34 +1,33 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { componentType, DNS_LABEL, standardLabels } from "./naming";
-import { GiB, isQuantity, parseQuantity } from "./quantity";
-import { ArgumentChecker } from "./validate";
+import { componentType, DNS_LABEL, standardLabels } from "../shared/naming";
+import { GiB, isQuantity, parseQuantity } from "../shared/quantity";
+import { ArgumentChecker } from "../shared/validate";
+import { esHeapSize, jvmSize } from "./heap";
+import {
+  DEFAULT_ES_VERSION,
+  elasticsearchImage,
+  elasticsearchNames,
+  MAX_BASE_NAME,
+  MAX_HEAP_BYTES,
+  PROBE_PASSWORD_KEY,
+  type AntiAffinity,
+  type VmMaxMapCount,
+  type VolumeClaimRetention,
+} from "./names";
+import { statefulSetSpecFor } from "./pod";
 import {
   certificateDnsNames,
   clientLabelFor,
   clientServiceSpecFor,
-  DEFAULT_ES_VERSION,
   disruptionBudgetSpecFor,
-  elasticsearchImage,
-  elasticsearchNames,
   elasticsearchUrl,
-  elasticsearchYml,
-  esHeapSize,
   headlessServiceSpecFor,
-  jvmSize,
-  MAX_BASE_NAME,
-  MAX_HEAP_BYTES,
-  needsCertificates,
   networkPolicySpecFor,
-  PROBE_PASSWORD_KEY,
-  statefulSetSpecFor,
-  type AntiAffinity,
-  type ElasticsearchPlan,
-  type VmMaxMapCount,
-  type VolumeClaimRetention,
-} from "./elasticsearch-spec";
-import { checkUsers, derivedPassword, ELASTIC_USERNAME, fileRealmAccounts, fileRealmRoleBindings, rolesYml, usersFile, usersRolesFile, type ElasticsearchUser } from "./elasticsearch-users";
-import { clusterCertificates, DEFAULT_CERT_EARLY_RENEWAL_HOURS, DEFAULT_CERT_VALIDITY_HOURS } from "./elasticsearch-tls";
+} from "./services";
+import { elasticsearchYml, needsCertificates, type ElasticsearchPlan } from "./settings";
+import { checkUsers, derivedPassword, ELASTIC_USERNAME, fileRealmAccounts, fileRealmRoleBindings, rolesYml, usersFile, usersRolesFile, type ElasticsearchUser } from "./users";
+import { clusterCertificates, DEFAULT_CERT_EARLY_RENEWAL_HOURS, DEFAULT_CERT_VALIDITY_HOURS } from "./tls";
 
 export interface ElasticsearchArgs {
   /** Namespace for every object (it must exist). */

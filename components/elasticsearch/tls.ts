@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { PACKAGE_NAME } from "./naming";
+import { PACKAGE_NAME } from "../shared/naming";
 
 /** The CA lives ten years and is renewed in its last year; see the README for what a CA renewal means. */
 export const CA_VALIDITY_HOURS = 10 * 8760;

@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { createHash, createHmac } from "node:crypto";
 import * as bcrypt from "bcryptjs";
 import { stringify } from "yaml";
-import { type ArgumentChecker } from "./validate";
+import { type ArgumentChecker } from "../shared/validate";
 
 /** An application user in Elasticsearch's file realm, with its own least-privilege role. */
 export interface ElasticsearchUser {

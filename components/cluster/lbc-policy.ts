@@ -1,4 +1,4 @@
-import { type PolicyDocument } from "./cluster-iam";
+import { type PolicyDocument } from "./iam";
 
 /**
  * The IAM policy of the AWS Load Balancer Controller, as data. It is AWS's published policy for the

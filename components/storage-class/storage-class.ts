@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { componentType, dnsLabel, standardLabels } from "./naming";
-import { ArgumentChecker } from "./validate";
-import { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, type EbsVolumeType } from "./aws-formats";
+import { componentType, dnsLabel, standardLabels } from "../shared/naming";
+import { ArgumentChecker } from "../shared/validate";
+import { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, type EbsVolumeType } from "../shared/aws-formats";
 
 /** The AWS EBS CSI driver, the provisioner for every EBS-backed class. */
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { awsTags, componentType } from "./naming";
-import { ArgumentChecker } from "./validate";
+import { awsTags, componentType } from "../shared/naming";
+import { ArgumentChecker } from "../shared/validate";
 import { MAX_AZS, planSubnets, SubnetPlanError, type SubnetPlanEntry } from "./subnet-plan";
-import { serviceTrustPolicy } from "./cluster-iam";
-import { isLogRetentionDays, LOG_RETENTION_DAYS } from "./aws-formats";
+import { serviceTrustPolicy } from "../cluster/iam";
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/aws-formats";
 
 /** How private subnets reach the internet. */
 export type NatStrategy = "none" | "single" | "perAz";

@@ -1,16 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { AppTier, type AppTierArgs } from "./app-tier";
-import { Cluster } from "./cluster";
-import { availabilityZoneCount, type PlatformConfig, type TierConfig } from "./config";
-import { Elasticsearch } from "./elasticsearch";
-import { clientLabelFor, elasticsearchNames } from "./elasticsearch-spec";
-import { type ElasticsearchUser } from "./elasticsearch-users";
-import { componentType, dnsLabel, standardLabels } from "./naming";
-import { Network } from "./network";
+import { AppTier, type AppTierArgs } from "../app-tier/app-tier";
+import { Cluster } from "../cluster/cluster";
+import { availabilityZoneCount } from "../config/parse";
+import { type PlatformConfig, type TierConfig } from "../config/schema";
+import { Elasticsearch } from "../elasticsearch/elasticsearch";
+import { elasticsearchNames } from "../elasticsearch/names";
+import { clientLabelFor } from "../elasticsearch/services";
+import { type ElasticsearchUser } from "../elasticsearch/users";
+import { componentType, dnsLabel, standardLabels } from "../shared/naming";
+import { Network } from "../network/network";
 import { declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets } from "./secrets";
-import { StorageClass } from "./storage-class";
+import { StorageClass } from "../storage-class/storage-class";
 
 /** Where a tier finds Elasticsearch, as files and env vars inside its pods. */
 export const ELASTICSEARCH_CA_MOUNT = "/etc/elasticsearch-ca";

@@ -2,13 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
-import { awsTags, componentType } from "./naming";
-import { ArgumentChecker } from "./validate";
-import { NodeGroupSpecSchema } from "./config";
-import { isLogRetentionDays, LOG_RETENTION_DAYS, ROLE_ARN } from "./aws-formats";
-import { EBS_CSI_POLICY, NODE_ROLE_POLICIES, clusterAutoscalerPolicy, ebsCsiKmsPolicy, irsaTrustPolicy, managedPolicyArn, serviceTrustPolicy } from "./cluster-iam";
-import { loadBalancerControllerPolicy } from "./cluster-lbc-policy";
-import { NODE_METADATA_OPTIONS, nodeGroupPlan, nodeUserData, type NodeGroupArgs } from "./cluster-nodes";
+import { awsTags, componentType } from "../shared/naming";
+import { ArgumentChecker } from "../shared/validate";
+import { NodeGroupSpecSchema } from "../config/cluster";
+import { isLogRetentionDays, LOG_RETENTION_DAYS, ROLE_ARN } from "../shared/aws-formats";
+import { EBS_CSI_POLICY, NODE_ROLE_POLICIES, clusterAutoscalerPolicy, ebsCsiKmsPolicy, irsaTrustPolicy, managedPolicyArn, serviceTrustPolicy } from "./iam";
+import { loadBalancerControllerPolicy } from "./lbc-policy";
+import { adminAccessEntries, disableCreatorAdminBootstrap } from "./access";
+import { NODE_METADATA_OPTIONS, nodeGroupPlan, nodeUserData, type NodeGroupArgs } from "./nodes";
 import {
   CLUSTER_AUTOSCALER_CHART,
   LOAD_BALANCER_CONTROLLER_CHART,
@@ -17,9 +18,9 @@ import {
   clusterAutoscalerValues,
   loadBalancerControllerValues,
   type ChartPin,
-} from "./cluster-services";
+} from "./services";
 
-export type { NodeGroupArgs } from "./cluster-nodes";
+export type { NodeGroupArgs } from "./nodes";
 
 /** A control-plane log type sent to CloudWatch. */
 export type ClusterLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
@@ -73,38 +74,6 @@ export interface ClusterArgs {
 
 const DEFAULT_VERSION = "1.34";
 const LOG_TYPES: readonly ClusterLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
-const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
-
-/** The access entries of the cluster: one cluster-admin entry per principal, keyed for stable URNs. */
-export function adminAccessEntries(principalArns: Record<string, pulumi.Input<string>>, partition: pulumi.Input<string>): Record<string, eks.types.input.AccessEntryArgs> {
-  return Object.fromEntries(
-    Object.entries(principalArns).map(([key, principalArn]) => [
-      key,
-      {
-        principalArn,
-        type: "STANDARD",
-        accessPolicies: {
-          admin: {
-            policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`,
-            accessScope: { type: "cluster" },
-          },
-        },
-      },
-    ]),
-  );
-}
-
-/**
- * A resource transform for the EKS cluster inside @pulumi/eks: v4 always sets
- * `bootstrapClusterCreatorAdminPermissions: true`, which makes the deploying identity an invisible,
- * unrevocable admin. We turn it off; who administers the cluster is then only what access entries say.
- */
-export function disableCreatorAdminBootstrap(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
-  if (args.type !== "aws:eks/cluster:Cluster") return undefined;
-  const accessConfig = (args.props.accessConfig ?? {}) as Record<string, unknown>;
-  return { props: { ...args.props, accessConfig: { ...accessConfig, bootstrapClusterCreatorAdminPermissions: false } }, opts: args.opts };
-}
-
 /**
  * An EKS cluster (via @pulumi/eks) with AL2023 managed node groups in private subnets, access entries,
  * managed add-ons (vpc-cni, kube-proxy, coredns after the nodes, EBS CSI with its own role), optional

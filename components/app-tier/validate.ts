@@ -1,0 +1,143 @@
+/**
+ * Validation of `AppTier` arguments: every problem at once, before any resource registers.
+ */
+import { DNS_LABEL, ENV_NAME } from "../shared/naming";
+import { isQuantity, parseQuantity } from "../shared/quantity";
+import { ArgumentChecker } from "../shared/validate";
+import { type AppTierSpecArgs } from "./args";
+import { SECRET_VOLUME, TMP_VOLUME, resolveTier } from "./resolve";
+
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const INT_OR_PERCENT = (v: number | string): boolean => (typeof v === "number" ? Number.isInteger(v) && v >= 0 : /^\d{1,3}%$/.test(v));
+const isZero = (v: number | string): boolean => v === 0 || v === "0%";
+const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+
+/**
+ * Checks every plain argument (Outputs are skipped) and the keys of `secrets`, then throws one
+ * {@link ArgumentError} listing every problem.
+ */
+export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, secretKeys: readonly string[]): void {
+  const check = new ArgumentChecker("AppTier", resourceName);
+  const tier = resolveTier(resourceName, args);
+  check.that(tier.name.length <= 63 && DNS_LABEL.test(tier.name), args.name === undefined ? "(resource name)" : "name", "must be a DNS label (lowercase letters, digits and '-', at most 63 characters)", tier.name);
+  if (typeof args.image === "string") check.that(args.image.trim().length > 0 && !/\s/.test(args.image), "image", "must be an image reference such as ghcr.io/team/app:1.2.3", args.image);
+  check.that(isInt(tier.port, 1, 65535), "port", "must be an integer from 1 to 65535", tier.port);
+  const portNames = new Set<string>(["http"]);
+  const portNumbers = new Set<number>([tier.port]);
+  tier.ports.forEach((p, i) => {
+    check.that(isInt(p.port, 1, 65535), `ports[${i}].port`, "must be an integer from 1 to 65535", p.port);
+    check.that(p.name.length <= 15 && DNS_LABEL.test(p.name) && /[a-z]/.test(p.name), `ports[${i}].name`, "must be a port name: a DNS label of at most 15 characters with a letter", p.name);
+    check.that(!portNames.has(p.name), `ports[${i}].name`, 'must be unique and not "http" (the main port\'s name)', p.name);
+    check.that(!portNumbers.has(p.port), `ports[${i}].port`, "must differ from port and the other ports", p.port);
+    portNames.add(p.name);
+    portNumbers.add(p.port);
+  });
+  check.that(isInt(tier.replicas, 0), "replicas", "must be an integer ≥ 0", tier.replicas);
+
+  // Env var names: one source each.
+  const envNames = new Map<string, string>();
+  const claim = (envName: string, path: string) => {
+    if (!check.that(ENV_NAME.test(envName), path, "must be an environment variable name", envName)) return;
+    const earlier = envNames.get(envName);
+    check.that(earlier === undefined, path, `sets ${envName}, which ${earlier ?? ""} already sets`, envName);
+    envNames.set(envName, path);
+  };
+  Object.keys(tier.env).forEach((k) => claim(k, `env.${k}`));
+  tier.secretEnv.forEach((k, i) => claim(k, `secretEnv[${i}]`));
+  Object.keys(tier.secretEnvRefs).forEach((k) => {
+    claim(k, `secretEnvRefs.${k}`);
+    check.that(SECRET_KEY.test(tier.secretEnvRefs[k].key), `secretEnvRefs.${k}.key`, "must be a Secret key", tier.secretEnvRefs[k].key);
+  });
+
+  // Secrets: every declared key has a value, and every value is declared.
+  const declared = new Set([...tier.secretEnv, ...(tier.secretFiles?.keys ?? [])]);
+  tier.secretFiles?.keys.forEach((k, i) => check.that(SECRET_KEY.test(k), `secretFiles.keys[${i}]`, "must be a Secret key (letters, digits, '-', '_', '.')", k));
+  if (tier.secretFiles) check.that(tier.secretFiles.mountPath.startsWith("/"), "secretFiles.mountPath", "must be an absolute path", tier.secretFiles.mountPath);
+  for (const key of declared) check.that(secretKeys.includes(key), `secrets.${key}`, "needs a value: the key is named in secretEnv or secretFiles.keys", undefined);
+  for (const key of secretKeys) check.that(declared.has(key), `secrets.${key}`, `is not named in secretEnv or secretFiles.keys (declared: ${[...declared].join(", ") || "none"})`, "[secret]");
+
+  // Volumes and mount paths: unique names, unique paths.
+  const volumeNames = new Set<string>([TMP_VOLUME, SECRET_VOLUME]);
+  const mountPaths = new Map<string, string>();
+  const mount = (path: string, argPath: string) => {
+    if (!check.that(path.startsWith("/"), argPath, "must be an absolute path", path)) return;
+    const earlier = mountPaths.get(path);
+    check.that(earlier === undefined, argPath, `mounts at ${path}, as ${earlier ?? ""} does`, path);
+    mountPaths.set(path, argPath);
+  };
+  if (tier.security.readOnlyRootFilesystem) mountPaths.set("/tmp", "the /tmp emptyDir of the read-only root filesystem");
+  if (tier.secretFiles) mount(tier.secretFiles.mountPath, "secretFiles.mountPath");
+  for (const [volume, path] of Object.entries(tier.sharedVolumes)) {
+    check.that(DNS_LABEL.test(volume) && !volumeNames.has(volume), `sharedVolumes.${volume}`, `must be a DNS label other than ${[...volumeNames].join(", ")}`, volume);
+    volumeNames.add(volume);
+    mount(path, `sharedVolumes.${volume}`);
+  }
+  tier.secretVolumes.forEach((v, i) => {
+    check.that(DNS_LABEL.test(v.name) && !volumeNames.has(v.name), `secretVolumes[${i}].name`, `must be a DNS label other than ${[...volumeNames].join(", ")}`, v.name);
+    volumeNames.add(v.name);
+    mount(v.mountPath, `secretVolumes[${i}].mountPath`);
+  });
+
+  // Exposure.
+  const e = tier.expose;
+  check.that(["none", "internal", "loadBalancer", "ingress"].includes(e.type), "expose.type", 'must be one of "none", "internal", "loadBalancer", "ingress"', e.type);
+  check.that(e.host === undefined || e.type === "ingress", "expose.host", "only applies to expose type ingress", e.host);
+  check.that(e.tlsSecretName === undefined || e.host !== undefined, "expose.host", "is required when tlsSecretName is set", e.host);
+  check.that(e.path.startsWith("/"), "expose.path", "must start with /", e.path);
+
+  // Scaling.
+  const a = tier.autoscaling;
+  if (a) {
+    check.that(isInt(a.minReplicas, 1), "autoscaling.minReplicas", "must be an integer ≥ 1", a.minReplicas);
+    check.that(isInt(a.maxReplicas, 1) && a.maxReplicas >= a.minReplicas, "autoscaling.maxReplicas", `must be an integer ≥ minReplicas (${a.minReplicas})`, a.maxReplicas);
+    check.that(isInt(a.targetCpuUtilization, 1, 100), "autoscaling.targetCpuUtilization", "must be an integer from 1 to 100", a.targetCpuUtilization);
+    check.that(tier.resources.requests?.cpu !== undefined, "resources.requests.cpu", "is required with autoscaling: the HPA's CPU target is a % of the request", tier.resources.requests?.cpu);
+  }
+  const b = tier.disruptionBudget;
+  if (b) {
+    check.that((b.minAvailable === undefined) !== (b.maxUnavailable === undefined), "disruptionBudget", "must set exactly one of minAvailable and maxUnavailable", b);
+    for (const key of ["minAvailable", "maxUnavailable"] as const) {
+      const v = b[key];
+      if (v !== undefined) check.that(INT_OR_PERCENT(v), `disruptionBudget.${key}`, "must be a count ≥ 0 or a percentage such as 25%", v);
+    }
+    if (b.maxUnavailable !== undefined) check.that(!isZero(b.maxUnavailable), "disruptionBudget.maxUnavailable", "must be > 0, or no node could ever be drained", b.maxUnavailable);
+  }
+  check.that(INT_OR_PERCENT(tier.strategy.maxUnavailable), "strategy.maxUnavailable", "must be a count ≥ 0 or a percentage such as 25%", tier.strategy.maxUnavailable);
+  check.that(INT_OR_PERCENT(tier.strategy.maxSurge), "strategy.maxSurge", "must be a count ≥ 0 or a percentage such as 25%", tier.strategy.maxSurge);
+  check.that(!(isZero(tier.strategy.maxUnavailable) && isZero(tier.strategy.maxSurge)), "strategy", "maxUnavailable and maxSurge cannot both be 0 (a rollout could never progress)", tier.strategy);
+
+  // Resources: quantities, and requests ≤ limits.
+  for (const kind of ["cpu", "memory", "ephemeralStorage"] as const) {
+    const request = tier.resources.requests?.[kind];
+    const limit = tier.resources.limits?.[kind];
+    const okRequest = request === undefined || check.that(isQuantity(request), `resources.requests.${kind}`, "must be a Kubernetes quantity such as 500m or 256Mi", request);
+    const okLimit = limit === undefined || check.that(isQuantity(limit), `resources.limits.${kind}`, "must be a Kubernetes quantity such as 500m or 256Mi", limit);
+    if (okRequest && okLimit && request !== undefined && limit !== undefined) {
+      check.that(parseQuantity(request) <= parseQuantity(limit), `resources.requests.${kind}`, `must be ≤ resources.limits.${kind} (${limit})`, request);
+    }
+  }
+
+  // Probes.
+  for (const kind of ["readiness", "liveness", "startup"] as const) {
+    const p = tier.probes[kind];
+    if (!p) continue;
+    check.that(!(p.path !== undefined && p.command !== undefined), `probes.${kind}`, "set path or command, not both", p);
+    if (p.path !== undefined) check.that(p.path.startsWith("/"), `probes.${kind}.path`, "must start with /", p.path);
+    if (p.port !== undefined) check.that(isInt(p.port, 1, 65535), `probes.${kind}.port`, "must be an integer from 1 to 65535", p.port);
+  }
+
+  // Init containers, migrations, service account.
+  const initNames = new Set<string>();
+  tier.initContainers.forEach((c, i) => {
+    check.that(DNS_LABEL.test(c.name) && c.name !== tier.name && !initNames.has(c.name), `initContainers[${i}].name`, "must be a DNS label, unique, and not the tier's name", c.name);
+    initNames.add(c.name);
+    check.that(c.command.length > 0, `initContainers[${i}].command`, "must not be empty", c.command);
+  });
+  if (tier.migrations) {
+    check.that(tier.migrations.command.length > 0, "migrations.command", "must not be empty", tier.migrations.command);
+    check.that(isInt(tier.migrations.backoffLimit, 0), "migrations.backoffLimit", "must be an integer ≥ 0", tier.migrations.backoffLimit);
+  }
+  if (tier.serviceAccountName !== undefined) check.that(DNS_LABEL.test(tier.serviceAccountName), "serviceAccountName", "must be a DNS label", tier.serviceAccountName);
+  for (const [k, v] of Object.entries(tier.podLabels)) check.that(v.length <= 63 && /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(v), `podLabels.${k}`, "must be a label value", v);
+  check.done();
+}

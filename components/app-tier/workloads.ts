@@ -1,0 +1,112 @@
+/**
+ * The Deployment, Service, Ingress, HPA, PDB and migrations Job specs of a tier.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import { migrationLabels, tierLabels, tierSelector } from "./names";
+import { type TierSecretRef, migrationPodSpecFor, tierPodSpecFor } from "./pod";
+import { DEREGISTRATION_DELAY_SECONDS, type ResolvedTier, minPods } from "./resolve";
+
+type Input<T> = pulumi.Input<T>;
+
+/** The Deployment spec. `spec.replicas` is omitted when an HPA owns it, so Pulumi and the HPA never fight. */
+export function deploymentSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | undefined, serviceAccountName: Input<string> | undefined): k8s.types.input.apps.v1.DeploymentSpec {
+  return {
+    ...(tier.autoscaling ? {} : { replicas: tier.replicas }),
+    selector: { matchLabels: tierSelector(tier) },
+    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: tier.strategy.maxUnavailable, maxSurge: tier.strategy.maxSurge } },
+    template: {
+      metadata: { labels: { ...tier.podLabels, ...tierLabels(tier) } },
+      spec: tierPodSpecFor(tier, tierSecret, serviceAccountName),
+    },
+  };
+}
+
+/** Service annotations for the AWS Load Balancer Controller: an NLB with IP targets, cross-zone, draining. */
+export function loadBalancerAnnotations(expose: ResolvedTier["expose"]): Record<string, string> {
+  return {
+    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": expose.internalLoadBalancer ? "internal" : "internet-facing",
+    "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+    // Classic ELB "connection draining, 60 s" is the NLB target group's deregistration delay.
+    "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": `deregistration_delay.timeout_seconds=${DEREGISTRATION_DELAY_SECONDS}`,
+    ...expose.annotations,
+  };
+}
+
+/** The Service spec: ClusterIP, or LoadBalancer for `expose.type: loadBalancer`. */
+export function serviceSpecFor(tier: ResolvedTier): k8s.types.input.core.v1.ServiceSpec {
+  return {
+    type: tier.expose.type === "loadBalancer" ? "LoadBalancer" : "ClusterIP",
+    selector: tierSelector(tier),
+    ports: [{ name: "http", port: tier.port, targetPort: "http", protocol: "TCP" }, ...tier.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" }))],
+  };
+}
+
+/** Ingress annotations: the ALB controller's, when the class is `alb`, then the user's. */
+export function ingressAnnotations(tier: ResolvedTier): Record<string, string> {
+  const e = tier.expose;
+  const alb: Record<string, string> =
+    e.ingressClassName === "alb"
+      ? {
+          "alb.ingress.kubernetes.io/scheme": e.internalLoadBalancer ? "internal" : "internet-facing",
+          "alb.ingress.kubernetes.io/target-type": "ip",
+          "alb.ingress.kubernetes.io/healthcheck-path": tier.probes.readiness?.path ?? "/",
+          ...(e.tlsSecretName !== undefined
+            ? { "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP":80},{"HTTPS":443}]', "alb.ingress.kubernetes.io/ssl-redirect": "443" }
+            : {}),
+        }
+      : {};
+  return { ...alb, ...e.annotations };
+}
+
+/** The Ingress spec (networking.k8s.io/v1). */
+export function ingressSpecFor(tier: ResolvedTier, serviceName: Input<string>): k8s.types.input.networking.v1.IngressSpec {
+  const e = tier.expose;
+  return {
+    ingressClassName: e.ingressClassName,
+    rules: [
+      {
+        ...(e.host !== undefined ? { host: e.host } : {}),
+        http: { paths: [{ path: e.path, pathType: "Prefix", backend: { service: { name: serviceName, port: { name: "http" } } } }] },
+      },
+    ],
+    ...(e.tlsSecretName !== undefined && e.host !== undefined ? { tls: [{ hosts: [e.host], secretName: e.tlsSecretName }] } : {}),
+  };
+}
+
+/** The HPA spec (autoscaling/v2) on average CPU utilization. */
+export function hpaSpecFor(tier: ResolvedTier, deploymentName: Input<string>): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+  const a = tier.autoscaling;
+  if (!a) throw new Error(`tier ${tier.name} has no autoscaling`);
+  return {
+    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
+    minReplicas: a.minReplicas,
+    maxReplicas: a.maxReplicas,
+    metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.targetCpuUtilization } } }],
+  };
+}
+
+/** The PDB spec, or undefined: the user's budget, else maxUnavailable 1 when more than one pod is guaranteed. */
+export function pdbSpecFor(tier: ResolvedTier): k8s.types.input.policy.v1.PodDisruptionBudgetSpec | undefined {
+  const budget = tier.disruptionBudget ?? (minPods(tier) > 1 ? { maxUnavailable: 1 } : undefined);
+  if (!budget) return undefined;
+  return {
+    selector: { matchLabels: tierSelector(tier) },
+    ...(budget.minAvailable !== undefined ? { minAvailable: budget.minAvailable } : {}),
+    ...(budget.maxUnavailable !== undefined ? { maxUnavailable: budget.maxUnavailable } : {}),
+  };
+}
+
+/** The migrations Job spec. No ttlSecondsAfterFinished: a Job the TTL controller deleted would be recreated by the next `pulumi up` and reported as drift. */
+export function jobSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | undefined, serviceAccountName: Input<string> | undefined): k8s.types.input.batch.v1.JobSpec {
+  if (!tier.migrations) throw new Error(`tier ${tier.name} has no migrations`);
+  return {
+    backoffLimit: tier.migrations.backoffLimit,
+    template: {
+      metadata: { labels: { ...tier.podLabels, ...migrationLabels(tier) } },
+      spec: migrationPodSpecFor(tier, tierSecret, serviceAccountName),
+    },
+  };
+}

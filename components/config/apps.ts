@@ -1,0 +1,163 @@
+/**
+ * The `apps` config section: the namespace and the application tiers.
+ */
+import { z } from "zod";
+import { ENV_NAME } from "../shared/naming";
+import { DNS_NAME, dnsLabel, imageRef, intOrPercent, port, quantity, stringMap } from "./formats";
+
+const ProbeSchema = z
+  .strictObject({
+    path: z.string().startsWith("/").optional().describe("HTTP GET path; neither path nor command means a TCP check"),
+    command: z.array(z.string()).min(1).optional().describe("exec command"),
+    port: port().optional().describe("Port to probe. Default: the tier's port"),
+    initialDelaySeconds: z.number().int().min(0).optional().describe("Seconds before the first probe"),
+    periodSeconds: z.number().int().min(1).optional().describe("Seconds between probes"),
+    timeoutSeconds: z.number().int().min(1).optional().describe("Seconds before a probe times out"),
+    failureThreshold: z.number().int().min(1).optional().describe("Failures before the probe gives up"),
+  })
+  .refine((p) => !(p.path !== undefined && p.command !== undefined), { message: "set path or command, not both", path: ["command"] });
+
+const ResourcesSchema = z.strictObject({
+  requests: z
+    .strictObject({
+      cpu: quantity().optional().describe("CPU request"),
+      memory: quantity().optional().describe("Memory request"),
+      ephemeralStorage: quantity().optional().describe("Node-local disk reserved (writable layer, logs, emptyDirs). Default: 64Mi"),
+    })
+    .optional()
+    .describe("Resource requests (scheduling)"),
+  limits: z
+    .strictObject({
+      cpu: quantity().optional().describe("CPU limit (unset: no throttling)"),
+      memory: quantity().optional().describe("Memory limit"),
+      ephemeralStorage: quantity().optional().describe("Node-local disk above which the pod is evicted; also each emptyDir's sizeLimit. Default: 1Gi"),
+    })
+    .optional()
+    .describe("Resource limits"),
+});
+
+export const TierExposeSchema = z
+  .strictObject({
+    type: z.enum(["none", "internal", "loadBalancer", "ingress"]).default("internal").describe("none, internal (ClusterIP), loadBalancer (NLB) or ingress (ALB)"),
+    host: z.string().regex(DNS_NAME, "must be a DNS name such as api.example.com").optional().describe("Ingress host name"),
+    path: z.string().startsWith("/").default("/").describe("Ingress path prefix"),
+    ingressClassName: z.string().min(1).default("alb").describe("IngressClass for type ingress"),
+    tlsSecretName: dnsLabel(253).optional().describe("TLS Secret for the Ingress host"),
+    internalLoadBalancer: z.boolean().default(false).describe("Make the load balancer internal (private subnets)"),
+    annotations: stringMap().default({}).describe("Extra annotations on the Service or Ingress"),
+  })
+  .superRefine((expose, ctx) => {
+    if (expose.tlsSecretName !== undefined && expose.host === undefined) {
+      ctx.addIssue({ code: "custom", path: ["host"], message: "is required when tlsSecretName is set" });
+    }
+    if (expose.type !== "ingress" && expose.host !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["host"], message: "only applies to expose type ingress" });
+    }
+  });
+
+export const TierConfigSchema = z
+  .strictObject({
+    image: imageRef().describe("Container image (required)"),
+    port: port().default(8080).describe("Main container and Service port"),
+    ports: z.array(z.strictObject({ name: dnsLabel(15).describe("Port name, e.g. docs"), port: port().describe("Port number") })).default([]).describe("Extra named ports, e.g. docs on 8100"),
+    replicas: z.number().int().min(0).default(1).describe("Pod count (the HPA owns it when autoscaling is set)"),
+    command: z.array(z.string()).optional().describe("Container entrypoint override"),
+    args: z.array(z.string()).optional().describe("Container arguments"),
+    env: z.record(z.string().regex(ENV_NAME, "must be an environment variable name"), z.string()).default({}).describe("Plain environment variables"),
+    secretEnv: z.array(z.string().regex(ENV_NAME, "must be an environment variable name")).default([]).describe("Keys of appSecrets.<tier> exposed as env vars via secretKeyRef"),
+    secretFiles: z
+      .strictObject({
+        mountPath: z.string().startsWith("/").default("/tmp/secrets").describe("Directory for secret files"),
+        keys: z.array(z.string().regex(/^[-._a-zA-Z0-9]+$/, "must be a Secret key")).min(1).describe("Keys of appSecrets.<tier> mounted as read-only files"),
+      })
+      .optional()
+      .describe("Secrets mounted as files"),
+    elasticsearch: z.boolean().default(false).describe("Connect to Elasticsearch with its own least-privilege user"),
+    elasticsearchIndices: z.array(z.string().min(1)).optional().describe("Index patterns the tier's user may read and write. Default: <tier>-*"),
+    expose: TierExposeSchema.default({ type: "internal", path: "/", ingressClassName: "alb", internalLoadBalancer: false, annotations: {} }).describe("How the tier is reached"),
+    migrations: z
+      .strictObject({
+        command: z.array(z.string()).min(1).describe("Migration command"),
+        image: imageRef().optional().describe("Image for the Job. Default: the tier's image"),
+        backoffLimit: z.number().int().min(0).default(4).describe("Retries before the Job fails"),
+      })
+      .optional()
+      .describe("A Job that runs once per image before the pods roll"),
+    autoscaling: z
+      .strictObject({
+        minReplicas: z.number().int().min(1).describe("HPA minimum"),
+        maxReplicas: z.number().int().min(1).describe("HPA maximum"),
+        targetCpuUtilization: z.number().int().min(1).max(100).default(70).describe("Target average CPU %"),
+      })
+      .optional()
+      .describe("HorizontalPodAutoscaler on CPU")
+      .refine((a) => a === undefined || a.minReplicas <= a.maxReplicas, { message: "minReplicas must be ≤ maxReplicas", path: ["minReplicas"] }),
+    disruptionBudget: z
+      .strictObject({
+        minAvailable: intOrPercent().optional().describe("Pods that must stay up (count or %)"),
+        maxUnavailable: intOrPercent().optional().describe("Pods that may be down (count or %)"),
+      })
+      .refine((b) => (b.minAvailable === undefined) !== (b.maxUnavailable === undefined), { message: "set exactly one of minAvailable and maxUnavailable" })
+      .optional()
+      .describe("PodDisruptionBudget. Default: maxUnavailable 1 when replicas > 1"),
+    probes: z
+      .strictObject({
+        readiness: ProbeSchema.optional().describe("When the pod receives traffic"),
+        liveness: ProbeSchema.optional().describe("When the container is restarted"),
+        startup: ProbeSchema.optional().describe("Holds off liveness until the app has started"),
+      })
+      .default({})
+      .describe("Probes. Default: TCP readiness on the port, no liveness probe (set one only for a failure a restart cures)"),
+    resources: ResourcesSchema.optional().describe("Requests and limits. Default: requests 100m/128Mi, limit 256Mi; disk 64Mi/1Gi even when set"),
+    networkPolicy: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe("NetworkPolicies for the tier's pods (ingress on its ports) and its migrations Job (no ingress)"),
+        allowExternalEgress: z.boolean().default(true).describe("Egress anywhere; false: only the cluster DNS and pods of the namespace"),
+      })
+      .default({ enabled: true, allowExternalEgress: true })
+      .describe("NetworkPolicy. Ingress from anywhere for load-balanced tiers, from the namespace otherwise"),
+    strategy: z
+      .strictObject({
+        maxUnavailable: intOrPercent().default(0).describe("Pods that may be unavailable during a rollout"),
+        maxSurge: intOrPercent().default("25%").describe("Extra pods allowed during a rollout"),
+      })
+      .default({ maxUnavailable: 0, maxSurge: "25%" })
+      .describe("RollingUpdate: zero-downtime by default"),
+    topologySpread: z.boolean().default(true).describe("Spread replicas across zones and hosts when replicas > 1"),
+    initContainers: z
+      .array(
+        z.strictObject({
+          name: dnsLabel(63).describe("Init container name"),
+          image: imageRef().optional().describe("Image. Default: the tier's image"),
+          command: z.array(z.string()).min(1).describe("Command to run to completion"),
+        }),
+      )
+      .default([])
+      .describe("Init containers (default image: the tier's); they share sharedVolumes"),
+    sharedVolumes: z.record(dnsLabel(63), z.string().startsWith("/")).default({}).describe("emptyDir volumes (name → mount path) shared by all containers"),
+    serviceAccountName: dnsLabel(253).optional().describe("An existing ServiceAccount. Default: a dedicated one per tier"),
+    security: z
+      .strictObject({
+        runAsNonRoot: z.boolean().default(true).describe("Refuse to run as root"),
+        runAsUser: z.number().int().min(0).optional().describe("UID to run as. Default: the image's user"),
+        readOnlyRootFilesystem: z.boolean().default(true).describe("Read-only root filesystem (an emptyDir is mounted at /tmp)"),
+        dropAllCapabilities: z.boolean().default(true).describe("Drop all Linux capabilities"),
+        seccompRuntimeDefault: z.boolean().default(true).describe("Seccomp profile RuntimeDefault"),
+        automountServiceAccountToken: z.boolean().default(false).describe("Mount the service-account token"),
+      })
+      .default({ runAsNonRoot: true, readOnlyRootFilesystem: true, dropAllCapabilities: true, seccompRuntimeDefault: true, automountServiceAccountToken: false })
+      .describe("Secure pod defaults; each can be turned off here, visibly"),
+  })
+  .superRefine((tier, ctx) => {
+    const portNumbers = [tier.port, ...tier.ports.map((p) => p.port)];
+    if (new Set(portNumbers).size !== portNumbers.length) ctx.addIssue({ code: "custom", path: ["ports"], message: "ports must be distinct from each other and from port" });
+    if (tier.elasticsearchIndices !== undefined && !tier.elasticsearch) ctx.addIssue({ code: "custom", path: ["elasticsearchIndices"], message: "requires elasticsearch: true" });
+  });
+
+export const AppsConfigSchema = z
+  .strictObject({
+    namespace: dnsLabel(63).default("search").describe("Namespace for Elasticsearch and the tiers"),
+    tiers: z.record(dnsLabel(30), TierConfigSchema.describe("One tier: a Deployment, its Service and what it needs")).default({}).describe("Application tiers by name"),
+  })
+  .default({ namespace: "search", tiers: {} })
+  .describe("Application tiers");

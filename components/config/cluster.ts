@@ -1,0 +1,83 @@
+/**
+ * The `cluster` config section: the EKS cluster and its node groups.
+ */
+import { z } from "zod";
+import { ROLE_ARN } from "../shared/aws-formats";
+import { EKS_VERSION, LABEL_KEY, cidr, dnsLabel, retentionDays } from "./formats";
+
+const TaintSchema = z.strictObject({
+  key: z.string().regex(LABEL_KEY, "must be a Kubernetes label key").describe("Taint key"),
+  value: z.string().max(63).optional().describe("Taint value"),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).describe("Taint effect"),
+});
+
+export const NodeGroupSpecSchema = z
+  .strictObject({
+    name: dnsLabel(40).describe("Node group name, unique in the cluster"),
+    instanceTypes: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large")).min(1, "must list at least one instance type").describe("EC2 instance types (several improve SPOT availability)"),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("ON_DEMAND or SPOT"),
+    minSize: z.number().int().min(0).describe("Minimum node count"),
+    desiredSize: z.number().int().min(0).optional().describe("Initial node count. Default: minSize"),
+    maxSize: z.number().int().min(1).describe("Maximum node count"),
+    diskSizeGiB: z.number().int().min(20).max(16384).default(50).describe("Root volume size in GiB"),
+    labels: z.record(z.string().regex(LABEL_KEY, "must be a Kubernetes label key"), z.string().max(63)).default({}).describe("Kubernetes labels on the nodes"),
+    taints: z.array(TaintSchema).default([]).describe("Kubernetes taints on the nodes"),
+  })
+  .superRefine((group, ctx) => {
+    const desired = group.desiredSize ?? group.minSize;
+    if (group.minSize > desired) {
+      ctx.addIssue({ code: "custom", path: ["minSize"], message: `must be ≤ desiredSize (${desired})` });
+    }
+    if (desired > group.maxSize) {
+      ctx.addIssue({ code: "custom", path: [group.desiredSize === undefined ? "minSize" : "desiredSize"], message: `must be ≤ maxSize (${group.maxSize})` });
+    }
+  });
+
+export const ClusterConfigSchema = z
+  .strictObject({
+    version: z.string().regex(EKS_VERSION, 'must be an EKS version of the form "1.NN" (quote it in YAML)').default("1.34").describe("Kubernetes version of the control plane"),
+    endpoint: z
+      .strictObject({
+        publicAccess: z.boolean().default(true).describe("Serve the API on a public endpoint"),
+        publicAccessCidrs: z.array(cidr()).default(["0.0.0.0/0"]).describe("CIDRs allowed to reach the public endpoint"),
+        privateAccess: z.boolean().default(true).describe("Serve the API inside the VPC"),
+      })
+      .default({ publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], privateAccess: true })
+      .describe("API server endpoint access"),
+    adminRoleArns: z.array(z.string().regex(ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin")).default([]).describe("IAM roles given cluster-admin through access entries"),
+    bootstrapCreatorAdmin: z.boolean().default(false).describe("Give the identity running `pulumi up` cluster-admin (EKS creator access entry)"),
+    logTypes: z.array(z.enum(["api", "audit", "authenticator", "controllerManager", "scheduler"])).default([]).describe("Control-plane log types sent to CloudWatch"),
+    logRetentionDays: retentionDays().default(90).describe("Control-plane log retention in days"),
+    encryptSecrets: z.boolean().default(false).describe("Envelope-encrypt Kubernetes Secrets with a KMS key (rotation on)"),
+    nodeGroups: z.array(NodeGroupSpecSchema).default([]).describe("Managed node groups (required for target aws)"),
+    services: z
+      .strictObject({
+        metricsServer: z.boolean().default(true).describe("Install metrics-server (HPAs need it)"),
+        loadBalancerController: z.boolean().default(true).describe("Install the AWS Load Balancer Controller (Ingress → ALB, Service → NLB)"),
+        clusterAutoscaler: z.boolean().default(true).describe("Install Cluster Autoscaler for node groups with minSize < maxSize"),
+      })
+      .default({ metricsServer: true, loadBalancerController: true, clusterAutoscaler: true })
+      .describe("Cluster services installed on the cluster"),
+  })
+  .default({
+    version: "1.34",
+    endpoint: { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], privateAccess: true },
+    adminRoleArns: [],
+    bootstrapCreatorAdmin: false,
+    logTypes: [],
+    logRetentionDays: 90,
+    encryptSecrets: false,
+    nodeGroups: [],
+    services: { metricsServer: true, loadBalancerController: true, clusterAutoscaler: true },
+  })
+  .describe("The EKS cluster")
+  .superRefine((cluster, ctx) => {
+    if (!cluster.endpoint.publicAccess && !cluster.endpoint.privateAccess) {
+      ctx.addIssue({ code: "custom", path: ["endpoint", "publicAccess"], message: "at least one of publicAccess and privateAccess must be true" });
+    }
+    const seen = new Set<string>();
+    cluster.nodeGroups.forEach((group, index) => {
+      if (seen.has(group.name)) ctx.addIssue({ code: "custom", path: ["nodeGroups", index, "name"], message: "duplicate node group name" });
+      seen.add(group.name);
+    });
+  });

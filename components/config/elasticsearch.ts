@@ -1,0 +1,38 @@
+/**
+ * The `elasticsearch` config section.
+ */
+import { z } from "zod";
+import { isQuantity, parseQuantity, GiB } from "../shared/quantity";
+import { SEMVER, imageRef, quantity } from "./formats";
+
+export const ElasticsearchConfigSchema = z
+  .strictObject({
+    version: z.string().regex(SEMVER, "must be a version such as 8.19.7").default("8.19.7").describe("Elasticsearch version"),
+    image: imageRef().optional().describe("Image override. Default: docker.elastic.co/elasticsearch/elasticsearch:<version>"),
+    replicas: z.number().int().default(1).describe("Node count: 1, or 3 and more (2 cannot keep a quorum through one loss)"),
+    storageSize: quantity().default("20Gi").describe("Data volume size per node"),
+    cpu: quantity().default("1").describe("CPU request and limit per node"),
+    memory: quantity().default("4Gi").describe("Memory request and limit per node (≥ 2Gi); heap is half of it"),
+    heapSize: quantity().optional().describe("Explicit JVM heap. Default: 50% of memory, at most 31g"),
+    tls: z.boolean().default(false).describe("Serve HTTPS on 9200 (transport TLS is always on with 3+ nodes)"),
+    antiAffinity: z.enum(["hard", "soft"]).default("hard").describe("Hostname anti-affinity between nodes"),
+    zoneSpread: z.boolean().default(false).describe("Spread nodes evenly across zones and enable shard allocation awareness"),
+    vmMaxMapCount: z.enum(["node", "initContainer", "disableMmap"]).optional().describe("Who meets vm.max_map_count. Default: node on aws (set by node bootstrap), disableMmap on kubeconfig"),
+    volumeClaimRetention: z.enum(["Retain", "Delete"]).default("Retain").describe("Keep or delete data volumes when the StatefulSet is deleted or scaled down"),
+  })
+  .default({ version: "8.19.7", replicas: 1, storageSize: "20Gi", cpu: "1", memory: "4Gi", tls: false, antiAffinity: "hard", zoneSpread: false, volumeClaimRetention: "Retain" })
+  .describe("The Elasticsearch cluster")
+  .superRefine((es, ctx) => {
+    if (es.replicas !== 1 && es.replicas < 3) {
+      ctx.addIssue({ code: "custom", path: ["replicas"], message: "must be 1, or 3 and more: 2 nodes cannot keep a quorum through one loss" });
+    }
+    // Refinements still run when a sibling field failed its own check, so re-check before parsing.
+    if (!isQuantity(es.memory)) return;
+    const memory = parseQuantity(es.memory);
+    if (memory < 2 * GiB) ctx.addIssue({ code: "custom", path: ["memory"], message: "must be at least 2Gi" });
+    if (es.heapSize !== undefined && isQuantity(es.heapSize)) {
+      const heap = parseQuantity(es.heapSize);
+      if (heap > 31 * GiB) ctx.addIssue({ code: "custom", path: ["heapSize"], message: "must be at most 31Gi (compressed object pointers)" });
+      if (heap > memory * 0.75) ctx.addIssue({ code: "custom", path: ["heapSize"], message: `must leave room for off-heap memory: at most 75% of memory (${es.memory})` });
+    }
+  });

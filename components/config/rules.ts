@@ -1,0 +1,69 @@
+/**
+ * Rules that span config sections (AZs and the VPC size, what target aws requires).
+ */
+import { type z } from "zod";
+import ipaddr from "ipaddr.js";
+import { MAX_AZS, SMALLEST_VPC_PREFIX, planSubnets, SubnetPlanError } from "../network/subnet-plan";
+
+/** The default AZ count when neither availabilityZones nor availabilityZoneCount is set. */
+export const DEFAULT_AZ_COUNT = 3;
+
+type Ctx = z.RefinementCtx;
+
+export function crossSectionRules(raw: unknown, ctx: Ctx): void {
+  const cfg = (raw ?? {}) as Record<string, unknown>;
+  const obj = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const target = cfg.target ?? "aws";
+  const network = obj(cfg.network);
+  const cluster = obj(cfg.cluster);
+  const storage = obj(cfg.storage);
+
+  const zones = network.availabilityZones;
+  const count = network.availabilityZoneCount;
+  if (Array.isArray(zones) && count !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["network", "availabilityZoneCount"], message: "set either availabilityZones or availabilityZoneCount, not both" });
+  }
+  let azCount = DEFAULT_AZ_COUNT;
+  if (Array.isArray(zones)) {
+    azCount = zones.length;
+    if (zones.length < 2 || zones.length > MAX_AZS) ctx.addIssue({ code: "custom", path: ["network", "availabilityZones"], message: `must list 2 to ${MAX_AZS} AZs` });
+    if (new Set(zones).size !== zones.length) ctx.addIssue({ code: "custom", path: ["network", "availabilityZones"], message: "must not repeat an AZ" });
+  } else if (typeof count === "number") {
+    azCount = count;
+    if (!Number.isInteger(count) || count < 2 || count > MAX_AZS) ctx.addIssue({ code: "custom", path: ["network", "availabilityZoneCount"], message: `must be an integer from 2 to ${MAX_AZS}` });
+  }
+  const cidrBlock = network.cidrBlock ?? "10.0.0.0/16";
+  if (typeof cidrBlock === "string" && ipaddr.IPv4.isValidCIDR(cidrBlock)) {
+    const prefix = Number(cidrBlock.split("/")[1]);
+    if (prefix < 16) {
+      ctx.addIssue({ code: "custom", path: ["network", "cidrBlock"], message: "AWS VPCs can be at most a /16" });
+    } else if (prefix > SMALLEST_VPC_PREFIX) {
+      ctx.addIssue({ code: "custom", path: ["network", "cidrBlock"], message: `is too small for ${azCount} AZs: the VPC must be a /${SMALLEST_VPC_PREFIX} or larger` });
+    } else {
+      try {
+        planSubnets(cidrBlock, Math.min(Math.max(azCount, 1), MAX_AZS));
+      } catch (error) {
+        if (error instanceof SubnetPlanError) ctx.addIssue({ code: "custom", path: ["network", "cidrBlock"], message: error.message });
+        else throw error;
+      }
+    }
+  }
+
+  if (target === "aws") {
+    const groups = cluster.nodeGroups;
+    if (!Array.isArray(groups) || groups.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["cluster", "nodeGroups"], message: "at least one node group is required when target is aws" });
+    }
+    const admins = cluster.adminRoleArns;
+    if ((!Array.isArray(admins) || admins.length === 0) && cluster.bootstrapCreatorAdmin !== true) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cluster", "adminRoleArns"],
+        message: "nobody could administer the cluster (nor could Pulumi deploy into it): list admin roles or set bootstrapCreatorAdmin: true",
+      });
+    }
+    if (storage.provisioner !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["storage", "provisioner"], message: "only applies to target kubeconfig (aws uses the EBS CSI driver)" });
+    }
+  }
+}
