@@ -1,5 +1,5 @@
 /**
- * The driver's exit codes: the contract CI scripts and workflows branch on. `--help` and the README print
+ * The driver's exit codes: the contract CI scripts and workflows branch on. `--help` and docs/ci.md print
  * this table; change it only with a major version.
  */
 export const ExitCode = {
@@ -21,7 +21,7 @@ export const ExitCode = {
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** One line per exit code, for `--help` and the README. */
+/** One line per exit code, for `--help` and docs/ci.md. */
 export const EXIT_CODE_TABLE: readonly { code: ExitCode; meaning: string }[] = [
   { code: ExitCode.Success, meaning: "success (for drift: no drift)" },
   { code: ExitCode.Failed, meaning: "the operation failed" },

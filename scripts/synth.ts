@@ -1,5 +1,5 @@
 /**
- * `npm run synth -- --stack <name>`: renders a stack offline. See SYNTH_USAGE and the README's "Offline synth".
+ * `npm run synth -- --stack <name>`: renders a stack offline. See SYNTH_USAGE and docs/synth.md.
  * Exit codes: 0 done, 1 the stack cannot be synthesized as configured (bad config, unknown stack), 2 usage,
  * 3 an unexpected failure of the program (a bug: printed with its stack trace).
  */

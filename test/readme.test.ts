@@ -3,11 +3,12 @@ import { describe, expect, it } from "vitest";
 import { configKeyDocs, configTableMarkdown } from "../scripts/lib/config-table";
 
 const readme = readFileSync("README.md", "utf8");
+const configDoc = readFileSync("docs/configuration.md", "utf8");
 
-describe("README", () => {
-  it("carries the configuration table generated from the schema (regenerate: npx tsx scripts/lib/config-table.ts)", () => {
-    const match = /<!-- config-table:start -->\n([\s\S]*?)\n<!-- config-table:end -->/.exec(readme);
-    expect(match, "README.md lacks the config-table markers").not.toBeNull();
+describe("README and docs", () => {
+  it("docs/configuration.md carries the configuration table generated from the schema (regenerate: npx tsx scripts/lib/config-table.ts)", () => {
+    const match = /<!-- config-table:start -->\n([\s\S]*?)\n<!-- config-table:end -->/.exec(configDoc);
+    expect(match, "docs/configuration.md lacks the config-table markers").not.toBeNull();
     expect(match![1]).toBe(configTableMarkdown());
   });
 

@@ -130,7 +130,7 @@ export function managedPolicyArn(partition: string, name: string): string {
   return `arn:${partition}:iam::aws:policy/${name}`;
 }
 
-/** The managed policies every node role gets (the VPC CNI runs with the node's credentials; see README). */
+/** The managed policies every node role gets (the VPC CNI runs with the node's credentials; see docs/cluster.md). */
 export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy"] as const;
 
 /** The managed policy of the EBS CSI driver's controller. */

@@ -62,7 +62,7 @@ export interface ElasticsearchArgs {
   volumeClaimRetention?: VolumeClaimRetention;
   /** Application users, each with its own role and a `kubernetes.io/basic-auth` Secret. @default [] - none */
   users?: ElasticsearchUser[];
-  /** Set once the cluster has formed, to drop `cluster.initial_master_nodes` (see README). @default false */
+  /** Set once the cluster has formed, to drop `cluster.initial_master_nodes` (see docs/elasticsearch.md). @default false */
   clusterBootstrapped?: boolean;
   /** The cluster's DNS domain, for the URL and certificate names. @default "cluster.local" */
   clusterDomain?: string;
@@ -135,7 +135,7 @@ export function elasticsearchPlan(name: string, args: ElasticsearchArgs): Elasti
 
 /**
  * An Elasticsearch cluster on Kubernetes: a StatefulSet behind a headless and a client Service, with its
- * config, file-realm users, TLS, PodDisruptionBudget and NetworkPolicy. See README "Elasticsearch".
+ * config, file-realm users, TLS, PodDisruptionBudget and NetworkPolicy. See docs/elasticsearch.md.
  */
 export class Elasticsearch extends pulumi.ComponentResource {
   /** The client Service (ClusterIP, 9200). */

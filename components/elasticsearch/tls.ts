@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { PACKAGE_NAME } from "../shared/naming";
 
-/** The CA lives ten years and is renewed in its last year; see the README for what a CA renewal means. */
+/** The CA lives ten years and is renewed in its last year; see docs/elasticsearch.md for what a CA renewal means. */
 export const CA_VALIDITY_HOURS = 10 * 8760;
 export const CA_EARLY_RENEWAL_HOURS = 8760;
 /** Node certificates: one year, renewed by any `pulumi up` in the last 30 days (ECK uses one year too). */

@@ -49,7 +49,7 @@ export function readExports(indexFile: string): ExportList {
 
 /** The .ts sources under `dir` (one folder per component), as paths relative to it, sorted. */
 export function sourceFiles(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true, encoding: "utf8" }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => f.split(path.sep).join("/")).sort();
+  return (fs.readdirSync(dir, { recursive: true, encoding: "utf8" })).filter((f) => f.endsWith(".ts")).map((f) => f.split(path.sep).join("/")).sort();
 }
 
 /** Every `export class X extends pulumi.ComponentResource` under components/, with whether `XArgs` is declared. */

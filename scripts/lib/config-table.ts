@@ -1,6 +1,6 @@
 /**
- * Renders the README's configuration table from the zod schema, so the documentation cannot drift:
- * `test/readme.test.ts` checks that README.md contains exactly this table.
+ * Renders the configuration table of docs/configuration.md from the zod schema, so the documentation cannot drift:
+ * `test/readme.test.ts` checks that docs/configuration.md contains exactly this table.
  */
 import { z } from "zod";
 import { PlatformConfigSchema, SECRET_CONFIG_KEYS } from "../../components/config/schema";
@@ -79,7 +79,7 @@ const SECRET_ROWS: ConfigKeyDoc[] = [
   { key: "appSecrets.<tier>.<KEY>", type: "secret string", default: "generated", description: "A tier's secret, named in its secretEnv or secretFiles.keys (`pulumi config set --secret --path`)" },
 ];
 
-/** The README table, in Markdown. */
+/** The configuration table of docs/configuration.md, in Markdown. */
 export function configTableMarkdown(): string {
   const secretKeys: readonly string[] = SECRET_CONFIG_KEYS;
   if (SECRET_ROWS.some((row) => !secretKeys.includes(row.key.split(".")[0]))) throw new Error("secret rows out of date");
