@@ -90,7 +90,7 @@ export { certificateDnsNames, clientLabelFor, networkPolicySpecFor as elasticsea
 export { discoverySettings, elasticsearchSettings, elasticsearchYml, type ElasticsearchPlan } from "./elasticsearch/settings";
 export { fileRealmPasswordHash, type ElasticsearchUser } from "./elasticsearch/users";
 export { Network, natLayout, subnetTags, isLogRetentionDays, LOG_RETENTION_DAYS, type NetworkArgs, type NatStrategy } from "./network/network";
-export { adminAccessEntries, disableCreatorAdminBootstrap } from "./cluster/access";
+export { accessEntryKey, accessEntryPlans, accessPolicyArn, disableCreatorAdminBootstrap, CLUSTER_ADMIN_POLICY, type AccessEntryPlan, type AccessLevel, type ViewerAccessPolicy } from "./cluster/access";
 export { Cluster, type ClusterArgs, type ClusterLogType } from "./cluster/cluster";
 export { nodeGroupPlan, nodeUserData, autoscalerDiscoveryTags, NODE_METADATA_OPTIONS, NODE_VM_MAX_MAP_COUNT, type NodeGroupArgs, type NodeGroupPlan } from "./cluster/nodes";
 export { irsaTrustPolicy, serviceTrustPolicy, clusterAutoscalerPolicy, ebsCsiKmsPolicy, type PolicyDocument, type PolicyStatement } from "./cluster/iam";

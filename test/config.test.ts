@@ -64,6 +64,10 @@ const badCases: Case[] = [
   ["EKS version as number", (c) => (c.cluster.version = 1.34), "cluster.version", "string"],
   ["no admin at all", (c) => (c.cluster.bootstrapCreatorAdmin = false), "cluster.adminRoleArns", "administer"],
   ["bad admin ARN", (c) => (c.cluster.adminRoleArns = ["arn:aws:iam::123:user/bob"]), "cluster.adminRoleArns.0", "IAM role ARN"],
+  ["admin twice", (c) => (c.cluster.adminRoleArns = ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"]), "cluster.adminRoleArns.1", "one access entry per principal"],
+  ["admin also viewer", (c) => Object.assign(c.cluster, { adminRoleArns: ["arn:aws:iam::123456789012:role/a"], viewerRoleArns: ["arn:aws:iam::123456789012:role/a"] }), "cluster.viewerRoleArns.0", "one access entry per principal"],
+  ["adopted but not listed", (c) => (c.cluster.adoptAccessEntries = ["arn:aws:iam::123456789012:role/a"]), "cluster.adoptAccessEntries.0", "also be listed"],
+  ["bad upgrade policy", (c) => (c.cluster.upgradePolicy = "LTS"), "cluster.upgradePolicy", "STANDARD"],
   ["both endpoints off", (c) => (c.cluster.endpoint = { publicAccess: false, privateAccess: false }), "cluster.endpoint.publicAccess", "at least one"],
   ["retention not a CloudWatch period", (c) => (c.cluster.logRetentionDays = 45), "cluster.logRetentionDays", "retention periods"],
   ["bad tier name", (c) => (c.apps.tiers.API = { image: "nginx:1" }), "apps.tiers.API", "DNS label"],
@@ -129,6 +133,13 @@ describe("parsePlatformConfig: defaults", () => {
     expect(config.cluster.nodeGroups[0]).toMatchObject({ desiredSize: 1, capacityType: "ON_DEMAND", diskSizeGiB: 50 });
     expect(config.apps.tiers.api).toMatchObject({ port: 8080, replicas: 1, expose: { type: "internal" }, strategy: { maxUnavailable: 0, maxSurge: "25%" } });
     expect(config.apps.tiers.api.security).toEqual({ runAsNonRoot: true, readOnlyRootFilesystem: true, dropAllCapabilities: true, seccompRuntimeDefault: true, automountServiceAccountToken: false });
+  });
+
+  it("protects the control plane on the AWS side exactly when the stack is protected, unless told otherwise", () => {
+    expect(parsePlatformConfig(valid()).cluster.deletionProtection).toBe(false);
+    expect(parsePlatformConfig({ ...valid(), protect: true }).cluster.deletionProtection).toBe(true);
+    expect(parsePlatformConfig({ ...valid(), protect: true, cluster: { ...valid().cluster, deletionProtection: false } }).cluster.deletionProtection).toBe(false);
+    expect(parsePlatformConfig(valid()).cluster.upgradePolicy).toBeUndefined();
   });
 
   it("needs no node groups or admins for the kubeconfig target, and disables mmap there", () => {

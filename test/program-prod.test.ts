@@ -81,6 +81,14 @@ describe("program: prod stack (target aws, hardened)", () => {
     expect(engine.byType("kubernetes:core/v1:Namespace")[0].options.protect).toBe(true);
   });
 
+  it("turns on EKS deletion protection and the EXTENDED support policy, and lets the CI preview role read the cluster", () => {
+    const [eks] = engine.byType("eks:index:Cluster");
+    expect(eks.inputs).toMatchObject({ deletionProtection: true, upgradePolicy: { supportType: "EXTENDED" } });
+    const viewer = engine.byType("aws:eks/accessEntry:AccessEntry").find((e) => e.inputs.principalArn === "arn:aws:iam::111122223333:role/platform-ci-preview")!;
+    const policies = engine.byType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((a) => a.parent === viewer.urn).map((a) => a.inputs.policyArn);
+    expect(policies).toEqual(["arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy"]);
+  });
+
   it("exports the kubeconfig only as a secret, and no other secret", async () => {
     expect(await isSecretOutput(outputs.kubeconfig)).toBe(true);
     for (const name of ["namespace", "elasticsearchUrl", "tierUrls", "vpcId", "clusterName", "privateSubnetIds"]) expect(await isSecretOutput(outputs[name]), name).toBe(false);

@@ -8,7 +8,8 @@ import { NodeGroupSpecSchema } from "../config/cluster";
 import { isLogRetentionDays, LOG_RETENTION_DAYS, ROLE_ARN } from "../shared/aws-formats";
 import { EBS_CSI_POLICY, NODE_ROLE_POLICIES, clusterAutoscalerPolicy, ebsCsiKmsPolicy, irsaTrustPolicy, managedPolicyArn, serviceTrustPolicy } from "./iam";
 import { loadBalancerControllerPolicy } from "./lbc-policy";
-import { adminAccessEntries, disableCreatorAdminBootstrap } from "./access";
+import { accessEntryPlans, disableCreatorAdminBootstrap, type ViewerAccessPolicy } from "./access";
+import { createAccessEntries } from "./access-entries";
 import { NODE_METADATA_OPTIONS, nodeGroupPlan, nodeUserData, type NodeGroupArgs } from "./nodes";
 import {
   CLUSTER_AUTOSCALER_CHART,
@@ -47,10 +48,26 @@ export interface ClusterArgs {
     /** Serve the API inside the VPC. @default true */
     privateAccess?: boolean;
   };
-  /** IAM roles given cluster-admin (AmazonEKSClusterAdminPolicy, cluster scope) through access entries. @default - none */
-  adminRoleArns?: pulumi.Input<string>[];
+  /**
+   * IAM roles given cluster-admin (AmazonEKSClusterAdminPolicy, cluster scope), one access entry each, named after
+   * the ARN (plain strings, so that reordering the list renames nothing). @default - none
+   */
+  adminRoleArns?: string[];
+  /** IAM roles given read-only access (`viewerAccessPolicy`, cluster scope), e.g. CI preview and drift roles. @default - none */
+  viewerRoleArns?: string[];
+  /** The access policy of viewer entries: AmazonEKSViewPolicy (no Secrets) or AmazonEKSAdminViewPolicy (Secrets too). @default "AmazonEKSViewPolicy" */
+  viewerAccessPolicy?: ViewerAccessPolicy;
   /** Give the identity running `pulumi up` cluster-admin through an explicit access entry. @default false */
   bootstrapCreatorAdmin?: boolean;
+  /**
+   * Listed principals whose access entry EKS already holds outside this program (the creator entry of a cluster
+   * created before the component turned creator bootstrap off): imported instead of created. @default - none
+   */
+  adoptAccessEntries?: string[];
+  /** EKS deletion protection: the cluster cannot be deleted until this is turned off. @default false */
+  deletionProtection?: boolean;
+  /** The cluster's support policy: STANDARD (auto-upgrade at end of standard support) or EXTENDED (paid extended support). @default - EKS's default, EXTENDED */
+  upgradePolicy?: "STANDARD" | "EXTENDED";
   /** Control-plane log types sent to CloudWatch. @default - none */
   logTypes?: ClusterLogType[];
   /** Retention of the control-plane log group, in days (a CloudWatch retention period). @default 90 */
@@ -121,18 +138,10 @@ export class Cluster extends pulumi.ComponentResource {
       ? new aws.kms.Key(`${name}-secrets`, { description: `EKS ${clusterName} Secrets envelope encryption`, enableKeyRotation: true, deletionWindowInDays: 30, tags: awsTags(tags, `${clusterName}-secrets`) }, parent)
       : undefined;
 
-    const admins: Record<string, pulumi.Input<string>> = Object.fromEntries((args.adminRoleArns ?? []).map((arn, i) => [`admin-${i}`, arn]));
     const callerArn = aws.iam.getSessionContextOutput({ arn: aws.getCallerIdentityOutput({}, parent).arn }, parent).issuerArn;
-    if (args.bootstrapCreatorAdmin) {
-      admins.creator = pulumi.all([callerArn, ...(args.adminRoleArns ?? [])]).apply(([caller, ...listed]) => {
-        if (listed.includes(caller)) {
-          throw new Error(`Cluster "${name}": the deploying identity ${caller} is already in adminRoleArns; drop bootstrapCreatorAdmin (EKS allows one access entry per principal)`);
-        }
-        return caller;
-      });
-    } else {
-      pulumi.all([callerArn, ...(args.adminRoleArns ?? [])]).apply(([caller, ...listed]) => {
-        if (!listed.includes(caller)) {
+    if (!args.bootstrapCreatorAdmin) {
+      callerArn.apply((caller) => {
+        if (!(args.adminRoleArns ?? []).includes(caller)) {
           void pulumi.log.warn(
             `Cluster "${name}": the deploying identity ${caller} is not in adminRoleArns and bootstrapCreatorAdmin is off, so Pulumi cannot install the cluster services. Deploy as an admin role or set bootstrapCreatorAdmin.`,
             this,
@@ -153,13 +162,15 @@ export class Cluster extends pulumi.ComponentResource {
         endpointPrivateAccess: args.endpoint?.privateAccess ?? true,
         publicAccessCidrs: (args.endpoint?.publicAccess ?? true) ? (args.endpoint?.publicAccessCidrs ?? ["0.0.0.0/0"]) : undefined,
         authenticationMode: "API",
-        accessEntries: adminAccessEntries(admins, partition),
+        // Access entries are the component's own resources (below), named after their principals.
         skipDefaultNodeGroup: true,
         // The EKS-managed cluster security group covers control plane and nodes; no extra groups.
         skipDefaultSecurityGroups: true,
         createOidcProvider: true,
         enabledClusterLogTypes: logTypes,
         encryptionConfigKeyArn: secretsKey?.arn,
+        deletionProtection: args.deletionProtection ?? false,
+        ...(args.upgradePolicy ? { upgradePolicy: { supportType: args.upgradePolicy } } : {}),
         // vpc-cni and kube-proxy are managed add-ons created by @pulumi/eks; coredns comes after the nodes (below).
         // The VPC CNI enforces NetworkPolicy (its node agent) only when asked; the components rely on it.
         vpcCniOptions: { enableNetworkPolicy: true },
@@ -172,6 +183,18 @@ export class Cluster extends pulumi.ComponentResource {
     const cluster = this.eksCluster;
     const eksName = cluster.eksCluster.name;
     const kubernetesVersion = cluster.eksCluster.version;
+
+    // ----- access --------------------------------------------------------------------------------------
+    const grants = createAccessEntries(this, {
+      name,
+      physicalClusterName: clusterName,
+      clusterName: eksName,
+      partition,
+      plans: accessEntryPlans(args),
+      callerArn,
+      bootstrapCreatorAdmin: args.bootstrapCreatorAdmin ?? false,
+      legacyParent: cluster,
+    });
 
     // ----- nodes ---------------------------------------------------------------------------------------
     const nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")), tags: awsTags(tags, `${clusterName}-node`) }, parent);
@@ -275,7 +298,8 @@ export class Cluster extends pulumi.ComponentResource {
         // Off: with a private endpoint an unreachable API is normal from outside the VPC, and refresh must not forget resources.
         deleteUnreachable: false,
       },
-      parent,
+      // Nothing talks to the API before the admin grants exist (the first Helm release would be refused).
+      { parent: this, dependsOn: grants },
     );
 
     this.clusterServices = [coredns, ebsCsi];
@@ -368,9 +392,19 @@ function validateClusterArgs(name: string, args: ClusterArgs): void {
   const publicAccess = endpoint.publicAccess ?? true;
   check.that(publicAccess || (endpoint.privateAccess ?? true), "endpoint", "at least one of publicAccess and privateAccess must be true", endpoint);
   check.that(publicAccess || endpoint.publicAccessCidrs === undefined, "endpoint.publicAccessCidrs", "can only be set when publicAccess is true", endpoint.publicAccessCidrs);
-  (args.adminRoleArns ?? []).forEach((arn, i) => {
-    if (typeof arn === "string") check.that(ROLE_ARN.test(arn), `adminRoleArns[${i}]`, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin", arn);
-  });
+  const listed = new Set<string>();
+  for (const key of ["adminRoleArns", "viewerRoleArns"] as const) {
+    (args[key] ?? []).forEach((arn, i) => {
+      if (!check.that(typeof arn === "string" && ROLE_ARN.test(arn), `${key}[${i}]`, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin", arn)) return;
+      check.that(!listed.has(arn), `${key}[${i}]`, "is listed already: EKS allows one access entry per principal", arn);
+      listed.add(arn);
+    });
+  }
+  (args.adoptAccessEntries ?? []).forEach((arn, i) => check.that(listed.has(arn), `adoptAccessEntries[${i}]`, "must also be listed in adminRoleArns or viewerRoleArns", arn));
+  if (args.viewerAccessPolicy !== undefined) {
+    check.that(["AmazonEKSViewPolicy", "AmazonEKSAdminViewPolicy"].includes(args.viewerAccessPolicy), "viewerAccessPolicy", "must be AmazonEKSViewPolicy or AmazonEKSAdminViewPolicy", args.viewerAccessPolicy);
+  }
+  if (args.upgradePolicy !== undefined) check.that(["STANDARD", "EXTENDED"].includes(args.upgradePolicy), "upgradePolicy", 'must be "STANDARD" or "EXTENDED"', args.upgradePolicy);
   check.that((args.adminRoleArns ?? []).length > 0 || args.bootstrapCreatorAdmin === true, "adminRoleArns", "nobody could administer the cluster (nor could Pulumi deploy into it): list admin roles or set bootstrapCreatorAdmin: true", args.adminRoleArns);
   (args.logTypes ?? []).forEach((type, i) => check.that(LOG_TYPES.includes(type), `logTypes[${i}]`, `must be one of ${LOG_TYPES.join(", ")}`, type));
   if (args.logRetentionDays !== undefined) {

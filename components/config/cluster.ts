@@ -5,6 +5,8 @@ import { z } from "zod";
 import { ROLE_ARN } from "../shared/aws-formats";
 import { EKS_VERSION, LABEL_KEY, cidr, dnsLabel, retentionDays } from "./formats";
 
+const roleArn = () => z.string().regex(ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin");
+
 const TaintSchema = z.strictObject({
   key: z.string().regex(LABEL_KEY, "must be a Kubernetes label key").describe("Taint key"),
   value: z.string().max(63).optional().describe("Taint value"),
@@ -44,8 +46,22 @@ export const ClusterConfigSchema = z
       })
       .default({ publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], privateAccess: true })
       .describe("API server endpoint access"),
-    adminRoleArns: z.array(z.string().regex(ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin")).default([]).describe("IAM roles given cluster-admin through access entries"),
-    bootstrapCreatorAdmin: z.boolean().default(false).describe("Give the identity running `pulumi up` cluster-admin (EKS creator access entry)"),
+    adminRoleArns: z.array(roleArn()).default([]).describe("IAM roles given cluster-admin through access entries (one per role, named after its ARN)"),
+    viewerRoleArns: z.array(roleArn()).default([]).describe("IAM roles given read-only access (viewerAccessPolicy), e.g. CI preview and drift roles"),
+    viewerAccessPolicy: z
+      .enum(["AmazonEKSViewPolicy", "AmazonEKSAdminViewPolicy"])
+      .default("AmazonEKSViewPolicy")
+      .describe("Access policy of viewer roles: AmazonEKSViewPolicy (no Secrets) or AmazonEKSAdminViewPolicy (Secrets too, what a refresh reads)"),
+    bootstrapCreatorAdmin: z.boolean().default(false).describe("Give the identity running `pulumi up` cluster-admin through an access entry of its own"),
+    adoptAccessEntries: z
+      .array(roleArn())
+      .default([])
+      .describe("Listed roles whose access entry EKS already holds (the creator entry of a cluster created before creator bootstrap was turned off): imported, not created"),
+    deletionProtection: z.boolean().optional().describe("EKS deletion protection (turn it off before destroying). Default: the stack's protect"),
+    upgradePolicy: z
+      .enum(["STANDARD", "EXTENDED"])
+      .optional()
+      .describe("Support policy: STANDARD upgrades the control plane at the end of standard support, EXTENDED pays for extended support. Default: EKS's, EXTENDED"),
     logTypes: z.array(z.enum(["api", "audit", "authenticator", "controllerManager", "scheduler"])).default([]).describe("Control-plane log types sent to CloudWatch"),
     logRetentionDays: retentionDays().default(90).describe("Control-plane log retention in days"),
     encryptSecrets: z.boolean().default(false).describe("Envelope-encrypt Kubernetes Secrets with a KMS key (rotation on)"),
@@ -63,7 +79,10 @@ export const ClusterConfigSchema = z
     version: "1.34",
     endpoint: { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], privateAccess: true },
     adminRoleArns: [],
+    viewerRoleArns: [],
+    viewerAccessPolicy: "AmazonEKSViewPolicy",
     bootstrapCreatorAdmin: false,
+    adoptAccessEntries: [],
     logTypes: [],
     logRetentionDays: 90,
     encryptSecrets: false,
@@ -75,6 +94,16 @@ export const ClusterConfigSchema = z
     if (!cluster.endpoint.publicAccess && !cluster.endpoint.privateAccess) {
       ctx.addIssue({ code: "custom", path: ["endpoint", "publicAccess"], message: "at least one of publicAccess and privateAccess must be true" });
     }
+    const principals = new Set<string>();
+    for (const key of ["adminRoleArns", "viewerRoleArns"] as const) {
+      cluster[key].forEach((arn, index) => {
+        if (principals.has(arn)) ctx.addIssue({ code: "custom", path: [key, index], message: "is listed already: EKS allows one access entry per principal" });
+        principals.add(arn);
+      });
+    }
+    cluster.adoptAccessEntries.forEach((arn, index) => {
+      if (!principals.has(arn)) ctx.addIssue({ code: "custom", path: ["adoptAccessEntries", index], message: "must also be listed in adminRoleArns or viewerRoleArns" });
+    });
     const seen = new Set<string>();
     cluster.nodeGroups.forEach((group, index) => {
       if (seen.has(group.name)) ctx.addIssue({ code: "custom", path: ["nodeGroups", index, "name"], message: "duplicate node group name" });

@@ -27,6 +27,8 @@ export function parsePlatformConfig(raw: unknown): PlatformConfig {
   }
   config.elasticsearch.vmMaxMapCount ??= config.target === "aws" ? "node" : "disableMmap";
   for (const group of config.cluster.nodeGroups) group.desiredSize ??= group.minSize;
+  // A protected stack's control plane is also protected on the AWS side (the CI driver's destroy guard reads this).
+  config.cluster.deletionProtection ??= config.protect;
   return config;
 }
 

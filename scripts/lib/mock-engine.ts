@@ -17,9 +17,16 @@ export interface RecordedOptions {
   replaceOnChanges: string[];
   additionalSecretOutputs: string[];
   aliasCount: number;
+  /** The aliases as the engine received them: a URN, or a spec (name, type, parent URN) the engine completes. */
+  aliases?: RecordedAlias[];
+  /** The `import` ID (adopt an existing cloud resource instead of creating it), when set. */
+  importId?: string;
   /** How many resource transforms the resource carries (the engine applies them to its descendants; the mocks do not). */
   transformCount?: number;
 }
+
+/** One alias of a resource: a whole URN, or a spec whose empty fields the engine fills from the resource. */
+export type RecordedAlias = { urn: string } | { name?: string; type?: string; parentUrn?: string; noParent: boolean };
 
 export interface RecordedResource {
   urn: string;
@@ -65,9 +72,21 @@ interface ProtoRequest {
   getRetainondelete?(): boolean | undefined;
   getReplaceonchangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
-  getAliasesList?(): unknown[];
+  getAliasesList?(): ProtoAlias[];
+  getImportid?(): string;
   getTransformsList?(): unknown[];
   getObject(): unknown;
+}
+
+interface ProtoAlias {
+  getUrn(): string;
+  getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+function recordAlias(alias: ProtoAlias): RecordedAlias {
+  const spec = alias.getSpec();
+  if (!spec) return { urn: alias.getUrn() };
+  return { name: spec.getName() || undefined, type: spec.getType() || undefined, parentUrn: spec.getParenturn() || undefined, noParent: spec.getNoparent() };
 }
 
 interface ProtoResponse {
@@ -434,6 +453,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         aliasCount: req.getAliasesList?.().length ?? 0,
+        aliases: (req.getAliasesList?.() ?? []).map(recordAlias),
+        importId: req.getImportid?.() || undefined,
         transformCount: req.getTransformsList?.().length ?? 0,
       },
     };
