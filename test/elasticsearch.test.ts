@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import * as bcrypt from "bcryptjs";
 import { parse } from "yaml";
-import { setupMocks, valueOf, isSecretOutput, plainSecretLeaks, plainOccurrences, isSecretWrapper, unwrapSecrets, type MockEngine, type RecordedResource } from "./mocks";
+import { setupMocks, valueOf, isSecretOutput, plainSecretLeaks, plainOccurrences, isSecretWrapper, unwrapSecrets, argumentErrorOf, type MockEngine, type RecordedResource } from "./mocks";
 import { Elasticsearch, type ElasticsearchArgs } from "../components/elasticsearch/elasticsearch";
 import { esHeapSize } from "../components/elasticsearch/heap";
 import { parseQuantity } from "../components/shared/quantity";
@@ -342,6 +342,75 @@ describe("Elasticsearch: options", () => {
     expect(error).toBeInstanceOf(ArgumentError);
     expect((error as ArgumentError).issues.map((i) => i.path)).toEqual(["namespace", "replicas", "memory", "vmMaxMapCount", "elasticPassword", "users[1].name", "users[1].privileges[0]"]);
     expect(engine.resources.length).toBe(before);
+  });
+});
+
+describe("Elasticsearch: arguments for library users (issue 14)", () => {
+  it("generates the elastic password when none is given, secret and 32 characters, and uses it for the superuser", async () => {
+    const es = new Elasticsearch("generated", { namespace: "search" });
+    await engine.settle();
+    expect(es.generatedElasticPassword).toBeDefined();
+    const generated = childrenOf("generated").filter((r) => r.type === "random:index/randomPassword:RandomPassword");
+    expect(generated.map((r) => r.name)).toEqual(["generated-elastic-password"]);
+    expect(generated[0].inputs).toMatchObject({ length: 32, special: false });
+    const value = unwrapSecrets(generated[0].state).result as string;
+    expect(value).toHaveLength(32);
+    expect(one("generated", "Secret", "generated-elastic-credentials").stringData.password).toBe(value);
+    expect(plainSecretLeaks(engine, value)).toEqual([]);
+  });
+
+  it("generates nothing when the password is supplied", async () => {
+    const es = await build("supplied");
+    expect(es.generatedElasticPassword).toBeUndefined();
+    expect(childrenOf("supplied").filter((r) => r.type.startsWith("random:"))).toEqual([]);
+  });
+
+  it("takes requests and limits apart, and sizes the heap from the memory limit", async () => {
+    await build("burstable", { resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } } });
+    const c = one("burstable", "StatefulSet").spec.template.spec.containers[0];
+    expect(c.resources.requests).toMatchObject({ cpu: "500m", memory: "2Gi" });
+    expect(c.resources.limits).toMatchObject({ cpu: "2", memory: "4Gi" });
+    expect(c.env.find((e: any) => e.name === "ES_JAVA_OPTS").value).toContain("-Xmx2g");
+    // Unset halves fall back to cpu / memory, so the default stays Guaranteed.
+    await build("half", { cpu: "1", memory: "4Gi", resources: { requests: { cpu: "250m" } } });
+    const h = one("half", "StatefulSet").spec.template.spec.containers[0];
+    expect(h.resources.requests).toMatchObject({ cpu: "250m", memory: "4Gi" });
+    expect(h.resources.limits).toMatchObject({ cpu: "1", memory: "4Gi" });
+  });
+
+  it("adds the user's NetworkPolicy rules to the defaults, or creates none when disabled", async () => {
+    const monitoring = { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ port: 9200, protocol: "TCP" }] };
+    const snapshots = { to: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: [{ port: 9000, protocol: "TCP" }] };
+    const es = await build("extended", { networkPolicy: { ingress: [monitoring], egress: [snapshots] } });
+    const policy = one("extended", "NetworkPolicy");
+    expect(policy.spec.ingress).toHaveLength(3);
+    expect(policy.spec.ingress[2]).toEqual(monitoring);
+    expect(policy.spec.egress.at(-1)).toEqual(snapshots);
+    expect(es.networkPolicy).toBeDefined();
+    const off = await build("no-policy", { networkPolicy: { enabled: false } });
+    expect(kube("no-policy", "NetworkPolicy")).toEqual([]);
+    expect(off.networkPolicy).toBeUndefined();
+  });
+
+  it("exposes every child it creates", async () => {
+    const es = await build("children", { replicas: 3, tls: true, users: [{ name: "orders", password: pulumi.secret(ORDERS_PASSWORD), indices: ["orders-*"] }] });
+    const exposed = [es.statefulSet, es.headlessService, es.clientService, es.configMap, es.fileRealmSecret, es.credentialsSecret, es.userSecrets.orders, es.certificatesSecret, es.caSecret, es.disruptionBudget, es.networkPolicy];
+    expect(exposed.every((r) => r !== undefined)).toBe(true);
+    const kubeChildren = childrenOf("children").filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+    const urns = await Promise.all(exposed.map((r) => valueOf(r!.urn)));
+    expect(kubeChildren.map((r) => r.urn).filter((urn) => !urns.includes(urn))).toEqual([]);
+  });
+
+  it("refuses unknown arguments (a typo is not a silent default), without echoing their values", () => {
+    const error = argumentErrorOf(() => new Elasticsearch("typo", { namespace: "search", replica: 3, resources: { request: { cpu: "1" } }, networkPolicy: { enable: false } } as never));
+    expect(error.issues.map((i) => i.path)).toEqual(["replica", "resources.request", "networkPolicy.enable"]);
+    expect(error.message).toContain("is not an argument (allowed: namespace, version,");
+    expect(error.message).not.toContain('"1"');
+  });
+
+  it("refuses requests above limits and a memory limit below 2Gi", () => {
+    const error = argumentErrorOf(() => new Elasticsearch("over", { namespace: "search", resources: { requests: { cpu: "4", memory: "8Gi" }, limits: { cpu: "2", memory: "1Gi" } } }));
+    expect(error.issues.map((i) => i.path)).toEqual(["resources.requests.cpu", "resources.requests.memory", "resources.limits.memory"]);
   });
 });
 

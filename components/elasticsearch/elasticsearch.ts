@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
 import { componentType, DNS_LABEL, standardLabels } from "../shared/naming";
 import { GiB, isQuantity, parseQuantity } from "../shared/quantity";
-import { ArgumentChecker } from "../shared/validate";
+import { ArgumentChecker, argumentKeys } from "../shared/validate";
 import { esHeapSize, jvmSize } from "./heap";
 import {
   DEFAULT_ES_VERSION,
@@ -42,14 +43,19 @@ export interface ElasticsearchArgs {
   storageClassName?: pulumi.Input<string>;
   /** Data volume size per node (volumeClaimTemplates are immutable: plan it). @default "20Gi" */
   storageSize?: string;
-  /** CPU request and limit per node. @default "1" */
+  /** CPU request and limit per node (see `resources` to set them apart). @default "1" */
   cpu?: string;
-  /** Memory request and limit per node, at least 2Gi. @default "4Gi" */
+  /** Memory request and limit per node, at least 2Gi (see `resources` to set them apart). @default "4Gi" */
   memory?: string;
+  /** Requests and limits set apart; each one unset here is `cpu` / `memory`. @default - requests = limits = `cpu` / `memory` (Guaranteed QoS) */
+  resources?: ElasticsearchResourcesArgs;
   /** JVM heap (Xms = Xmx), at most 31Gi and 75% of memory. @default - 50% of memory, at most 31g */
   heapSize?: string;
-  /** Password of the `elastic` superuser; a Pulumi secret. Changing it takes effect without a restart. */
-  elasticPassword: pulumi.Input<string>;
+  /**
+   * Password of the `elastic` superuser; a Pulumi secret. Changing it takes effect without a restart.
+   * @default - generated (`random.RandomPassword`, 32 characters, kept encrypted in state)
+   */
+  elasticPassword?: pulumi.Input<string>;
   /** Serve HTTPS on 9200 (transport TLS is always on with 3+ nodes). @default false */
   tls?: boolean;
   /** Hostname anti-affinity between nodes: `hard` (required) or `soft` (preferred). @default "hard" */
@@ -70,12 +76,53 @@ export interface ElasticsearchArgs {
   certificateValidityHours?: number;
   /** A `pulumi up` this many hours before the node certificate expires renews it. @default 720 - 30 days */
   certificateEarlyRenewalHours?: number;
+  /** The NetworkPolicy of the nodes: turn it off, or admit more. @default - { enabled: true }: 9200 from labelled clients, 9300 between nodes */
+  networkPolicy?: ElasticsearchNetworkPolicyArgs;
+}
+
+/** CPU and memory of one node, requests and limits apart. */
+export interface ElasticsearchResourcesArgs {
+  /** What the scheduler reserves. @default - `cpu` and `memory` */
+  requests?: { cpu?: string; memory?: string };
+  /** The ceiling; the heap is sized from the memory limit. @default - `cpu` and `memory` */
+  limits?: { cpu?: string; memory?: string };
+}
+
+/** The nodes' NetworkPolicy. */
+export interface ElasticsearchNetworkPolicyArgs {
+  /** Create it. Off, every pod that can route to the nodes reaches 9200 and 9300. @default true */
+  enabled?: boolean;
+  /** Ingress rules added to the defaults (e.g. a monitoring namespace on 9200). @default [] */
+  ingress?: k8s.types.input.networking.v1.NetworkPolicyIngressRule[];
+  /** Egress rules added to the defaults (e.g. a snapshot repository on a port other than 443). @default [] */
+  egress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
+}
+
+/** Every argument of {@link ElasticsearchArgs}: anything else is a typo and an error. */
+const ARGUMENT_KEYS = argumentKeys<ElasticsearchArgs>({
+  namespace: true, version: true, image: true, replicas: true, storageClassName: true, storageSize: true, cpu: true, memory: true,
+  resources: true, heapSize: true, elasticPassword: true, tls: true, antiAffinity: true, zoneSpread: true, vmMaxMapCount: true,
+  volumeClaimRetention: true, users: true, clusterBootstrapped: true, clusterDomain: true, certificateValidityHours: true,
+  certificateEarlyRenewalHours: true, networkPolicy: true,
+});
+
+/** Requests and limits of one node: `resources` where set, else `cpu` / `memory`. */
+function nodeResources(args: Pick<ElasticsearchArgs, "cpu" | "memory" | "resources">): { cpu: string; memory: string; cpuLimit: string; memoryLimit: string } {
+  const cpu = args.cpu ?? "1";
+  const memory = args.memory ?? "4Gi";
+  const r = args.resources ?? {};
+  return { cpu: r.requests?.cpu ?? cpu, memory: r.requests?.memory ?? memory, cpuLimit: r.limits?.cpu ?? cpu, memoryLimit: r.limits?.memory ?? memory };
 }
 
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function checkArgs(name: string, args: ElasticsearchArgs): void {
   const check = new ArgumentChecker("Elasticsearch", name);
+  check.knownKeys(args, ARGUMENT_KEYS, "");
+  check.knownKeys(args.resources, ["requests", "limits"], "resources");
+  check.knownKeys(args.resources?.requests, ["cpu", "memory"], "resources.requests");
+  check.knownKeys(args.resources?.limits, ["cpu", "memory"], "resources.limits");
+  check.knownKeys(args.networkPolicy, ["enabled", "ingress", "egress"], "networkPolicy");
   const base = elasticsearchNames(name).base;
   check.that(base.length > 0 && base.length <= MAX_BASE_NAME, "(name)", `must make a Kubernetes name of 1–${MAX_BASE_NAME} characters (StatefulSet pod and revision names add a suffix)`, name);
   if (typeof args.namespace === "string") check.that(DNS_LABEL.test(args.namespace) && args.namespace.length <= 63, "namespace", "must be a DNS label", args.namespace);
@@ -88,9 +135,23 @@ function checkArgs(name: string, args: ElasticsearchArgs): void {
     const value = args[key];
     if (value !== undefined) check.that(typeof value === "string" && isQuantity(value) && parseQuantity(value) > 0, key, "must be a positive Kubernetes quantity such as 500m, 2 or 4Gi", value);
   }
-  const memory = args.memory ?? "4Gi";
+  const quantities: [string, string | undefined][] = [
+    ["resources.requests.cpu", args.resources?.requests?.cpu],
+    ["resources.requests.memory", args.resources?.requests?.memory],
+    ["resources.limits.cpu", args.resources?.limits?.cpu],
+    ["resources.limits.memory", args.resources?.limits?.memory],
+  ];
+  for (const [path, value] of quantities) {
+    if (value !== undefined) check.that(typeof value === "string" && isQuantity(value) && parseQuantity(value) > 0, path, "must be a positive Kubernetes quantity such as 500m, 2 or 4Gi", value);
+  }
+  const r = nodeResources(args);
+  if ([r.cpu, r.cpuLimit, r.memory, r.memoryLimit].every(isQuantity)) {
+    check.that(parseQuantity(r.cpu) <= parseQuantity(r.cpuLimit), "resources.requests.cpu", `must be ≤ the CPU limit (${r.cpuLimit})`, r.cpu);
+    check.that(parseQuantity(r.memory) <= parseQuantity(r.memoryLimit), "resources.requests.memory", `must be ≤ the memory limit (${r.memoryLimit})`, r.memory);
+  }
+  const memory = r.memoryLimit;
   if (isQuantity(memory)) {
-    check.that(parseQuantity(memory) >= 2 * GiB, "memory", "must be at least 2Gi", args.memory);
+    check.that(parseQuantity(memory) >= 2 * GiB, args.resources?.limits?.memory !== undefined ? "resources.limits.memory" : "memory", "must be at least 2Gi", args.resources?.limits?.memory ?? args.memory);
     if (args.heapSize !== undefined && isQuantity(args.heapSize)) {
       const heap = parseQuantity(args.heapSize);
       check.that(heap <= MAX_HEAP_BYTES, "heapSize", "must be at most 31Gi (compressed object pointers)", args.heapSize);
@@ -100,8 +161,12 @@ function checkArgs(name: string, args: ElasticsearchArgs): void {
   if (args.antiAffinity !== undefined) check.that(args.antiAffinity === "hard" || args.antiAffinity === "soft", "antiAffinity", 'must be "hard" or "soft"', args.antiAffinity);
   if (args.vmMaxMapCount !== undefined) check.that(["node", "initContainer", "disableMmap"].includes(args.vmMaxMapCount), "vmMaxMapCount", 'must be "node", "initContainer" or "disableMmap"', args.vmMaxMapCount);
   if (args.volumeClaimRetention !== undefined) check.that(args.volumeClaimRetention === "Retain" || args.volumeClaimRetention === "Delete", "volumeClaimRetention", 'must be "Retain" or "Delete"', args.volumeClaimRetention);
-  if (typeof args.elasticPassword === "string") check.that(args.elasticPassword.length > 0, "elasticPassword", "must not be empty", "");
-  else check.that(args.elasticPassword !== undefined && args.elasticPassword !== null, "elasticPassword", "is required (a Pulumi secret)", args.elasticPassword);
+  if (typeof args.elasticPassword === "string") check.that(args.elasticPassword.length > 0, "elasticPassword", "must not be empty (leave it out to have one generated)", "");
+  if (args.networkPolicy?.enabled !== undefined) check.that(typeof args.networkPolicy.enabled === "boolean", "networkPolicy.enabled", "must be true or false", args.networkPolicy.enabled);
+  for (const kind of ["ingress", "egress"] as const) {
+    const rules = args.networkPolicy?.[kind];
+    if (rules !== undefined) check.that(Array.isArray(rules), `networkPolicy.${kind}`, "must be a list of NetworkPolicy rules", rules);
+  }
   if (args.clusterDomain !== undefined) check.that(DNS_NAME.test(args.clusterDomain), "clusterDomain", "must be a DNS name such as cluster.local", args.clusterDomain);
   const validity = args.certificateValidityHours ?? DEFAULT_CERT_VALIDITY_HOURS;
   const renewal = args.certificateEarlyRenewalHours ?? DEFAULT_CERT_EARLY_RENEWAL_HOURS;
@@ -114,16 +179,15 @@ function checkArgs(name: string, args: ElasticsearchArgs): void {
 /** The validated plan for `args`; throws an ArgumentError listing every problem. */
 export function elasticsearchPlan(name: string, args: ElasticsearchArgs): ElasticsearchPlan {
   checkArgs(name, args);
-  const memory = args.memory ?? "4Gi";
+  const resources = nodeResources(args);
   return {
     names: elasticsearchNames(name),
     image: elasticsearchImage(args.version ?? DEFAULT_ES_VERSION, args.image),
     replicas: args.replicas ?? 1,
     storageSize: args.storageSize ?? "20Gi",
     storageClassName: args.storageClassName,
-    cpu: args.cpu ?? "1",
-    memory,
-    heap: args.heapSize !== undefined ? jvmSize(Math.floor(parseQuantity(args.heapSize) / 2 ** 20) * 2 ** 20) : esHeapSize(memory),
+    ...resources,
+    heap: args.heapSize !== undefined ? jvmSize(Math.floor(parseQuantity(args.heapSize) / 2 ** 20) * 2 ** 20) : esHeapSize(resources.memoryLimit),
     httpTls: args.tls ?? false,
     antiAffinity: args.antiAffinity ?? "hard",
     zoneSpread: args.zoneSpread ?? false,
@@ -152,8 +216,30 @@ export class Elasticsearch extends pulumi.ComponentResource {
   readonly clientLabel: pulumi.Output<Record<string, string>>;
   /** Per declared user: the `kubernetes.io/basic-auth` Secret holding its `username` and `password`. */
   readonly userSecretNames: pulumi.Output<Record<string, string>>;
-  /** The StatefulSet, as an escape hatch. */
+  /** The StatefulSet, as an escape hatch (like every child below). */
   readonly statefulSet: k8s.apps.v1.StatefulSet;
+  /** The headless Service (discovery, stable pod names). */
+  readonly headlessService: k8s.core.v1.Service;
+  /** The client Service (9200). */
+  readonly clientService: k8s.core.v1.Service;
+  /** The ConfigMap holding elasticsearch.yml. */
+  readonly configMap: k8s.core.v1.ConfigMap;
+  /** The file realm: users, users_roles, roles.yml and the probe user's password. */
+  readonly fileRealmSecret: k8s.core.v1.Secret;
+  /** The elastic superuser's `kubernetes.io/basic-auth` Secret. */
+  readonly credentialsSecret: k8s.core.v1.Secret;
+  /** Per declared user, its `kubernetes.io/basic-auth` Secret. */
+  readonly userSecrets: Record<string, k8s.core.v1.Secret>;
+  /** The CA and node certificate (with TLS or 3+ nodes). */
+  readonly certificatesSecret?: k8s.core.v1.Secret;
+  /** The CA clients verify HTTPS against (with `tls`). */
+  readonly caSecret?: k8s.core.v1.Secret;
+  /** The PodDisruptionBudget (3+ nodes). */
+  readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+  /** The nodes' NetworkPolicy (unless `networkPolicy.enabled` is false). */
+  readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
+  /** The elastic password generated when `elasticPassword` was not given. */
+  readonly generatedElasticPassword?: random.RandomPassword;
 
   constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = elasticsearchPlan(name, args);
@@ -166,7 +252,12 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     // --- credentials: every user in the file realm -------------------------------------------------
-    const elasticPassword = pulumi.secret(args.elasticPassword);
+    let suppliedPassword = args.elasticPassword;
+    if (suppliedPassword === undefined) {
+      this.generatedElasticPassword = new random.RandomPassword(`${name}-elastic-password`, { length: 32, special: false }, parent);
+      suppliedPassword = this.generatedElasticPassword.result;
+    }
+    const elasticPassword = pulumi.secret(suppliedPassword);
     const probePassword = pulumi.secret(elasticPassword.apply((elastic) => derivedPassword(elastic, "probe")));
     const users = args.users ?? [];
     const userPasswords = users.map((u) => pulumi.secret(u.password));
@@ -192,7 +283,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
       { metadata: meta(names.credentialsSecret, "security"), type: "kubernetes.io/basic-auth", stringData: { username: ELASTIC_USERNAME, password: elasticPassword } },
       parent,
     );
-    const userSecrets = users.map(
+    const userSecretList = users.map(
       (user, i) =>
         new k8s.core.v1.Secret(
           `${name}-user-${user.name}`,
@@ -241,8 +332,19 @@ export class Elasticsearch extends pulumi.ComponentResource {
     );
 
     const budget = disruptionBudgetSpecFor(plan);
-    if (budget) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(names.disruptionBudget, "search"), spec: budget }, parent);
-    new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, { metadata: meta(names.networkPolicy, "search"), spec: networkPolicySpecFor(plan) }, parent);
+    if (budget) this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(names.disruptionBudget, "search"), spec: budget }, parent);
+    if (args.networkPolicy?.enabled ?? true) {
+      const spec = networkPolicySpecFor(plan, { ingress: args.networkPolicy?.ingress, egress: args.networkPolicy?.egress });
+      this.networkPolicy = new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, { metadata: meta(names.networkPolicy, "search"), spec }, parent);
+    }
+    this.headlessService = headless;
+    this.clientService = client;
+    this.configMap = config;
+    this.fileRealmSecret = fileRealm;
+    this.credentialsSecret = credentials;
+    this.userSecrets = Object.fromEntries(users.map((u, i) => [u.name, userSecretList[i]]));
+    this.certificatesSecret = certificates;
+    this.caSecret = caSecret;
 
     this.serviceName = client.metadata.name;
     this.headlessServiceName = headless.metadata.name;
@@ -250,7 +352,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
     this.credentialsSecretName = credentials.metadata.name;
     this.caSecretName = caSecret ? caSecret.metadata.name : pulumi.output(undefined);
     this.clientLabel = pulumi.output(clientLabelFor(names));
-    this.userSecretNames = pulumi.all(userSecrets.map((s) => s.metadata.name)).apply((secretNames) => Object.fromEntries(users.map((u, i) => [u.name, secretNames[i]])));
+    this.userSecretNames = pulumi.all(userSecretList.map((s) => s.metadata.name)).apply((secretNames) => Object.fromEntries(users.map((u, i) => [u.name, secretNames[i]])));
     this.registerOutputs({
       serviceName: this.serviceName,
       headlessServiceName: this.headlessServiceName,

@@ -86,7 +86,7 @@ export function podSpecFor(plan: ElasticsearchPlan): PodSpec {
     ],
     resources: {
       requests: { cpu: plan.cpu, memory: plan.memory, "ephemeral-storage": ES_EPHEMERAL_STORAGE.request },
-      limits: { cpu: plan.cpu, memory: plan.memory, "ephemeral-storage": ES_EPHEMERAL_STORAGE.limit },
+      limits: { cpu: plan.cpuLimit, memory: plan.memoryLimit, "ephemeral-storage": ES_EPHEMERAL_STORAGE.limit },
     },
     securityContext: RESTRICTED_SECURITY_CONTEXT,
     // A cold start (JVM, plugins, shard recovery) can take minutes; liveness waits for it.

@@ -45,9 +45,12 @@ export function clientLabelFor(names: Pick<ElasticsearchNames, "base">): Record<
  * DNS, 9300 to the other nodes, and HTTPS anywhere: the zone look-up asks the API server (its endpoints are
  * outside the pod network) and snapshot repositories (S3, GCS, Azure) are HTTPS endpoints. With `zoneSpread`
  * also 6443: policies see the port after Service translation, and kubeadm-style API servers (kind, minikube)
- * listen there, where EKS's listen on 443.
+ * listen there, where EKS's listen on 443. `extra` rules (the component's `networkPolicy.ingress/egress`) are added.
  */
-export function networkPolicySpecFor(plan: Pick<ElasticsearchPlan, "names" | "zoneSpread">): NetworkPolicySpec {
+export function networkPolicySpecFor(
+  plan: Pick<ElasticsearchPlan, "names" | "zoneSpread">,
+  extra: { ingress?: k8s.types.input.networking.v1.NetworkPolicyIngressRule[]; egress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] } = {},
+): NetworkPolicySpec {
   const nodes = { podSelector: { matchLabels: selectorLabels("elasticsearch", plan.names.base) } };
   return {
     podSelector: nodes.podSelector,
@@ -55,8 +58,15 @@ export function networkPolicySpecFor(plan: Pick<ElasticsearchPlan, "names" | "zo
     ingress: [
       { from: [{ podSelector: { matchLabels: clientLabelFor(plan.names) } }, nodes], ports: [{ port: ES_HTTP_PORT, protocol: "TCP" }] },
       { from: [nodes], ports: [{ port: ES_TRANSPORT_PORT, protocol: "TCP" }] },
+      ...(extra.ingress ?? []),
     ],
-    egress: [dnsEgressRule(), { to: [nodes], ports: [{ port: ES_TRANSPORT_PORT, protocol: "TCP" }] }, tcpEgressRule(443), ...(plan.zoneSpread ? [tcpEgressRule(6443)] : [])],
+    egress: [
+      dnsEgressRule(),
+      { to: [nodes], ports: [{ port: ES_TRANSPORT_PORT, protocol: "TCP" }] },
+      tcpEgressRule(443),
+      ...(plan.zoneSpread ? [tcpEgressRule(6443)] : []),
+      ...(extra.egress ?? []),
+    ],
   };
 }
 

@@ -12,8 +12,14 @@ export interface ElasticsearchPlan {
   replicas: number;
   storageSize: string;
   storageClassName?: pulumi.Input<string>;
+  /** CPU request. */
   cpu: string;
+  /** Memory request. */
   memory: string;
+  /** CPU limit. */
+  cpuLimit: string;
+  /** Memory limit (the heap is sized from it). */
+  memoryLimit: string;
   /** JVM heap, e.g. `2g`. */
   heap: string;
   /** HTTPS on 9200. */
