@@ -401,6 +401,22 @@ describe("Elasticsearch: arguments for library users (issue 14)", () => {
     expect(kubeChildren.map((r) => r.urn).filter((urn) => !urns.includes(urn))).toEqual([]);
   });
 
+  it("publishes per-user Secret revisions: not secret, one per password, changing with it, and a CA revision with TLS", async () => {
+    const users = (pw: string) => [{ name: "orders", password: pulumi.secret(pw), indices: ["orders-*"] }];
+    const a = await build("rev-a", { users: users(ORDERS_PASSWORD) });
+    const b = await build("rev-b", { users: users("another-Pa55-word") });
+    const again = await build("rev-a2", { users: users(ORDERS_PASSWORD) });
+    const revA = (await valueOf(a.userSecretRevisions)).orders;
+    expect(revA).toMatch(/^[0-9a-f]{16}$/);
+    expect(await isSecretOutput(a.userSecretRevisions)).toBe(false);
+    expect((await valueOf(b.userSecretRevisions)).orders).not.toBe(revA);
+    // The installation (namespace, name) is in the salt: equal passwords elsewhere give other revisions.
+    expect((await valueOf(again.userSecretRevisions)).orders).not.toBe(revA);
+    expect(await valueOf(a.caRevision)).toBeUndefined();
+    const tls = await build("rev-tls", { tls: true });
+    expect(await valueOf(tls.caRevision)).toMatch(/^[0-9a-f]{16}$/);
+  });
+
   it("refuses unknown arguments (a typo is not a silent default), without echoing their values", () => {
     const error = argumentErrorOf(() => new Elasticsearch("typo", { namespace: "search", replica: 3, resources: { request: { cpu: "1" } }, networkPolicy: { enable: false } } as never));
     expect(error.issues.map((i) => i.path)).toEqual(["replica", "resources.request", "networkPolicy.enable"]);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { componentType, DNS_LABEL, standardLabels } from "../shared/naming";
+import { componentType, contentHash, DNS_LABEL, standardLabels } from "../shared/naming";
 import { GiB, isQuantity, parseQuantity } from "../shared/quantity";
 import { ArgumentChecker, argumentKeys } from "../shared/validate";
 import { esHeapSize, jvmSize } from "./heap";
@@ -97,6 +97,9 @@ export interface ElasticsearchNetworkPolicyArgs {
   /** Egress rules added to the defaults (e.g. a snapshot repository on a port other than 443). @default [] */
   egress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
 }
+
+// A fixed, versioned salt: a revision cannot be matched against hashes of bare passwords.
+const REVISION_SALT = "eks-search-platform/elasticsearch-user-secret/v1";
 
 /** Every argument of {@link ElasticsearchArgs}: anything else is a typo and an error. */
 const ARGUMENT_KEYS = argumentKeys<ElasticsearchArgs>({
@@ -216,6 +219,13 @@ export class Elasticsearch extends pulumi.ComponentResource {
   readonly clientLabel: pulumi.Output<Record<string, string>>;
   /** Per declared user: the `kubernetes.io/basic-auth` Secret holding its `username` and `password`. */
   readonly userSecretNames: pulumi.Output<Record<string, string>>;
+  /**
+   * Per declared user: a salted hash that changes whenever its Secret's content does (not secret). A client
+   * puts it in its pod template, so a rotated password rolls its pods (the Secret keeps its name).
+   */
+  readonly userSecretRevisions: pulumi.Output<Record<string, string>>;
+  /** A hash that changes whenever the CA in `caSecretName` does; undefined without `tls`. */
+  readonly caRevision: pulumi.Output<string | undefined>;
   /** The StatefulSet, as an escape hatch (like every child below). */
   readonly statefulSet: k8s.apps.v1.StatefulSet;
   /** The headless Service (discovery, stable pod names). */
@@ -294,6 +304,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
 
     // --- certificates -----------------------------------------------------------------------------
     let caSecret: k8s.core.v1.Secret | undefined;
+    let caPem: pulumi.Output<string> | undefined;
     let certificates: k8s.core.v1.Secret | undefined;
     if (needsCertificates(plan)) {
       const certs = clusterCertificates(
@@ -311,6 +322,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
         { metadata: meta(names.certificatesSecret, "security"), type: "kubernetes.io/tls", stringData: { "tls.crt": certs.certPem, "tls.key": certs.privateKeyPem, "ca.crt": certs.caCertPem } },
         parent,
       );
+      caPem = certs.caCertPem;
       if (plan.httpTls) {
         caSecret = new k8s.core.v1.Secret(`${name}-ca`, { metadata: meta(names.caSecret, "security"), type: "Opaque", stringData: { "ca.crt": certs.caCertPem } }, parent);
       }
@@ -352,6 +364,12 @@ export class Elasticsearch extends pulumi.ComponentResource {
     this.credentialsSecretName = credentials.metadata.name;
     this.caSecretName = caSecret ? caSecret.metadata.name : pulumi.output(undefined);
     this.clientLabel = pulumi.output(clientLabelFor(names));
+    this.userSecretRevisions = pulumi.unsecret(
+      pulumi
+        .all([pulumi.output(namespace), ...userPasswords])
+        .apply(([ns, ...passwords]) => Object.fromEntries(users.map((u, i) => [u.name, contentHash([REVISION_SALT, ns, names.base, u.name, passwords[i]], 16)]))),
+    );
+    this.caRevision = caSecret && caPem ? caPem.apply((pem) => contentHash(pem, 16)) : pulumi.output(undefined);
     this.userSecretNames = pulumi.all(userSecretList.map((s) => s.metadata.name)).apply((secretNames) => Object.fromEntries(users.map((u, i) => [u.name, secretNames[i]])));
     this.registerOutputs({
       serviceName: this.serviceName,
@@ -361,6 +379,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
       caSecretName: this.caSecretName,
       clientLabel: this.clientLabel,
       userSecretNames: this.userSecretNames,
+      userSecretRevisions: this.userSecretRevisions,
+      caRevision: this.caRevision,
     });
   }
 
