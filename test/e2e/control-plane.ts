@@ -50,6 +50,10 @@ export interface E2ETools {
   etcd: string;
   kwok: string;
   kwokStagesDir: string;
+  /** The real node's binaries (real-node.ts); the paths are set even before `scripts/e2e-tools build node` built them. */
+  kubelet: string;
+  kubeProxy: string;
+  coredns: string;
   pulumiVersion: string;
   kubernetesProviderVersion: string;
   kubernetesVersion: string;
@@ -93,6 +97,9 @@ export function loadTools(): E2ETools {
     etcd: get("E2E_ETCD"),
     kwok: get("E2E_KWOK"),
     kwokStagesDir: get("E2E_KWOK_STAGES_DIR"),
+    kubelet: get("E2E_KUBELET"),
+    kubeProxy: get("E2E_KUBE_PROXY"),
+    coredns: get("E2E_COREDNS"),
     pulumiVersion: get("E2E_PULUMI_VERSION"),
     kubernetesProviderVersion: get("E2E_KUBERNETES_PROVIDER_VERSION"),
     kubernetesVersion: get("E2E_KUBERNETES_VERSION"),
@@ -365,8 +372,24 @@ export interface FakeNodeOptions {
   taints?: { key: string; value?: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
 }
 
+/**
+ * Where provisioned volumes live when the cluster has a real node (see real-node.ts): the harness's
+ * provisioner asks for the PV's source and node affinity instead of making a hostPath PV pinned to a zone,
+ * and lets the backend delete the data when it deletes a released PV.
+ */
+export interface VolumeBackend {
+  /** The volume source and node affinity of a new PV `pvName` for a claim whose pod goes to `selectedNode`. */
+  create(pvName: string, selectedNode: string | undefined): Promise<Pick<IPersistentVolume["spec"] & object, "local" | "hostPath" | "nodeAffinity">>;
+  /** Called before a released PV (one this harness made) is deleted. */
+  remove(pv: IPersistentVolume): Promise<void>;
+}
+
 export interface ControlPlaneOptions {
   nodes?: FakeNodeOptions;
+  /** Run KWOK with fake nodes. Off for a cluster whose nodes are real kubelets (real-node.ts). Default true. */
+  kwok?: boolean;
+  /** Where provisioned volumes live. Default: hostPath PVs in the temp dir, pinned to the selected node's zone. */
+  volumes?: VolumeBackend;
   /** Emulate an external volume provisioner for pending PVCs (see the module comment). Default true. */
   provisioner?: boolean;
   /** Give Services of type LoadBalancer a fake ingress hostname, as a cloud controller would. Default true. */
@@ -717,6 +740,24 @@ class ControlPlaneImpl implements ControlPlane {
     }
   }
 
+  /** KWOK: makes the fake nodes Ready and plays their pods' lifecycle (stages from the toolchain). */
+  startKwok(): void {
+    const kwokConfig = path.join(this.tmpDir, "kwok.yaml");
+    const stages = fs
+      .readdirSync(this.tools.kwokStagesDir)
+      .filter((f) => f.endsWith(".yaml"))
+      .sort()
+      .map((f) => fs.readFileSync(path.join(this.tools.kwokStagesDir, f), "utf8").trim());
+    fs.writeFileSync(kwokConfig, `${stages.join("\n---\n")}\n`);
+    this.spawnProcess("kwok", this.tools.kwok, [
+      `--kubeconfig=${this.kubeconfigPath}`,
+      `--config=${kwokConfig}`,
+      "--manage-all-nodes=true",
+      "--node-lease-duration-seconds=40",
+      "--cidr=10.244.0.1/16",
+    ]);
+  }
+
   startBackgroundLoop(): void {
     const provision = this.opts.provisioner ?? true;
     const lbs = this.opts.fakeLoadBalancers ?? true;
@@ -753,7 +794,7 @@ class ControlPlaneImpl implements ControlPlane {
       const sc = className ? await this.kube.get<IStorageClass>(`/apis/storage.k8s.io/v1/storageclasses/${className}`) : undefined;
       const selectedNode = ann["volume.kubernetes.io/selected-node"];
       let zone: string | undefined;
-      if (selectedNode) {
+      if (selectedNode && !this.opts.volumes) {
         const node = await this.kube.get<INode>(`/api/v1/nodes/${selectedNode}`);
         zone = node?.metadata?.labels?.["topology.kubernetes.io/zone"];
       }
@@ -774,10 +815,14 @@ class ControlPlaneImpl implements ControlPlane {
           volumeMode: pvc.spec?.volumeMode ?? "Filesystem",
           mountOptions: sc?.mountOptions,
           claimRef: { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: meta.namespace, name: meta.name, uid: meta.uid },
-          hostPath: { path: path.join(this.tmpDir, "volumes", pvName) },
-          nodeAffinity: zone
-            ? { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: [zone] }] }] } }
-            : undefined,
+          ...(this.opts.volumes
+            ? await this.opts.volumes.create(pvName, selectedNode)
+            : {
+                hostPath: { path: path.join(this.tmpDir, "volumes", pvName) },
+                nodeAffinity: zone
+                  ? { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: [zone] }] }] } }
+                  : undefined,
+              }),
         },
       };
       try {
@@ -790,6 +835,7 @@ class ControlPlaneImpl implements ControlPlane {
     const pvs = await this.kube.list<IPersistentVolume>(`/api/v1/persistentvolumes?labelSelector=${encodeURIComponent(`${PROVISIONED_LABEL}=true`)}`);
     for (const pv of pvs.items) {
       if (pv.status?.phase === "Released" && pv.spec?.persistentVolumeReclaimPolicy === "Delete" && pv.metadata?.name) {
+        await this.opts.volumes?.remove(pv);
         await this.kube.delete(`/api/v1/persistentvolumes/${pv.metadata.name}`);
         this.log(`deleted released ${pv.metadata.name}`);
       }
@@ -965,7 +1011,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     await c.until("kube-apiserver /readyz", deadline, async () => (await c.kube.request("GET", "/readyz")).status === 200);
     log(`kube-apiserver ready at ${server} after ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
-    await c.createNodes(opts.nodes ?? {});
+    const kwok = opts.kwok ?? true;
+    if (kwok) await c.createNodes(opts.nodes ?? {});
 
     const kubeconfigArg = `--kubeconfig=${c.kubeconfigPath}`;
     c.spawnProcess("kube-controller-manager", tools.kubeControllerManager, [
@@ -991,20 +1038,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       "--profiling=false",
       "--v=1",
     ]);
-    const kwokConfig = path.join(tmpDir, "kwok.yaml");
-    const stages = fs
-      .readdirSync(tools.kwokStagesDir)
-      .filter((f) => f.endsWith(".yaml"))
-      .sort()
-      .map((f) => fs.readFileSync(path.join(tools.kwokStagesDir, f), "utf8").trim());
-    fs.writeFileSync(kwokConfig, `${stages.join("\n---\n")}\n`);
-    c.spawnProcess("kwok", tools.kwok, [
-      kubeconfigArg,
-      `--config=${kwokConfig}`,
-      "--manage-all-nodes=true",
-      "--node-lease-duration-seconds=40",
-      "--cidr=10.244.0.1/16",
-    ]);
+    if (kwok) c.startKwok();
 
     const holder = async (name: string): Promise<boolean> => {
       const lease = await c.kube.get<{ spec?: { holderIdentity?: string } }>(`/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${name}`);
@@ -1013,7 +1047,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     await c.until("kube-controller-manager leader lease", deadline, () => holder("kube-controller-manager"));
     await c.until("kube-scheduler leader lease", deadline, () => holder("kube-scheduler"));
     await c.until("the default ServiceAccount", deadline, async () => !!(await c.kube.get("/api/v1/namespaces/default/serviceaccounts/default")));
-    await c.until("KWOK nodes Ready", deadline, async () => {
+    if (kwok) await c.until("KWOK nodes Ready", deadline, async () => {
       const nodes = await c.kube.list<INode>("/api/v1/nodes");
       const ready = nodes.items.filter((n) => n.status?.conditions?.some((cond) => cond.type === "Ready" && cond.status === "True"));
       return ready.length === c.nodeNames.length;
