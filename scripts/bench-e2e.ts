@@ -9,12 +9,17 @@
  * which is the like-for-like comparison. The floor runs first on a fresh namespace, then everything is
  * deleted (namespace gone) before the driver's `up`.
  *
- * Options: --previews <n> no-change previews to time (default 3; the median is reported).
+ * Then the real node (scripts/bench-real-node.ts): `up` until every workload is Ready through the driver
+ * against `kubectl apply` of the same objects plus the same wait, on a real kubelet (target ≤ 1.3×).
+ *
+ * Options: --previews <n> no-change previews to time (default 3; the median is reported);
+ * --real-node-runs <n> alternating runs on the real node (default 3; 0 skips it; it needs root).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT, startControlPlane, type ControlPlane, type ExecResult } from "../test/e2e/control-plane";
 import { describeRun, PlatformProject, randomSecret, spawnCollect } from "../test/e2e/platform-stack";
+import { benchRealNode } from "./bench-real-node";
 
 const NS = "search";
 const TARGET_RATIO = 2;
@@ -115,6 +120,8 @@ async function main(): Promise<void> {
   } finally {
     await cp.stop();
   }
+  const realNodeRuns = Number(option("--real-node-runs", "3"));
+  if (realNodeRuns > 0) process.stdout.write(`${(await benchRealNode(realNodeRuns)).lines.join("\n")}\n`);
 }
 
 main().catch((error: unknown) => {
