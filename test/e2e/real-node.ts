@@ -276,8 +276,9 @@ class RealNodeImpl implements RealNode {
   async startKubeProxy(deadline: number): Promise<void> {
     fs.writeFileSync(this.paths.kubeProxyConfig, kubeProxyConfig(this.layout, this.cp.kubeconfigPath));
     this.spawnRecorded("kube-proxy", this.tools.kubeProxy, [`--config=${this.paths.kubeProxyConfig}`, "--v=1"]);
-    // The API server's own Service (default/kubernetes) is translated once kube-proxy has synced.
-    await this.until("kube-proxy's rules", deadline, async () => (await run("iptables", ["-t", "nat", "-S", "KUBE-SERVICES"])).stdout.includes("default/kubernetes"), "kube-proxy");
+    // kube-proxy has synced once the API server's own Service (default/kubernetes) is in its rules (a
+    // REJECT in the filter table here: the API server on loopback publishes no endpoints).
+    await this.until("kube-proxy's rules", deadline, async () => (await run("iptables-save", [])).stdout.includes("default/kubernetes"), "kube-proxy");
   }
 
   async startCoreDns(deadline: number): Promise<void> {
