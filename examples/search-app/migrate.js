@@ -1,7 +1,8 @@
 "use strict";
 // `node migrate.js`: creates the app's index with its mapping (the platform runs it as the tier's
 // migrations Job before each rollout). Waits up to MIGRATE_TIMEOUT_SECONDS (default 120) for
-// Elasticsearch to answer; exits non-zero on anything else, so the Job retries.
+// Elasticsearch to answer and to accept the credentials (right after a password rotation the Job can
+// start before Elasticsearch reloaded its users); exits non-zero on anything else, so the Job retries.
 const { elasticsearchConfig } = require("./config");
 const { Elasticsearch } = require("./elasticsearch");
 const { migrate } = require("./documents");
@@ -16,8 +17,8 @@ async function main() {
       console.log(`migrate: index ${config.index} ${outcome}`);
       return;
     } catch (err) {
-      // Authentication and authorization failures will not go away by waiting.
-      if (err.status === 401 || err.status === 403 || Date.now() > deadline) throw err;
+      // A 403 will not go away by waiting; a 401 may (a rotated password not yet reloaded).
+      if (err.status === 403 || Date.now() > deadline) throw err;
       console.log(`migrate: waiting for Elasticsearch (${err.message})`);
       await new Promise((r) => setTimeout(r, 2000));
     }
