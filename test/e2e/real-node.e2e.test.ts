@@ -323,7 +323,7 @@ describe("the local stack on a real node", () => {
           );
           return same && fresh ? now : undefined;
         },
-        240_000,
+        180_000,
         2000,
       );
       ok = true;
