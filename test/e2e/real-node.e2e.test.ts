@@ -20,7 +20,7 @@ import type { IPersistentVolume } from "kubernetes-models/v1/PersistentVolume";
 import type { IPod } from "kubernetes-models/v1/Pod";
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { IService } from "kubernetes-models/v1/Service";
-import { elasticsearchNames } from "../../components/elasticsearch-spec";
+import { elasticsearchNames } from "../../components/elasticsearch/names";
 import { run, startControlPlane, type ControlPlane } from "./control-plane";
 import { describeRun, hasCondition, PlatformProject, randomSecret, secretData, type DriverRun } from "./platform-stack";
 import { defaultLayout, nodeLocalVolumes, startRealNode, type RealNode } from "./real-node";
