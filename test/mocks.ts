@@ -3,7 +3,7 @@
  * before it creates any resource or imports the program.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MockEngine, type RecordedResource } from "../scripts/lib/mock-engine";
+import { MockEngine, type MockEngineOptions, type RecordedResource } from "../scripts/lib/mock-engine";
 import { isSecretWrapper, unwrapSecrets } from "../components/shared/redact";
 import { PACKAGE_NAME } from "../components/shared/naming";
 import { ArgumentError } from "../components/shared/validate";
@@ -18,6 +18,8 @@ export interface SetupOptions {
   /** Secret project config, same form as `config`. */
   secrets?: Record<string, unknown>;
   preview?: boolean;
+  /** What the emulated AWS account looks like (its AZs, account ID). */
+  aws?: MockEngineOptions;
 }
 
 function configEntries(values: Record<string, unknown> | undefined): [string, string][] {
@@ -29,7 +31,7 @@ function configEntries(values: Record<string, unknown> | undefined): [string, st
 
 /** Installs a fresh {@link MockEngine} with the given config and returns it. */
 export async function setupMocks(options: SetupOptions = {}): Promise<MockEngine> {
-  const engine = new MockEngine();
+  const engine = new MockEngine(options.aws);
   const plain = configEntries(options.config);
   const secret = configEntries(options.secrets);
   await engine.install({

@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { AZ_NAME, cidr, retentionDays } from "./formats";
+import { ZONE_ID } from "../network/zones";
 
 export const NetworkConfigSchema = z
   .strictObject({
@@ -10,12 +11,20 @@ export const NetworkConfigSchema = z
     availabilityZones: z
       .array(z.string().regex(AZ_NAME, "must be an AZ name such as us-east-1a"))
       .optional()
-      .describe("AZ names to use; replaces availabilityZoneCount"),
+      .describe("AZ names to use, each checked against the zone IDs EKS refuses; replaces availabilityZoneCount"),
+    availabilityZoneIds: z
+      .array(z.string().regex(ZONE_ID, "must be a zone ID such as use1-az1"))
+      .optional()
+      .describe("Zone IDs to use (the same physical AZs in every account); replaces availabilityZoneCount"),
     availabilityZoneCount: z
       .number()
       .int()
       .optional()
-      .describe("How many AZs to spread over (2 to 6), resolved from the region. Default: 3"),
+      .describe("How many AZs to spread over (2 to 6): the region's first whose zone IDs EKS supports. Default: 3"),
+    excludeZoneIds: z
+      .array(z.string().regex(ZONE_ID, "must be a zone ID such as use1-az1"))
+      .default([])
+      .describe("Zone IDs never to use, on top of those EKS refuses (use1-az3, usw1-az2, cac1-az3: always excluded)"),
     natGateways: z
       .enum(["none", "single", "perAz"])
       .default("single")
@@ -28,5 +37,5 @@ export const NetworkConfigSchema = z
       .default({ enabled: false, retentionDays: 90 })
       .describe("VPC flow logs"),
   })
-  .default({ cidrBlock: "10.0.0.0/16", natGateways: "single", flowLogs: { enabled: false, retentionDays: 90 } })
+  .default({ cidrBlock: "10.0.0.0/16", excludeZoneIds: [], natGateways: "single", flowLogs: { enabled: false, retentionDays: 90 } })
   .describe("The VPC");

@@ -18,7 +18,7 @@ export function parsePlatformConfig(raw: unknown): PlatformConfig {
   if (!result.success) throw new ConfigError(toConfigIssues(result.error, raw));
   const config = result.data;
   // Derived defaults that depend on other keys.
-  if (config.network.availabilityZones === undefined && config.network.availabilityZoneCount === undefined) {
+  if (config.network.availabilityZones === undefined && config.network.availabilityZoneIds === undefined && config.network.availabilityZoneCount === undefined) {
     config.network.availabilityZoneCount = DEFAULT_AZ_COUNT;
   }
   if (config.storage.type === "gp3" && config.storage.provisioner === undefined) {
@@ -34,7 +34,7 @@ export function parsePlatformConfig(raw: unknown): PlatformConfig {
 
 /** The number of AZs a validated config spreads over. */
 export function availabilityZoneCount(network: NetworkConfig): number {
-  return network.availabilityZones?.length ?? network.availabilityZoneCount ?? DEFAULT_AZ_COUNT;
+  return network.availabilityZones?.length ?? network.availabilityZoneIds?.length ?? network.availabilityZoneCount ?? DEFAULT_AZ_COUNT;
 }
 
 /**

@@ -18,16 +18,18 @@ export function crossSectionRules(raw: unknown, ctx: Ctx): void {
   const cluster = obj(cfg.cluster);
   const storage = obj(cfg.storage);
 
-  const zones = network.availabilityZones;
   const count = network.availabilityZoneCount;
-  if (Array.isArray(zones) && count !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["network", "availabilityZoneCount"], message: "set either availabilityZones or availabilityZoneCount, not both" });
+  const given = (["availabilityZones", "availabilityZoneIds", "availabilityZoneCount"] as const).filter((key) => network[key] !== undefined);
+  if (given.length > 1) {
+    ctx.addIssue({ code: "custom", path: ["network", given[1]], message: `set one of availabilityZones, availabilityZoneIds and availabilityZoneCount, not ${given.join(" and ")}` });
   }
+  const listKey = (["availabilityZones", "availabilityZoneIds"] as const).find((key) => Array.isArray(network[key]));
+  const zones = listKey ? (network[listKey] as unknown[]) : undefined;
   let azCount = DEFAULT_AZ_COUNT;
-  if (Array.isArray(zones)) {
+  if (listKey && zones) {
     azCount = zones.length;
-    if (zones.length < 2 || zones.length > MAX_AZS) ctx.addIssue({ code: "custom", path: ["network", "availabilityZones"], message: `must list 2 to ${MAX_AZS} AZs` });
-    if (new Set(zones).size !== zones.length) ctx.addIssue({ code: "custom", path: ["network", "availabilityZones"], message: "must not repeat an AZ" });
+    if (zones.length < 2 || zones.length > MAX_AZS) ctx.addIssue({ code: "custom", path: ["network", listKey], message: `must list 2 to ${MAX_AZS} AZs` });
+    if (new Set(zones).size !== zones.length) ctx.addIssue({ code: "custom", path: ["network", listKey], message: "must not repeat an AZ" });
   } else if (typeof count === "number") {
     azCount = count;
     if (!Number.isInteger(count) || count < 2 || count > MAX_AZS) ctx.addIssue({ code: "custom", path: ["network", "availabilityZoneCount"], message: `must be an integer from 2 to ${MAX_AZS}` });

@@ -5,6 +5,7 @@ import { ArgumentChecker } from "../shared/validate";
 import { MAX_AZS, planSubnets, SubnetPlanError, type SubnetPlanEntry } from "./subnet-plan";
 import { serviceTrustPolicy } from "../cluster/iam";
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/aws-formats";
+import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID, selectZones, type SelectedZones } from "./zones";
 
 /** How private subnets reach the internet. */
 export type NatStrategy = "none" | "single" | "perAz";
@@ -12,10 +13,14 @@ export type NatStrategy = "none" | "single" | "perAz";
 export interface NetworkArgs {
   /** IPv4 CIDR of the VPC, /16 to /22. @default "10.0.0.0/16" */
   cidrBlock?: string;
-  /** AZ names to use, in slot order; replaces availabilityZoneCount. @default - the first availabilityZoneCount AZs of the region */
+  /** AZ names to use, in slot order; replaces availabilityZoneCount. Each is checked against the EKS-refused zone IDs. @default - the first availabilityZoneCount AZs of the region */
   availabilityZones?: string[];
-  /** How many AZs to spread over (2 to 6), names resolved from the region. @default 3 */
+  /** Zone IDs to use, in slot order (the same physical AZs in every account); replaces availabilityZoneCount. @default - the first availabilityZoneCount AZs of the region */
+  availabilityZoneIds?: string[];
+  /** How many AZs to spread over (2 to 6), the region's first AZs whose zone IDs EKS supports. @default 3 */
   availabilityZoneCount?: number;
+  /** Zone IDs never to use, on top of those EKS refuses ({@link EKS_UNSUPPORTED_ZONE_IDS}, always excluded). @default - none */
+  excludeZoneIds?: string[];
   /** NAT strategy: none, one shared NAT gateway (cost), or one per AZ (availability). @default "single" */
   natGateways?: NatStrategy;
   /** EKS cluster name for the `kubernetes.io/cluster/<name>=shared` subnet tag. @default - no cluster tag */
@@ -68,6 +73,10 @@ export class Network extends pulumi.ComponentResource {
   readonly privateSubnetIds: pulumi.Output<string[]>;
   /** The AZ names, in slot order. */
   readonly availabilityZones: pulumi.Output<string[]>;
+  /** The AZs' zone IDs, in slot order. */
+  readonly availabilityZoneIds: pulumi.Output<string[]>;
+  /** The private subnets, one per AZ, in slot order (escape hatch; one node group per AZ uses them). */
+  readonly privateSubnets: aws.ec2.Subnet[];
   /** The VPC resource (escape hatch). */
   readonly vpc: aws.ec2.Vpc;
   /** NAT gateway IDs (none, one, or one per AZ). */
@@ -76,7 +85,7 @@ export class Network extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";
     const natGateways = args.natGateways ?? "single";
-    const azCount = args.availabilityZones?.length ?? args.availabilityZoneCount ?? 3;
+    const azCount = args.availabilityZones?.length ?? args.availabilityZoneIds?.length ?? args.availabilityZoneCount ?? 3;
     const plan = validateNetworkArgs(name, args, cidrBlock, natGateways, azCount);
     super(componentType("Network"), name, {}, opts);
 
@@ -84,14 +93,18 @@ export class Network extends pulumi.ComponentResource {
     const tags = args.tags;
     const clusterName = args.clusterName;
 
-    const zones: pulumi.Output<string[]> = args.availabilityZones
-      ? pulumi.output(args.availabilityZones)
-      : aws
-          .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent)
-          .names.apply((names) => {
-            if (names.length < azCount) throw new Error(`Network "${name}": the region has ${names.length} available AZs, ${azCount} requested`);
-            return names.slice(0, azCount);
-          });
+    // Chosen on zone IDs (names map to different IDs per account), never one EKS refuses.
+    const exclude = [...EKS_UNSUPPORTED_ZONE_IDS, ...(args.excludeZoneIds ?? [])];
+    const selected: pulumi.Output<SelectedZones> = aws
+      .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent)
+      .apply((lookup) => {
+        try {
+          return selectZones(lookup, { names: args.availabilityZones, ids: args.availabilityZoneIds, count: azCount, exclude });
+        } catch (error) {
+          throw new Error(`Network "${name}": ${(error as Error).message}`);
+        }
+      });
+    const zones = selected.names;
 
     this.vpc = new aws.ec2.Vpc(name, { cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: awsTags(tags, name) }, parent);
     const vpcId = this.vpc.id;
@@ -175,12 +188,15 @@ export class Network extends pulumi.ComponentResource {
     this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
     this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
     this.availabilityZones = zones;
+    this.availabilityZoneIds = selected.zoneIds;
+    this.privateSubnets = privateSubnets;
     this.natGatewayIds = pulumi.all([...natGateways_.values()].map((n) => n.id));
     this.registerOutputs({
       vpcId: this.vpcId,
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
       availabilityZones: this.availabilityZones,
+      availabilityZoneIds: this.availabilityZoneIds,
       natGatewayIds: this.natGatewayIds,
     });
   }
@@ -218,16 +234,21 @@ export class Network extends pulumi.ComponentResource {
 /** Checks the plain arguments and returns the subnet plan; throws one ArgumentError listing every problem. */
 function validateNetworkArgs(name: string, args: NetworkArgs, cidrBlock: string, natGateways: string, azCount: number): SubnetPlanEntry[] {
   const check = new ArgumentChecker("Network", name);
-  check.that(!(args.availabilityZones && args.availabilityZoneCount !== undefined), "availabilityZoneCount", "set either availabilityZones or availabilityZoneCount, not both", args.availabilityZoneCount);
+  const given = (["availabilityZones", "availabilityZoneIds", "availabilityZoneCount"] as const).filter((key) => args[key] !== undefined);
+  check.that(given.length <= 1, given[1] ?? "availabilityZoneCount", "set one of availabilityZones, availabilityZoneIds and availabilityZoneCount", given.map((key) => args[key]));
+  const listKey = args.availabilityZones ? "availabilityZones" : args.availabilityZoneIds ? "availabilityZoneIds" : undefined;
   const countOk = check.that(
     Number.isInteger(azCount) && azCount >= 2 && azCount <= MAX_AZS,
-    args.availabilityZones ? "availabilityZones" : "availabilityZoneCount",
+    listKey ?? "availabilityZoneCount",
     `must give 2 to ${MAX_AZS} AZs`,
-    args.availabilityZones ?? args.availabilityZoneCount,
+    listKey ? args[listKey] : args.availabilityZoneCount,
   );
-  if (args.availabilityZones) {
-    check.that(new Set(args.availabilityZones).size === args.availabilityZones.length, "availabilityZones", "must not repeat an AZ", args.availabilityZones);
+  if (listKey) {
+    const list = args[listKey]!;
+    check.that(new Set(list).size === list.length, listKey, "must not repeat an AZ", list);
   }
+  (args.availabilityZoneIds ?? []).forEach((id, i) => check.that(ZONE_ID.test(id), `availabilityZoneIds[${i}]`, "must be a zone ID such as use1-az1", id));
+  (args.excludeZoneIds ?? []).forEach((id, i) => check.that(ZONE_ID.test(id), `excludeZoneIds[${i}]`, "must be a zone ID such as use1-az1", id));
   check.that(["none", "single", "perAz"].includes(natGateways), "natGateways", 'must be one of "none", "single", "perAz"', args.natGateways);
   const prefix = Number(cidrBlock.split("/")[1]);
   check.that(!(prefix < 16), "cidrBlock", "AWS VPCs can be at most a /16", cidrBlock);

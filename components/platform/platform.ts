@@ -116,7 +116,12 @@ export class Platform extends pulumi.ComponentResource {
         `${name}-network`,
         {
           cidrBlock: config.network.cidrBlock,
-          ...(config.network.availabilityZones ? { availabilityZones: config.network.availabilityZones } : { availabilityZoneCount: availabilityZoneCount(config.network) }),
+          ...(config.network.availabilityZones
+            ? { availabilityZones: config.network.availabilityZones }
+            : config.network.availabilityZoneIds
+              ? { availabilityZoneIds: config.network.availabilityZoneIds }
+              : { availabilityZoneCount: availabilityZoneCount(config.network) }),
+          excludeZoneIds: config.network.excludeZoneIds,
           natGateways: config.network.natGateways,
           flowLogs: config.network.flowLogs,
           clusterName: name,

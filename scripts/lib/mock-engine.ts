@@ -57,6 +57,25 @@ export interface MockEngineOptions {
   region?: string;
   /** AWS account ID used in ARNs. @default "123456789012" */
   accountId?: string;
+  /**
+   * The account's AZs per region, in the order AWS lists them: names map to zone IDs differently in every
+   * account. @default - six AZs `<region>a`..`f`; in us-east-1 mapped as many accounts see it (us-east-1e is use1-az3)
+   */
+  availabilityZones?: Record<string, { name: string; zoneId: string }[]>;
+}
+
+/** The zone-ID prefix AWS uses for a region: us-east-1 → use1, ap-northeast-1 → apne1, ca-central-1 → cac1. */
+export function zoneIdPrefix(region: string): string {
+  const [area, direction = "", number = ""] = region.split("-");
+  const short = direction.replace("north", "n").replace("south", "s").replace("east", "e").replace("west", "w").replace("central", "c");
+  return `${area}${short}${number}`;
+}
+
+/** The AZs the mock reports for a region when none are configured. */
+export function defaultAvailabilityZones(region: string): { name: string; zoneId: string }[] {
+  // One real-world us-east-1 mapping; elsewhere names and IDs line up.
+  const order = region === "us-east-1" ? [4, 6, 1, 2, 3, 5] : [1, 2, 3, 4, 5, 6];
+  return ["a", "b", "c", "d", "e", "f"].map((suffix, i) => ({ name: `${region}${suffix}`, zoneId: `${zoneIdPrefix(region)}-az${order[i]}` }));
 }
 
 interface ProtoRequest {
@@ -129,7 +148,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
   private readonly options: Required<MockEngineOptions>;
 
   constructor(options: MockEngineOptions = {}) {
-    this.options = { region: options.region ?? "us-east-1", accountId: options.accountId ?? "123456789012" };
+    this.options = { region: options.region ?? "us-east-1", accountId: options.accountId ?? "123456789012", availabilityZones: options.availabilityZones ?? {} };
   }
 
   /** Sets the stack's config and installs this engine as the Pulumi monitor. Call before any resource is created. */
@@ -222,8 +241,11 @@ export class MockEngine implements pulumi.runtime.Mocks {
     const region = this.region();
     switch (args.token) {
       case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-        const names = ["a", "b", "c", "d", "e", "f"].map((suffix) => `${region}${suffix}`);
-        return { id: region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: [region] };
+        // As AWS does: the account's AZs in its order, less the excluded names and zone IDs.
+        const excludeNames = (inputs.excludeNames as string[] | undefined) ?? [];
+        const excludeZoneIds = (inputs.excludeZoneIds as string[] | undefined) ?? [];
+        const zones = (this.options.availabilityZones[region] ?? defaultAvailabilityZones(region)).filter((z) => !excludeNames.includes(z.name) && !excludeZoneIds.includes(z.zoneId));
+        return { id: region, names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), groupNames: [region] };
       }
       case "aws:index/getRegion:getRegion":
         return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
