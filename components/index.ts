@@ -92,7 +92,9 @@ export { fileRealmPasswordHash, type ElasticsearchUser } from "./elasticsearch/u
 export { Network, natLayout, subnetTags, isLogRetentionDays, LOG_RETENTION_DAYS, type NetworkArgs, type NatStrategy } from "./network/network";
 export { accessEntryKey, accessEntryPlans, accessPolicyArn, disableCreatorAdminBootstrap, CLUSTER_ADMIN_POLICY, type AccessEntryPlan, type AccessLevel, type ViewerAccessPolicy } from "./cluster/access";
 export { Cluster, type ClusterArgs, type ClusterLogType } from "./cluster/cluster";
-export { nodeGroupPlan, nodeUserData, autoscalerDiscoveryTags, NODE_METADATA_OPTIONS, NODE_VM_MAX_MAP_COUNT, type NodeGroupArgs, type NodeGroupPlan } from "./cluster/nodes";
+export { nodeGroupPlan, nodeGroupInstances, nodeUserData, autoscalerDiscoveryTags, NODE_METADATA_OPTIONS, NODE_VM_MAX_MAP_COUNT, type NodeGroupArgs, type NodeGroupPlan, type NodeGroupInstance } from "./cluster/nodes";
+export { physicalNamePrefix, fittedName, fitAutoNames, AWS_NAME_LIMITS } from "./shared/aws-names";
+export { selectZones, EKS_UNSUPPORTED_ZONE_IDS, ZoneSelectionError, type ZoneLookup, type SelectedZones } from "./network/zones";
 export { irsaTrustPolicy, serviceTrustPolicy, clusterAutoscalerPolicy, ebsCsiKmsPolicy, type PolicyDocument, type PolicyStatement } from "./cluster/iam";
 export { loadBalancerControllerPolicy } from "./cluster/lbc-policy";
 export {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
 import { setupMocks, valueOf, isSecretOutput, isSecretWrapper, plainSecretLeaks, unwrapSecrets, type MockEngine, type RecordedResource, argumentErrorOf } from "./mocks";
 import { disableCreatorAdminBootstrap } from "../components/cluster/access";
 import { Cluster, type ClusterArgs } from "../components/cluster/cluster";
@@ -299,6 +300,34 @@ describe("Cluster variants", () => {
     expect(child(T.cluster, "guarded").inputs).toMatchObject({ deletionProtection: true, upgradePolicy: { supportType: "STANDARD" } });
     expect(eksInputs()).toMatchObject({ deletionProtection: false });
     expect(eksInputs().upgradePolicy).toBeUndefined();
+  });
+
+  it("makes one node group per private subnet for a perAvailabilityZone spec, same spec, sizes per AZ (saw this fail: one group over all subnets)", async () => {
+    new Cluster(
+      "zonal",
+      baseArgs({
+        privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
+        nodeGroups: [{ name: "search", instanceTypes: ["r6i.xlarge"], minSize: 1, maxSize: 3, labels: { workload: "search" }, perAvailabilityZone: true }],
+      }),
+    );
+    await engine.settle();
+    const groups = engine.byType(T.ng).filter((g) => g.name.startsWith("zonal-"));
+    expect(groups.map((g) => [g.name, g.inputs.subnetIds])).toEqual([
+      ["zonal-search-az0", ["subnet-priv-a"]],
+      ["zonal-search-az1", ["subnet-priv-b"]],
+      ["zonal-search-az2", ["subnet-priv-c"]],
+    ]);
+    const [launchTemplate] = engine.byType(T.lt).filter((lt) => lt.name.startsWith("zonal-"));
+    for (const g of groups) {
+      expect(g.inputs).toMatchObject({ scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 3 }, labels: { workload: "search" }, launchTemplate: { id: launchTemplate.id } });
+      // Cluster Autoscaler finds every AZ's group and keeps them balanced (balance-similar-node-groups).
+      expect(g.inputs.tags).toMatchObject({ "k8s.io/cluster-autoscaler/enabled": "true" });
+    }
+  });
+
+  it("needs the private subnets as a list (one Input each) for per-AZ node groups", () => {
+    const error = argumentErrorOf(() => new Cluster("zonal-output", baseArgs({ privateSubnetIds: pulumi.output(["a", "b"]), nodeGroups: [{ name: "g", instanceTypes: ["m6i.large"], minSize: 1, maxSize: 1, perAvailabilityZone: true }] })));
+    expect(error.issues.map((i) => i.path)).toEqual(["privateSubnetIds"]);
   });
 
   it("closes the public endpoint when asked", async () => {

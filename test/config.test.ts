@@ -168,7 +168,9 @@ describe("the committed stack files", () => {
     expect([dev.network.availabilityZoneCount, dev.network.natGateways]).toEqual([2, "single"]);
     expect([prod.network.availabilityZoneCount, prod.network.natGateways]).toEqual([3, "perAz"]);
     expect(dev.cluster.nodeGroups.every((g) => g.capacityType === "SPOT")).toBe(true);
-    expect(prod.cluster.nodeGroups.every((g) => g.capacityType === "ON_DEMAND" && g.minSize >= 3)).toBe(true);
+    // At least 3 nodes per group, counting each AZ's group of a per-AZ spec.
+    expect(prod.cluster.nodeGroups.every((g) => g.capacityType === "ON_DEMAND" && g.minSize * (g.perAvailabilityZone ? 3 : 1) >= 3)).toBe(true);
+    expect(prod.cluster.nodeGroups.find((g) => g.name === "search")).toMatchObject({ perAvailabilityZone: true, labels: { workload: "search" } });
     expect(prod.cluster.endpoint.publicAccessCidrs).not.toContain("0.0.0.0/0");
     expect(prod.cluster.encryptSecrets).toBe(true);
     expect(prod.cluster.logTypes).toEqual(["api", "audit", "authenticator"]);

@@ -81,6 +81,13 @@ describe("program: prod stack (target aws, hardened)", () => {
     expect(engine.byType("kubernetes:core/v1:Namespace")[0].options.protect).toBe(true);
   });
 
+  it("keeps Elasticsearch capacity in every AZ: one search node group per private subnet", () => {
+    const subnets = engine.byType("aws:ec2/subnet:Subnet").filter((s) => s.name.includes("-private-"));
+    const groups = engine.byType("eks:index:ManagedNodeGroup").filter((g) => /-search-az\d$/.test(g.name));
+    expect(groups).toHaveLength(3);
+    expect(groups.map((g) => (g.inputs.subnetIds as string[])[0]).sort()).toEqual(subnets.map((s) => s.id).sort());
+  });
+
   it("turns on EKS deletion protection and the EXTENDED support policy, and lets the CI preview role read the cluster", () => {
     const [eks] = engine.byType("eks:index:Cluster");
     expect(eks.inputs).toMatchObject({ deletionProtection: true, upgradePolicy: { supportType: "EXTENDED" } });

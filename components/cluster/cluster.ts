@@ -6,11 +6,13 @@ import { awsTags, componentType } from "../shared/naming";
 import { ArgumentChecker } from "../shared/validate";
 import { NodeGroupSpecSchema } from "../config/cluster";
 import { isLogRetentionDays, LOG_RETENTION_DAYS, ROLE_ARN } from "../shared/aws-formats";
-import { EBS_CSI_POLICY, NODE_ROLE_POLICIES, clusterAutoscalerPolicy, ebsCsiKmsPolicy, irsaTrustPolicy, managedPolicyArn, serviceTrustPolicy } from "./iam";
+import { EBS_CSI_POLICY, clusterAutoscalerPolicy, ebsCsiKmsPolicy, irsaTrustPolicy, managedPolicyArn } from "./iam";
 import { loadBalancerControllerPolicy } from "./lbc-policy";
 import { accessEntryPlans, disableCreatorAdminBootstrap, type ViewerAccessPolicy } from "./access";
 import { createAccessEntries } from "./access-entries";
-import { NODE_METADATA_OPTIONS, nodeGroupPlan, nodeUserData, type NodeGroupArgs } from "./nodes";
+import { type NodeGroupArgs } from "./nodes";
+import { createNodeGroups } from "./node-groups";
+import { AWS_NAME_LIMITS, fitAutoNames, fittedName } from "../shared/aws-names";
 import {
   CLUSTER_AUTOSCALER_CHART,
   LOAD_BALANCER_CONTROLLER_CHART,
@@ -178,7 +180,7 @@ export class Cluster extends pulumi.ComponentResource {
         corednsAddonOptions: { enabled: false },
         tags: awsTags(tags),
       },
-      { parent: this, dependsOn: logGroup ? [logGroup] : [], transforms: [disableCreatorAdminBootstrap] },
+      { parent: this, dependsOn: logGroup ? [logGroup] : [], transforms: [disableCreatorAdminBootstrap, fitAutoNames] },
     );
     const cluster = this.eksCluster;
     const eksName = cluster.eksCluster.name;
@@ -197,48 +199,16 @@ export class Cluster extends pulumi.ComponentResource {
     });
 
     // ----- nodes ---------------------------------------------------------------------------------------
-    const nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")), tags: awsTags(tags, `${clusterName}-node`) }, parent);
-    const nodeRoleAttachments = NODE_ROLE_POLICIES.map(
-      (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: partition.apply((p) => managedPolicyArn(p, policy)) }, parent),
-    );
-
-    this.nodeGroups = {};
-    for (const group of args.nodeGroups) {
-      const plan = nodeGroupPlan(group, clusterName, tags);
-      const launchTemplate = new aws.ec2.LaunchTemplate(
-        `${name}-${group.name}`,
-        {
-          description: `EKS ${clusterName} node group ${group.name}: IMDSv2 hop limit 1, gp3 root, vm.max_map_count`,
-          metadataOptions: NODE_METADATA_OPTIONS,
-          blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: plan.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
-          userData: Buffer.from(nodeUserData()).toString("base64"),
-          tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: awsTags(tags, `${clusterName}-${group.name}`) })),
-          tags: awsTags(tags, `${clusterName}-${group.name}`),
-        },
-        parent,
-      );
-      this.nodeGroups[group.name] = new eks.ManagedNodeGroup(
-        `${name}-${group.name}`,
-        {
-          cluster,
-          nodeRole,
-          operatingSystem: "AL2023",
-          // Follow the control plane: raising `version` rolls the nodes after it (EKS honours PDBs).
-          version: kubernetesVersion,
-          instanceTypes: plan.instanceTypes,
-          capacityType: plan.capacityType,
-          scalingConfig: plan.scalingConfig,
-          // Cluster Autoscaler owns desiredSize once running; a later `pulumi up` must not undo its work.
-          ignoreScalingChanges: plan.autoscaled,
-          subnetIds: args.privateSubnetIds,
-          labels: plan.labels,
-          taints: plan.taints,
-          launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-          tags: plan.tags,
-        },
-        { parent: this, dependsOn: nodeRoleAttachments },
-      );
-    }
+    this.nodeGroups = createNodeGroups(this, {
+      name,
+      clusterName,
+      cluster,
+      kubernetesVersion,
+      partition,
+      privateSubnetIds: args.privateSubnetIds,
+      groups: args.nodeGroups,
+      tags,
+    });
     const nodes = Object.values(this.nodeGroups);
 
     // ----- add-ons -------------------------------------------------------------------------------------
@@ -265,6 +235,7 @@ export class Cluster extends pulumi.ComponentResource {
       new aws.iam.Role(
         `${name}-${role}`,
         {
+          ...fittedName("namePrefix", `${name}-${role}`, AWS_NAME_LIMITS.iamRole),
           assumeRolePolicy: pulumi
             .all([cluster.oidcProviderArn, cluster.oidcIssuer])
             .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, account.namespace, account.name))),
@@ -326,7 +297,7 @@ export class Cluster extends pulumi.ComponentResource {
       const role = irsaRole("aws-load-balancer-controller", SERVICE_ACCOUNTS.loadBalancerController);
       const policy = new aws.iam.Policy(
         `${name}-aws-load-balancer-controller`,
-        { description: `AWS Load Balancer Controller ${LOAD_BALANCER_CONTROLLER_CHART.appVersion} for EKS ${clusterName}`, policy: partition.apply((p) => JSON.stringify(loadBalancerControllerPolicy(p))), tags: awsTags(tags) },
+        { ...fittedName("namePrefix", `${name}-aws-load-balancer-controller`, AWS_NAME_LIMITS.iamPolicy), description: `AWS Load Balancer Controller ${LOAD_BALANCER_CONTROLLER_CHART.appVersion} for EKS ${clusterName}`, policy: partition.apply((p) => JSON.stringify(loadBalancerControllerPolicy(p))), tags: awsTags(tags) },
         parent,
       );
       const attachment = new aws.iam.RolePolicyAttachment(`${name}-aws-load-balancer-controller`, { role: role.name, policyArn: policy.arn }, parent);
@@ -388,6 +359,9 @@ function validateClusterArgs(name: string, args: ClusterArgs): void {
     seen.add(group?.name);
   });
 
+  if (groups.some((g) => g?.perAvailabilityZone)) {
+    check.that(Array.isArray(args.privateSubnetIds), "privateSubnetIds", "must be a list, one Input per subnet, when a node group is perAvailabilityZone (one group per subnet)", "an Output");
+  }
   const endpoint = args.endpoint ?? {};
   const publicAccess = endpoint.publicAccess ?? true;
   check.that(publicAccess || (endpoint.privateAccess ?? true), "endpoint", "at least one of publicAccess and privateAccess must be true", endpoint);

@@ -24,6 +24,25 @@ export interface NodeGroupArgs {
   labels?: Record<string, string>;
   /** Kubernetes taints on the nodes. @default - none */
   taints?: { key: string; value?: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
+  /**
+   * One managed node group per AZ (per private subnet, named `<name>-az<i>`), all with this spec; sizes are
+   * per AZ. For zone-bound data (EBS volumes): every AZ keeps nodes, and Cluster Autoscaler scales the AZ a
+   * pending pod's volume is in. @default false - one group across every private subnet
+   */
+  perAvailabilityZone?: boolean;
+}
+
+/** One managed node group to create for a spec: its key (`general`, `search-az0`) and its subnet slot. */
+export interface NodeGroupInstance {
+  key: string;
+  /** The private subnet (AZ slot) of a per-AZ group; undefined for a group across all of them. */
+  subnetIndex?: number;
+}
+
+/** The node groups a spec stands for: itself, or one per AZ when `perAvailabilityZone` (`subnetCount` AZs). */
+export function nodeGroupInstances(group: Pick<NodeGroupArgs, "name" | "perAvailabilityZone">, subnetCount: number): NodeGroupInstance[] {
+  if (!group.perAvailabilityZone) return [{ key: group.name }];
+  return Array.from({ length: subnetCount }, (_, i) => ({ key: `${group.name}-az${i}`, subnetIndex: i }));
 }
 
 /** The `vm.max_map_count` nodes get (Elasticsearch needs ≥ 262144; Elastic now recommends 1048576). */

@@ -24,6 +24,10 @@ export const NodeGroupSpecSchema = z
     diskSizeGiB: z.number().int().min(20).max(16384).default(50).describe("Root volume size in GiB"),
     labels: z.record(z.string().regex(LABEL_KEY, "must be a Kubernetes label key"), z.string().max(63)).default({}).describe("Kubernetes labels on the nodes"),
     taints: z.array(TaintSchema).default([]).describe("Kubernetes taints on the nodes"),
+    perAvailabilityZone: z
+      .boolean()
+      .default(false)
+      .describe("One group per AZ (per private subnet, named <name>-az<i>) with this spec, sizes per AZ: keeps nodes in every AZ for zone-bound EBS data"),
   })
   .superRefine((group, ctx) => {
     const desired = group.desiredSize ?? group.minSize;

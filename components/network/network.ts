@@ -5,6 +5,7 @@ import { ArgumentChecker } from "../shared/validate";
 import { MAX_AZS, planSubnets, SubnetPlanError, type SubnetPlanEntry } from "./subnet-plan";
 import { serviceTrustPolicy } from "../cluster/iam";
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/aws-formats";
+import { AWS_NAME_LIMITS, fittedName } from "../shared/aws-names";
 import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID, selectZones, type SelectedZones } from "./zones";
 
 /** How private subnets reach the internet. */
@@ -207,7 +208,7 @@ export class Network extends pulumi.ComponentResource {
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     const role = new aws.iam.Role(
       `${name}-flow-logs`,
-      { assumeRolePolicy: account.apply((a) => JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com", a))), tags: awsTags(tags, `${name}-flow-logs`) },
+      { ...fittedName("namePrefix", `${name}-flow-logs`, AWS_NAME_LIMITS.iamRole), assumeRolePolicy: account.apply((a) => JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com", a))), tags: awsTags(tags, `${name}-flow-logs`) },
       parent,
     );
     new aws.iam.RolePolicy(

@@ -135,7 +135,8 @@ export class Platform extends pulumi.ComponentResource {
           clusterName: name,
           vpcId: network.vpcId,
           publicSubnetIds: network.publicSubnetIds,
-          privateSubnetIds: network.privateSubnetIds,
+          // One Input per subnet: per-AZ node groups take one subnet each.
+          privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
           version: config.cluster.version,
           nodeGroups: config.cluster.nodeGroups,
           endpoint: config.cluster.endpoint,

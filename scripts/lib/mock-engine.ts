@@ -321,7 +321,9 @@ export class MockEngine implements pulumi.runtime.Mocks {
   private awsResource(type: string, name: string, inputs: Record<string, unknown>, key: string): pulumi.runtime.MockResourceResult {
     const [, moduleAndFile, resourceType] = type.split(":");
     const service = moduleAndFile.split("/")[0];
-    const physicalName = (inputs.name as string | undefined) ?? `${name}-${hash(key, 7)}`;
+    // Pulumi auto-names `<name>-<7 random>`; a namePrefix gets the AWS provider's 26-character unique suffix.
+    const prefix = inputs.namePrefix as string | undefined;
+    const physicalName = (inputs.name as string | undefined) ?? (prefix !== undefined ? `${prefix}${hash(key, 26)}` : `${name}-${hash(key, 7)}`);
     const id = this.awsId(type, key);
     const state: Record<string, unknown> = { ...inputs, id };
     switch (type) {
@@ -407,7 +409,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
       };
     }
     if (type === "eks:index:ManagedNodeGroup") {
-      const nodeGroupName = (inputs.nodeGroupName as string | undefined) ?? `${name}-${hash(key, 7)}`;
+      const prefix = inputs.nodeGroupNamePrefix as string | undefined;
+      const nodeGroupName = (inputs.nodeGroupName as string | undefined) ?? (prefix !== undefined ? `${prefix}${hash(key, 26)}` : `${name}-${hash(key, 7)}`);
       return {
         id: undefined,
         state: {
