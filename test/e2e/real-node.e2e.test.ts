@@ -2,9 +2,8 @@
 // real Pulumi engine into a control plane whose only node is a real kubelet with containerd, so Elasticsearch
 // 8.19.7 and the sample app (examples/search-app) run for real. The steps share one cluster and run in order.
 //
-// Three steps are known to fail on today's code, each owned elsewhere and marked `it.fails` with a TODO until
+// Two steps are known to fail on today's code, each owned elsewhere and marked `it.fails` with a TODO until
 // its fix lands (then turned back to `it`):
-//   - the prepare-config init container is not idempotent (owner: the "es" area, components/elasticsearch);
 //   - rotating appSecrets.<tier>.ELASTICSEARCH_PASSWORD does not roll the tier (owner: the "apps" area);
 //   - user-brought TLS certificates for Elasticsearch do not exist yet (owner: the "es" area).
 import * as fs from "node:fs";
@@ -297,10 +296,8 @@ describe("the local stack on a real node", () => {
     expect(found.body).toMatchObject({ hits: [{ id: indexed }] });
   });
 
-  // TODO(es area, issue 11 defect a): the prepare-config init container is not idempotent: re-run after a
-  // sandbox restart over the surviving emptyDir, `cp -R` fails on its own dangling links and the pod stays in
-  // Init:CrashLoopBackOff. Turn back to `it` when the fix is on main.
-  it.fails("6b. after a runtime restart (sandboxes recreated, init containers re-run) every pod returns Ready", async () => {
+  // The prepare-config init container re-runs over the surviving emptyDir (issue 12, defect 2).
+  it("6b. after a runtime restart (sandboxes recreated, init containers re-run) every pod returns Ready", async () => {
     reportOnFailure();
     const serving = async (): Promise<IPod[]> => (await pods("app.kubernetes.io/part-of")).filter((p) => p.status?.phase !== "Succeeded");
     const names = new Set((await serving()).map((p) => p.metadata!.name!));
