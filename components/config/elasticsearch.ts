@@ -5,6 +5,8 @@ import { z } from "zod";
 import { isQuantity, parseQuantity, GiB } from "../shared/quantity";
 import { SEMVER, imageRef, quantity } from "./formats";
 
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 export const ElasticsearchConfigSchema = z
   .strictObject({
     version: z.string().regex(SEMVER, "must be a version such as 8.19.7").default("8.19.7").describe("Elasticsearch version"),
@@ -19,12 +21,25 @@ export const ElasticsearchConfigSchema = z
     zoneSpread: z.boolean().default(false).describe("Spread nodes evenly across zones and enable shard allocation awareness"),
     vmMaxMapCount: z.enum(["node", "initContainer", "disableMmap"]).optional().describe("Who meets vm.max_map_count. Default: node on aws (set by node bootstrap), disableMmap on kubeconfig"),
     volumeClaimRetention: z.enum(["Retain", "Delete"]).default("Retain").describe("Keep or delete data volumes when the StatefulSet is deleted or scaled down"),
+    certificates: z
+      .strictObject({
+        secretName: z
+          .string()
+          .max(253)
+          .regex(K8S_NAME, "must be the name of a Secret in the apps namespace (a DNS subdomain)")
+          .describe("Secret with tls.crt, tls.key and ca.crt (cert-manager's shape) the nodes use instead of generated certificates"),
+      })
+      .optional()
+      .describe("Certificates you bring (corporate CA, cert-manager) for HTTPS and transport TLS. Default: generated"),
   })
   .default({ version: "8.19.7", replicas: 1, storageSize: "20Gi", cpu: "1", memory: "4Gi", tls: false, antiAffinity: "hard", zoneSpread: false, volumeClaimRetention: "Retain" })
   .describe("The Elasticsearch cluster")
   .superRefine((es, ctx) => {
     if (es.replicas !== 1 && es.replicas < 3) {
       ctx.addIssue({ code: "custom", path: ["replicas"], message: "must be 1, or 3 and more: 2 nodes cannot keep a quorum through one loss" });
+    }
+    if (es.certificates !== undefined && !es.tls && es.replicas < 3) {
+      ctx.addIssue({ code: "custom", path: ["certificates"], message: "has no effect: certificates are used for HTTPS (tls: true) and for transport TLS (3 or more replicas)" });
     }
     // Refinements still run when a sibling field failed its own check, so re-check before parsing.
     if (!isQuantity(es.memory)) return;

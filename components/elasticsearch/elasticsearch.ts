@@ -78,6 +78,23 @@ export interface ElasticsearchArgs {
   certificateEarlyRenewalHours?: number;
   /** The NetworkPolicy of the nodes: turn it off, or admit more. @default - { enabled: true }: 9200 from labelled clients, 9300 between nodes */
   networkPolicy?: ElasticsearchNetworkPolicyArgs;
+  /**
+   * Certificates you bring (a corporate CA, cert-manager) instead of the generated CA and node certificate;
+   * used for transport TLS (3+ nodes) and HTTPS (`tls`). See docs/elasticsearch.md for what they must carry.
+   * @default - generated with `@pulumi/tls` and kept encrypted in state
+   */
+  certificates?: ElasticsearchCertificatesArgs;
+}
+
+/** An existing Secret with the nodes' certificate, for {@link ElasticsearchArgs.certificates}. */
+export interface ElasticsearchCertificatesArgs {
+  /**
+   * A Secret in `namespace` holding `tls.crt` (the node certificate, PEM, with its chain), `tls.key` (its
+   * private key) and `ca.crt` (the CA that signed it): cert-manager's Certificate Secrets have this shape,
+   * as does a `kubernetes.io/tls` Secret with `ca.crt` added. It must exist before the pods start.
+   * @default - none: required when `certificates` is set
+   */
+  secretName: string;
 }
 
 /** CPU and memory of one node, requests and limits apart. */
@@ -106,7 +123,7 @@ const ARGUMENT_KEYS = argumentKeys<ElasticsearchArgs>({
   namespace: true, version: true, image: true, replicas: true, storageClassName: true, storageSize: true, cpu: true, memory: true,
   resources: true, heapSize: true, elasticPassword: true, tls: true, antiAffinity: true, zoneSpread: true, vmMaxMapCount: true,
   volumeClaimRetention: true, users: true, clusterBootstrapped: true, clusterDomain: true, certificateValidityHours: true,
-  certificateEarlyRenewalHours: true, networkPolicy: true,
+  certificateEarlyRenewalHours: true, networkPolicy: true, certificates: true,
 });
 
 /** Requests and limits of one node: `resources` where set, else `cpu` / `memory`. */
@@ -173,8 +190,24 @@ function checkArgs(name: string, args: ElasticsearchArgs): void {
   if (args.clusterDomain !== undefined) check.that(DNS_NAME.test(args.clusterDomain), "clusterDomain", "must be a DNS name such as cluster.local", args.clusterDomain);
   const validity = args.certificateValidityHours ?? DEFAULT_CERT_VALIDITY_HOURS;
   const renewal = args.certificateEarlyRenewalHours ?? DEFAULT_CERT_EARLY_RENEWAL_HOURS;
-  check.that(Number.isInteger(validity) && validity >= 24, "certificateValidityHours", "must be a whole number of hours, at least 24", args.certificateValidityHours);
-  check.that(Number.isInteger(renewal) && renewal >= 1 && renewal < validity, "certificateEarlyRenewalHours", `must be a whole number of hours, at least 1 and below certificateValidityHours (${validity})`, args.certificateEarlyRenewalHours);
+  if (args.certificates === undefined) {
+    check.that(Number.isInteger(validity) && validity >= 24, "certificateValidityHours", "must be a whole number of hours, at least 24", args.certificateValidityHours);
+    check.that(Number.isInteger(renewal) && renewal >= 1 && renewal < validity, "certificateEarlyRenewalHours", `must be a whole number of hours, at least 1 and below certificateValidityHours (${validity})`, args.certificateEarlyRenewalHours);
+  }
+  if (args.certificates !== undefined) {
+    check.knownKeys(args.certificates, ["secretName"], "certificates");
+    const secretName = args.certificates?.secretName;
+    check.that(typeof secretName === "string" && secretName.length <= 253 && DNS_NAME.test(secretName), "certificates.secretName", "must be the name of a Secret in the namespace (a DNS subdomain, at most 253 characters)", secretName);
+    check.that(
+      needsCertificates({ replicas: args.replicas ?? 1, httpTls: args.tls ?? false }),
+      "certificates",
+      "has no effect: certificates are used for HTTPS (tls: true) and for transport TLS (3 or more replicas); set one of them or leave certificates out",
+      args.certificates,
+    );
+    for (const key of ["certificateValidityHours", "certificateEarlyRenewalHours"] as const) {
+      check.that(args[key] === undefined, key, "applies to generated certificates only: the certificates you bring renew on your own schedule", args[key]);
+    }
+  }
   checkUsers(check, args.users);
   check.done();
 }
@@ -197,6 +230,7 @@ export function elasticsearchPlan(name: string, args: ElasticsearchArgs): Elasti
     vmMaxMapCount: args.vmMaxMapCount ?? "node",
     volumeClaimRetention: args.volumeClaimRetention ?? "Retain",
     clusterBootstrapped: args.clusterBootstrapped ?? false,
+    ...(args.certificates ? { certificatesSecretName: args.certificates.secretName } : {}),
   };
 }
 
@@ -213,7 +247,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
   /** `kubernetes.io/basic-auth` Secret with the elastic superuser's `username` and `password`. */
   readonly credentialsSecretName: pulumi.Output<string>;
-  /** Secret with `ca.crt`, the CA clients verify the HTTPS endpoint against; undefined without `tls`. */
+  /** Secret with `ca.crt`, the CA clients verify the HTTPS endpoint against (with `certificates`, that Secret); undefined without `tls`. */
   readonly caSecretName: pulumi.Output<string | undefined>;
   /** The label (key → value) a client pod must carry to reach 9200 through the NetworkPolicy. */
   readonly clientLabel: pulumi.Output<Record<string, string>>;
@@ -224,7 +258,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
    * puts it in its pod template, so a rotated password rolls its pods (the Secret keeps its name).
    */
   readonly userSecretRevisions: pulumi.Output<Record<string, string>>;
-  /** A hash that changes whenever the CA in `caSecretName` does; undefined without `tls`. */
+  /** A hash that changes whenever the CA in `caSecretName` does (with `certificates`, whenever the Secret's name does); undefined without `tls`. */
   readonly caRevision: pulumi.Output<string | undefined>;
   /** The StatefulSet, as an escape hatch (like every child below). */
   readonly statefulSet: k8s.apps.v1.StatefulSet;
@@ -240,7 +274,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
   readonly credentialsSecret: k8s.core.v1.Secret;
   /** Per declared user, its `kubernetes.io/basic-auth` Secret. */
   readonly userSecrets: Record<string, k8s.core.v1.Secret>;
-  /** The CA and node certificate (with TLS or 3+ nodes). */
+  /** The generated CA and node certificate (with TLS or 3+ nodes, unless `certificates` is given). */
   readonly certificatesSecret?: k8s.core.v1.Secret;
   /** The CA clients verify HTTPS against (with `tls`). */
   readonly caSecret?: k8s.core.v1.Secret;
@@ -306,7 +340,11 @@ export class Elasticsearch extends pulumi.ComponentResource {
     let caSecret: k8s.core.v1.Secret | undefined;
     let caPem: pulumi.Output<string> | undefined;
     let certificates: k8s.core.v1.Secret | undefined;
-    if (needsCertificates(plan)) {
+    if (needsCertificates(plan) && plan.certificatesSecretName !== undefined) {
+      // The user's Secret has ca.crt too: clients mount it for the CA. Its content is not read (the private
+      // key stays out of Pulumi state), so the CA revision follows the Secret's name only.
+      if (plan.httpTls) caPem = pulumi.output(`secret:${plan.certificatesSecretName}`);
+    } else if (needsCertificates(plan)) {
       const certs = clusterCertificates(
         name,
         {
@@ -362,14 +400,18 @@ export class Elasticsearch extends pulumi.ComponentResource {
     this.headlessServiceName = headless.metadata.name;
     this.url = pulumi.all([client.metadata.name, client.metadata.namespace]).apply(([, ns]) => elasticsearchUrl(names, ns, clusterDomain, plan.httpTls));
     this.credentialsSecretName = credentials.metadata.name;
-    this.caSecretName = caSecret ? caSecret.metadata.name : pulumi.output(undefined);
+    this.caSecretName = caSecret
+      ? caSecret.metadata.name
+      : plan.httpTls && plan.certificatesSecretName !== undefined
+        ? pulumi.output(plan.certificatesSecretName)
+        : pulumi.output(undefined);
     this.clientLabel = pulumi.output(clientLabelFor(names));
     this.userSecretRevisions = pulumi.unsecret(
       pulumi
         .all([pulumi.output(namespace), ...userPasswords])
         .apply(([ns, ...passwords]) => Object.fromEntries(users.map((u, i) => [u.name, contentHash([REVISION_SALT, ns, names.base, u.name, passwords[i]], 16)]))),
     );
-    this.caRevision = caSecret && caPem ? caPem.apply((pem) => contentHash(pem, 16)) : pulumi.output(undefined);
+    this.caRevision = plan.httpTls && caPem ? caPem.apply((pem) => contentHash(pem, 16)) : pulumi.output(undefined);
     this.userSecretNames = pulumi.all(userSecretList.map((s) => s.metadata.name)).apply((secretNames) => Object.fromEntries(users.map((u, i) => [u.name, secretNames[i]])));
     this.registerOutputs({
       serviceName: this.serviceName,

@@ -136,7 +136,7 @@ export function podSpecFor(plan: ElasticsearchPlan): PodSpec {
       { name: "config-source", configMap: { name: names.configMap } },
       // Mounted as a directory so updates (password rotation) reach the pod; Elasticsearch reloads them.
       { name: "file-realm", secret: { secretName: names.fileRealmSecret, defaultMode: 0o440 } },
-      ...(certificates ? [{ name: "certs", secret: { secretName: names.certificatesSecret, defaultMode: 0o440 } }] : []),
+      ...(certificates ? [{ name: "certs", secret: { secretName: plan.certificatesSecretName ?? names.certificatesSecret, defaultMode: 0o440 } }] : []),
       ...(plan.zoneSpread
         ? [
             {

@@ -30,6 +30,8 @@ export interface ElasticsearchPlan {
   volumeClaimRetention: VolumeClaimRetention;
   /** True once the cluster has formed: `cluster.initial_master_nodes` is then left out. */
   clusterBootstrapped: boolean;
+  /** The user's Secret (`tls.crt`, `tls.key`, `ca.crt`) the nodes mount instead of generated certificates. */
+  certificatesSecretName?: string;
 }
 
 /** Whether the nodes talk TLS on 9300: always with more than one node (Elasticsearch requires it). */

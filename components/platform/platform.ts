@@ -243,6 +243,7 @@ export class Platform extends pulumi.ComponentResource {
         zoneSpread: es.zoneSpread,
         vmMaxMapCount: es.vmMaxMapCount,
         volumeClaimRetention: es.volumeClaimRetention,
+        ...(es.certificates !== undefined ? { certificates: { secretName: es.certificates.secretName } } : {}),
         users: esTiers.map(([tierName, tier]) => elasticsearchUserFor(tierName, tier, secretFor(tierName, ELASTICSEARCH_PASSWORD_KEY))),
       },
       { ...inCluster, transforms: protectTransforms },
