@@ -90,6 +90,7 @@ export { certificateDnsNames, clientLabelFor, networkPolicySpecFor as elasticsea
 export { discoverySettings, elasticsearchSettings, elasticsearchYml, type ElasticsearchPlan } from "./elasticsearch/settings";
 export { fileRealmPasswordHash, type ElasticsearchUser } from "./elasticsearch/users";
 export { Network, natLayout, subnetTags, isLogRetentionDays, LOG_RETENTION_DAYS, type NetworkArgs, type NatStrategy } from "./network/network";
+export { NODE_ENDPOINTS, SERVICE_ENDPOINTS, PRIVATE_CLUSTER_ENDPOINTS, privateClusterEndpoints } from "./network/endpoints";
 export { accessEntryKey, accessEntryPlans, accessPolicyArn, disableCreatorAdminBootstrap, CLUSTER_ADMIN_POLICY, type AccessEntryPlan, type AccessLevel, type ViewerAccessPolicy } from "./cluster/access";
 export { Cluster, type ClusterArgs, type ClusterLogType } from "./cluster/cluster";
 export { nodeGroupPlan, nodeGroupInstances, nodeUserData, autoscalerDiscoveryTags, NODE_METADATA_OPTIONS, NODE_VM_MAX_MAP_COUNT, type NodeGroupArgs, type NodeGroupPlan, type NodeGroupInstance } from "./cluster/nodes";

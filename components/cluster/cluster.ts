@@ -17,6 +17,8 @@ import {
   CLUSTER_AUTOSCALER_CHART,
   LOAD_BALANCER_CONTROLLER_CHART,
   SERVICE_ACCOUNTS,
+  SERVICE_IMAGE_UPSTREAMS,
+  pullThroughCachePrefix,
   clusterAutoscalerImageTag,
   clusterAutoscalerValues,
   loadBalancerControllerValues,
@@ -87,6 +89,13 @@ export interface ClusterArgs {
     /** Cluster Autoscaler, installed when some node group has minSize < maxSize. @default true */
     clusterAutoscaler?: boolean;
   };
+  /**
+   * The nodes have no route to the internet (a Network with `natGateways: "none"` and its interface endpoints): the
+   * cluster services' images come through ECR pull-through caches this component creates (ECR Public,
+   * registry.k8s.io), which the node role may fill, and the Load Balancer Controller runs without WAF and Shield.
+   * Requires `endpoint.privateAccess`. Your own images must be in private ECR. @default false
+   */
+  privateNetworking?: boolean;
   /** Tags added to every AWS resource. @default - none */
   tags?: Record<string, string>;
 }
@@ -128,8 +137,24 @@ export class Cluster extends pulumi.ComponentResource {
     const version = args.version ?? DEFAULT_VERSION;
     const logTypes = args.logTypes ?? [];
     const services = { metricsServer: true, loadBalancerController: true, clusterAutoscaler: true, ...args.services };
-    const partition = aws.getPartitionOutput({}, parent).partition;
+    const partitionInfo = aws.getPartitionOutput({}, parent);
+    const partition = partitionInfo.partition;
     const region = aws.getRegionOutput({}, parent).region;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+
+    // ----- private networking: images through ECR pull-through caches ---------------------------------
+    const caches = args.privateNetworking
+      ? Object.fromEntries(
+          Object.entries(SERVICE_IMAGE_UPSTREAMS).map(([key, upstream]) => {
+            const prefix = pullThroughCachePrefix(clusterName, upstream.suffix);
+            new aws.ecr.PullThroughCacheRule(`${name}-cache-${upstream.suffix}`, { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: upstream.registry }, parent);
+            return [key, prefix];
+          }),
+        )
+      : undefined;
+    const registry = pulumi.interpolate`${accountId}.dkr.ecr.${region}.${partitionInfo.dnsSuffix}`;
+    const cachedImage = (key: keyof typeof SERVICE_IMAGE_UPSTREAMS, path: string): pulumi.Output<string | undefined> =>
+      caches ? pulumi.interpolate`${registry}/${caches[key]}/${path}` : pulumi.output(undefined);
 
     // Created before the cluster, so EKS does not create it with retention "never expire".
     const logGroup = logTypes.length
@@ -208,6 +233,9 @@ export class Cluster extends pulumi.ComponentResource {
       privateSubnetIds: args.privateSubnetIds,
       groups: args.nodeGroups,
       tags,
+      ...(caches
+        ? { pullThroughCacheRepositoryArns: pulumi.all([partition, region, accountId]).apply(([p, r, a]) => Object.values(caches).map((prefix) => `arn:${p}:ecr:${r}:${a}:repository/${prefix}/*`)) }
+        : {}),
     });
     const nodes = Object.values(this.nodeGroups);
 
@@ -302,19 +330,20 @@ export class Cluster extends pulumi.ComponentResource {
       );
       const attachment = new aws.iam.RolePolicyAttachment(`${name}-aws-load-balancer-controller`, { role: role.name, policyArn: policy.arn }, parent);
       const values = pulumi
-        .all([eksName, region, args.vpcId, role.arn])
-        .apply(([cn, r, vpcId, roleArn]) => loadBalancerControllerValues({ clusterName: cn, region: r, vpcId, roleArn }));
+        .all([eksName, region, args.vpcId, role.arn, cachedImage("ecrPublic", SERVICE_IMAGE_UPSTREAMS.ecrPublic.loadBalancerController)])
+        .apply(([cn, r, vpcId, roleArn, imageRepository]) => loadBalancerControllerValues({ clusterName: cn, region: r, vpcId, roleArn, ...(imageRepository ? { imageRepository } : {}) }));
       this.clusterServices.push(release("aws-load-balancer-controller", LOAD_BALANCER_CONTROLLER_CHART, values, [attachment]));
     }
 
     if (services.clusterAutoscaler && args.nodeGroups.some((g) => g.minSize < g.maxSize)) {
       const role = irsaRole("cluster-autoscaler", SERVICE_ACCOUNTS.clusterAutoscaler);
       const policy = new aws.iam.RolePolicy(`${name}-cluster-autoscaler`, { role: role.id, policy: JSON.stringify(clusterAutoscalerPolicy(clusterName)) }, parent);
-      const values = pulumi.all([eksName, region, role.arn, kubernetesVersion]).apply(([cn, r, roleArn, kv]) => {
+      const image = cachedImage("k8s", SERVICE_IMAGE_UPSTREAMS.k8s.clusterAutoscaler);
+      const values = pulumi.all([eksName, region, role.arn, kubernetesVersion, image]).apply(([cn, r, roleArn, kv, imageRepository]) => {
         if (!clusterAutoscalerImageTag(kv)) {
           void pulumi.log.warn(`Cluster "${name}": no Cluster Autoscaler image is pinned for Kubernetes ${kv}; using the chart's default (${CLUSTER_AUTOSCALER_CHART.appVersion})`, this);
         }
-        return clusterAutoscalerValues({ clusterName: cn, region: r, roleArn, kubernetesVersion: kv });
+        return clusterAutoscalerValues({ clusterName: cn, region: r, roleArn, kubernetesVersion: kv, ...(imageRepository ? { imageRepository } : {}) });
       });
       this.clusterServices.push(release("cluster-autoscaler", CLUSTER_AUTOSCALER_CHART, values, [policy]));
     }
@@ -365,6 +394,7 @@ function validateClusterArgs(name: string, args: ClusterArgs): void {
   const endpoint = args.endpoint ?? {};
   const publicAccess = endpoint.publicAccess ?? true;
   check.that(publicAccess || (endpoint.privateAccess ?? true), "endpoint", "at least one of publicAccess and privateAccess must be true", endpoint);
+  check.that(!args.privateNetworking || (endpoint.privateAccess ?? true), "endpoint.privateAccess", "must be true with privateNetworking: nodes without internet register through the private endpoint", endpoint.privateAccess);
   check.that(publicAccess || endpoint.publicAccessCidrs === undefined, "endpoint.publicAccessCidrs", "can only be set when publicAccess is true", endpoint.publicAccessCidrs);
   const listed = new Set<string>();
   for (const key of ["adminRoleArns", "viewerRoleArns"] as const) {

@@ -20,6 +20,8 @@ export interface NodeGroupsArgs {
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   groups: NodeGroupArgs[];
   tags?: Record<string, string>;
+  /** ECR repositories (ARN patterns) the nodes may create and fill on a first pull through a pull-through cache. @default - none */
+  pullThroughCacheRepositoryArns?: pulumi.Input<string[]>;
 }
 
 /** Registers the node role and groups under `parent`; returns the groups by key (`general`, `search-az0`...). */
@@ -31,9 +33,25 @@ export function createNodeGroups(parent: pulumi.ComponentResource, args: NodeGro
     { ...fittedName("namePrefix", `${name}-node`, AWS_NAME_LIMITS.iamRole), assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")), tags: awsTags(tags, `${clusterName}-node`) },
     opts,
   );
-  const attachments = NODE_ROLE_POLICIES.map(
+  const attachments: pulumi.Resource[] = NODE_ROLE_POLICIES.map(
     (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: pulumi.output(args.partition).apply((p) => managedPolicyArn(p, policy)) }, opts),
   );
+
+  if (args.pullThroughCacheRepositoryArns) {
+    // AmazonEC2ContainerRegistryReadOnly pulls; a pull-through cache's first pull also creates the repository.
+    attachments.push(
+      new aws.iam.RolePolicy(
+        `${name}-node-pull-through-cache`,
+        {
+          role: nodeRole.id,
+          policy: pulumi.output(args.pullThroughCacheRepositoryArns).apply((arns) =>
+            JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "FillPullThroughCaches", Effect: "Allow", Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], Resource: arns }] }),
+          ),
+        },
+        opts,
+      ),
+    );
+  }
 
   const groups: Record<string, eks.ManagedNodeGroup> = {};
   for (const group of args.groups) {

@@ -4,6 +4,8 @@
  * Every controller gets its own service account in kube-system, bound to its own IAM role (IRSA).
  */
 
+import { createHash } from "node:crypto";
+
 /** A Helm chart pin. */
 export interface ChartPin {
   chart: string;
@@ -56,8 +58,10 @@ const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
  * Helm values for the AWS Load Balancer Controller. Region and VPC are passed explicitly because the
  * nodes' IMDS hop limit of 1 keeps pods from looking them up.
  */
-export function loadBalancerControllerValues(args: { clusterName: string; region: string; vpcId: string; roleArn: string }): Record<string, unknown> {
+export function loadBalancerControllerValues(args: { clusterName: string; region: string; vpcId: string; roleArn: string; imageRepository?: string }): Record<string, unknown> {
   return {
+    // A private cluster pulls through an ECR cache, and has no endpoint for WAF or Shield to call.
+    ...(args.imageRepository ? { image: { repository: args.imageRepository }, enableShield: false, enableWaf: false, enableWafv2: false } : {}),
     clusterName: args.clusterName,
     region: args.region,
     vpcId: args.vpcId,
@@ -68,7 +72,7 @@ export function loadBalancerControllerValues(args: { clusterName: string; region
 }
 
 /** Helm values for Cluster Autoscaler: auto-discovers this cluster's tagged node groups. */
-export function clusterAutoscalerValues(args: { clusterName: string; region: string; roleArn: string; kubernetesVersion: string }): Record<string, unknown> {
+export function clusterAutoscalerValues(args: { clusterName: string; region: string; roleArn: string; kubernetesVersion: string; imageRepository?: string }): Record<string, unknown> {
   const tag = clusterAutoscalerImageTag(args.kubernetesVersion);
   return {
     cloudProvider: "aws",
@@ -77,6 +81,22 @@ export function clusterAutoscalerValues(args: { clusterName: string; region: str
     fullnameOverride: "cluster-autoscaler",
     rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNTS.clusterAutoscaler.name, annotations: { [IRSA_ANNOTATION]: args.roleArn } } },
     extraArgs: { "balance-similar-node-groups": true, expander: "least-waste", "skip-nodes-with-system-pods": false },
-    ...(tag ? { image: { tag } } : {}),
+    ...(tag || args.imageRepository ? { image: { ...(args.imageRepository ? { repository: args.imageRepository } : {}), ...(tag ? { tag } : {}) } } : {}),
   };
+}
+
+/** The upstream registries of the cluster services' images, and each image's path there. */
+export const SERVICE_IMAGE_UPSTREAMS = {
+  /** ECR Public: the AWS Load Balancer Controller. */
+  ecrPublic: { registry: "public.ecr.aws", suffix: "ecr-public", loadBalancerController: "eks/aws-load-balancer-controller" },
+  /** registry.k8s.io: Cluster Autoscaler. */
+  k8s: { registry: "registry.k8s.io", suffix: "k8s", clusterAutoscaler: "autoscaling/cluster-autoscaler" },
+} as const;
+
+/**
+ * The ECR repository prefix of a cluster's pull-through cache for one upstream: `eks-<8 hex of the cluster
+ * name>-<upstream>`. Prefixes are unique per account and region, so each cluster owns its own (at most 30 characters).
+ */
+export function pullThroughCachePrefix(clusterName: string, suffix: string): string {
+  return `eks-${createHash("sha256").update(clusterName).digest("hex").slice(0, 8)}-${suffix}`;
 }

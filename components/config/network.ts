@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { AZ_NAME, cidr, retentionDays } from "./formats";
 import { ZONE_ID } from "../network/zones";
+import { ENDPOINT_SERVICE } from "../network/endpoints";
 
 export const NetworkConfigSchema = z
   .strictObject({
@@ -28,7 +29,20 @@ export const NetworkConfigSchema = z
     natGateways: z
       .enum(["none", "single", "perAz"])
       .default("single")
-      .describe("NAT strategy: none, one shared (cost), or one per AZ (availability)"),
+      .describe("NAT strategy: none (a private cluster: VPC endpoints, images from private ECR), one shared (cost), or one per AZ (availability)"),
+    interfaceEndpoints: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .optional()
+          .describe("Interface VPC endpoints for what the nodes and the enabled cluster services call (ECR, EC2, STS, CloudWatch Logs, EKS auth, ELB, Auto Scaling, EKS). Default: on when natGateways is none (then required)"),
+        extraServices: z
+          .array(z.string().regex(ENDPOINT_SERVICE, "must be an AWS service endpoint name such as ssm or ecr.api"))
+          .default([])
+          .describe("More services to reach through interface endpoints, e.g. ssm, ssmmessages, secretsmanager"),
+      })
+      .default({ extraServices: [] })
+      .describe("Private access to AWS APIs (private DNS, in every private subnet)"),
     flowLogs: z
       .strictObject({
         enabled: z.boolean().default(false).describe("Send VPC flow logs to CloudWatch Logs"),
@@ -37,5 +51,5 @@ export const NetworkConfigSchema = z
       .default({ enabled: false, retentionDays: 90 })
       .describe("VPC flow logs"),
   })
-  .default({ cidrBlock: "10.0.0.0/16", excludeZoneIds: [], natGateways: "single", flowLogs: { enabled: false, retentionDays: 90 } })
+  .default({ cidrBlock: "10.0.0.0/16", excludeZoneIds: [], natGateways: "single", interfaceEndpoints: { extraServices: [] }, flowLogs: { enabled: false, retentionDays: 90 } })
   .describe("The VPC");

@@ -27,6 +27,8 @@ export function parsePlatformConfig(raw: unknown): PlatformConfig {
   }
   config.elasticsearch.vmMaxMapCount ??= config.target === "aws" ? "node" : "disableMmap";
   for (const group of config.cluster.nodeGroups) group.desiredSize ??= group.minSize;
+  // Without NAT the endpoints are the nodes' only way to AWS (the rules refuse turning them off then).
+  config.network.interfaceEndpoints.enabled ??= config.network.natGateways === "none";
   // A protected stack's control plane is also protected on the AWS side (the CI driver's destroy guard reads this).
   config.cluster.deletionProtection ??= config.protect;
   return config;

@@ -5,6 +5,9 @@ import { type z } from "zod";
 import ipaddr from "ipaddr.js";
 import { MAX_AZS, SMALLEST_VPC_PREFIX, planSubnets, SubnetPlanError } from "../network/subnet-plan";
 
+/** A private ECR image (`<account>.dkr.ecr.<region>.amazonaws.com/...`, pull-through cache repositories included). */
+export const PRIVATE_ECR_IMAGE = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
+
 /** The default AZ count when neither availabilityZones nor availabilityZoneCount is set. */
 export const DEFAULT_AZ_COUNT = 3;
 
@@ -64,8 +67,47 @@ export function crossSectionRules(raw: unknown, ctx: Ctx): void {
         message: "nobody could administer the cluster (nor could Pulumi deploy into it): list admin roles or set bootstrapCreatorAdmin: true",
       });
     }
+    if (network.natGateways === "none") privateClusterRules(cfg, obj, ctx);
     if (storage.provisioner !== undefined) {
       ctx.addIssue({ code: "custom", path: ["storage", "provisioner"], message: "only applies to target kubeconfig (aws uses the EBS CSI driver)" });
     }
+  }
+}
+
+/**
+ * Target aws without NAT gateways (issue 13, defect 3): the nodes reach AWS only through interface endpoints
+ * and the API server only through the private endpoint, and pull images only from private ECR. Anything else
+ * fails ~20 minutes into `pulumi up` (NodeCreationFailure, ImagePullBackOff), so it is refused here.
+ */
+function privateClusterRules(cfg: Record<string, unknown>, obj: (v: unknown) => Record<string, unknown>, ctx: Ctx): void {
+  const network = obj(cfg.network);
+  const endpoint = obj(obj(cfg.cluster).endpoint);
+  const noNat = "when network.natGateways is none";
+  if (obj(network.interfaceEndpoints).enabled === false) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["network", "interfaceEndpoints", "enabled"],
+      message: `must be on ${noNat}: without NAT or VPC endpoints the nodes could not pull images or reach EC2/STS (node groups fail with NodeCreationFailure)`,
+    });
+  }
+  if (endpoint.privateAccess === false) {
+    ctx.addIssue({ code: "custom", path: ["cluster", "endpoint", "privateAccess"], message: `must be true ${noNat}: nodes register through the private endpoint (they have no route to the public one)` });
+  }
+  const image = (path: (string | number)[], value: unknown) => {
+    if (typeof value === "string" && !PRIVATE_ECR_IMAGE.test(value)) {
+      ctx.addIssue({ code: "custom", path, message: `must be a private ECR image (<account>.dkr.ecr.<region>.amazonaws.com/...) ${noNat}: nodes have no route to other registries` });
+    }
+  };
+  const es = obj(cfg.elasticsearch);
+  if (es.image === undefined) {
+    ctx.addIssue({ code: "custom", path: ["elasticsearch", "image"], message: `is required ${noNat}: the default image is on docker.elastic.co, which nodes without NAT cannot reach; copy it into private ECR and name it here` });
+  } else {
+    image(["elasticsearch", "image"], es.image);
+  }
+  for (const [tierName, raw] of Object.entries(obj(obj(cfg.apps).tiers))) {
+    const tier = obj(raw);
+    image(["apps", "tiers", tierName, "image"], tier.image);
+    image(["apps", "tiers", tierName, "migrations", "image"], obj(tier.migrations).image);
+    if (Array.isArray(tier.initContainers)) tier.initContainers.forEach((c, i) => image(["apps", "tiers", tierName, "initContainers", i, "image"], obj(c).image));
   }
 }

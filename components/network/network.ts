@@ -7,6 +7,9 @@ import { serviceTrustPolicy } from "../cluster/iam";
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/aws-formats";
 import { AWS_NAME_LIMITS, fittedName } from "../shared/aws-names";
 import { EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID, selectZones, type SelectedZones } from "./zones";
+import { ENDPOINT_SERVICE, PRIVATE_CLUSTER_ENDPOINTS } from "./endpoints";
+
+export { ENDPOINT_SERVICE, NODE_ENDPOINTS, PRIVATE_CLUSTER_ENDPOINTS, SERVICE_ENDPOINTS, privateClusterEndpoints } from "./endpoints";
 
 /** How private subnets reach the internet. */
 export type NatStrategy = "none" | "single" | "perAz";
@@ -26,6 +29,12 @@ export interface NetworkArgs {
   natGateways?: NatStrategy;
   /** EKS cluster name for the `kubernetes.io/cluster/<name>=shared` subnet tag. @default - no cluster tag */
   clusterName?: string;
+  /**
+   * AWS services to reach through interface VPC endpoints in the private subnets (short names such as `ecr.api`,
+   * private DNS on, HTTPS from the VPC only). Without NAT they are the nodes' only way to AWS.
+   * @default - {@link PRIVATE_CLUSTER_ENDPOINTS} when natGateways is "none" and clusterName is set, else none
+   */
+  interfaceEndpoints?: string[];
   /** VPC flow logs to CloudWatch Logs. @default - off */
   flowLogs?: { enabled?: boolean; retentionDays?: number };
   /** Tags added to every AWS resource. @default - none */
@@ -63,7 +72,8 @@ export function subnetTags(kind: "public" | "private", name: string, clusterName
 /**
  * A VPC for EKS: one public and one private subnet per AZ (CIDRs from {@link planSubnets}, stable as AZs
  * are added), an internet gateway, NAT per strategy, per-AZ private route tables, a locked-down default
- * security group, a free S3 gateway endpoint and optional flow logs.
+ * security group, a free S3 gateway endpoint, interface endpoints (the private-cluster set when there is no NAT)
+ * and optional flow logs.
  */
 export class Network extends pulumi.ComponentResource {
   /** The VPC ID. */
@@ -183,6 +193,38 @@ export class Network extends pulumi.ComponentResource {
       parent,
     );
 
+    const interfaceEndpoints = args.interfaceEndpoints ?? (natGateways === "none" && clusterName ? [...PRIVATE_CLUSTER_ENDPOINTS] : []);
+    if (interfaceEndpoints.length) {
+      // One group for all of them: HTTPS from inside the VPC, nothing out (endpoints only answer).
+      const endpointGroup = new aws.ec2.SecurityGroup(
+        `${name}-endpoints`,
+        {
+          vpcId,
+          description: `Interface VPC endpoints of ${name}: HTTPS from the VPC`,
+          ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [cidrBlock], description: "HTTPS from the VPC" }],
+          egress: [],
+          tags: awsTags(tags, `${name}-endpoints`),
+        },
+        parent,
+      );
+      for (const service of interfaceEndpoints) {
+        new aws.ec2.VpcEndpoint(
+          `${name}-${service.replace(/\./g, "-")}`,
+          {
+            vpcId,
+            serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
+            vpcEndpointType: "Interface",
+            // Private DNS: the SDKs' usual hostnames resolve to the endpoint, so nothing needs configuring.
+            privateDnsEnabled: true,
+            subnetIds: privateSubnets.map((s) => s.id),
+            securityGroupIds: [endpointGroup.id],
+            tags: awsTags(tags, `${name}-${service}`),
+          },
+          parent,
+        );
+      }
+    }
+
     if (args.flowLogs?.enabled) this.flowLogs(name, vpcId, args.flowLogs.retentionDays ?? 90, tags);
 
     this.vpcId = vpcId;
@@ -250,6 +292,13 @@ function validateNetworkArgs(name: string, args: NetworkArgs, cidrBlock: string,
   }
   (args.availabilityZoneIds ?? []).forEach((id, i) => check.that(ZONE_ID.test(id), `availabilityZoneIds[${i}]`, "must be a zone ID such as use1-az1", id));
   (args.excludeZoneIds ?? []).forEach((id, i) => check.that(ZONE_ID.test(id), `excludeZoneIds[${i}]`, "must be a zone ID such as use1-az1", id));
+  const services = new Set<string>();
+  (args.interfaceEndpoints ?? []).forEach((service, i) => {
+    if (check.that(typeof service === "string" && ENDPOINT_SERVICE.test(service), `interfaceEndpoints[${i}]`, "must be an AWS service endpoint name such as ecr.api or eks-auth", service)) {
+      check.that(!services.has(service), `interfaceEndpoints[${i}]`, "is listed already", service);
+    }
+    services.add(service);
+  });
   check.that(["none", "single", "perAz"].includes(natGateways), "natGateways", 'must be one of "none", "single", "perAz"', args.natGateways);
   const prefix = Number(cidrBlock.split("/")[1]);
   check.that(!(prefix < 16), "cidrBlock", "AWS VPCs can be at most a /16", cidrBlock);

@@ -10,7 +10,7 @@ import { elasticsearchNames } from "../elasticsearch/names";
 import { clientLabelFor } from "../elasticsearch/services";
 import { type ElasticsearchUser } from "../elasticsearch/users";
 import { componentType, dnsLabel, standardLabels } from "../shared/naming";
-import { Network } from "../network/network";
+import { Network, privateClusterEndpoints } from "../network/network";
 import { declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets } from "./secrets";
 import { StorageClass } from "../storage-class/storage-class";
 
@@ -123,6 +123,17 @@ export class Platform extends pulumi.ComponentResource {
               : { availabilityZoneCount: availabilityZoneCount(config.network) }),
           excludeZoneIds: config.network.excludeZoneIds,
           natGateways: config.network.natGateways,
+          interfaceEndpoints: config.network.interfaceEndpoints.enabled
+            ? [
+                ...new Set([
+                  ...privateClusterEndpoints({
+                    loadBalancerController: config.cluster.services.loadBalancerController,
+                    clusterAutoscaler: config.cluster.services.clusterAutoscaler && config.cluster.nodeGroups.some((g) => g.minSize < g.maxSize),
+                  }),
+                  ...config.network.interfaceEndpoints.extraServices,
+                ]),
+              ]
+            : [],
           flowLogs: config.network.flowLogs,
           clusterName: name,
           tags: config.tags,
@@ -152,6 +163,7 @@ export class Platform extends pulumi.ComponentResource {
           encryptSecrets: config.cluster.encryptSecrets,
           ...(config.storage.kmsKeyId ? { ebsKmsKeyArns: [config.storage.kmsKeyId] } : {}),
           services: config.cluster.services,
+          privateNetworking: config.network.natGateways === "none",
           tags: config.tags,
         },
         { parent: this, transforms: protectTransforms },
