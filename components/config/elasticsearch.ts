@@ -31,8 +31,12 @@ export const ElasticsearchConfigSchema = z
       })
       .optional()
       .describe("Certificates you bring (corporate CA, cert-manager) for HTTPS and transport TLS. Default: generated"),
+    clusterBootstrapped: z
+      .boolean()
+      .default(false)
+      .describe("Set to true once the cluster has formed (after the first successful up): drops cluster.initial_master_nodes. Never on a cluster without data volumes"),
   })
-  .default({ version: "8.19.7", replicas: 1, storageSize: "20Gi", cpu: "1", memory: "4Gi", tls: false, antiAffinity: "hard", zoneSpread: false, volumeClaimRetention: "Retain" })
+  .default({ version: "8.19.7", replicas: 1, storageSize: "20Gi", cpu: "1", memory: "4Gi", tls: false, antiAffinity: "hard", zoneSpread: false, volumeClaimRetention: "Retain", clusterBootstrapped: false })
   .describe("The Elasticsearch cluster")
   .superRefine((es, ctx) => {
     if (es.replicas !== 1 && es.replicas < 3) {

@@ -256,6 +256,7 @@ export class Platform extends pulumi.ComponentResource {
         vmMaxMapCount: es.vmMaxMapCount,
         volumeClaimRetention: es.volumeClaimRetention,
         ...(es.certificates !== undefined ? { certificates: { secretName: es.certificates.secretName } } : {}),
+        clusterBootstrapped: es.clusterBootstrapped,
         users: esTiers.map(([tierName, tier]) => elasticsearchUserFor(tierName, tier, secretFor(tierName, ELASTICSEARCH_PASSWORD_KEY))),
       },
       { ...inCluster, transforms: protectTransforms },
