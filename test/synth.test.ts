@@ -28,6 +28,7 @@ function resource(type: string, name: string, inputs: Record<string, unknown>, e
     name,
     custom: true,
     dependencies: [],
+    propertyDependencies: {},
     inputs,
     state: { ...inputs },
     options: { protect: false, ignoreChanges: [], deleteBeforeReplace: false, retainOnDelete: false, replaceOnChanges: [], additionalSecretOutputs: [], aliasCount: 0, transformCount: 0 },

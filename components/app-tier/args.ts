@@ -204,6 +204,11 @@ export interface AppTierSpecArgs {
   secretVolumes?: SecretVolumeArgs[];
   /** Extra labels on the pods (not part of the selector), e.g. a NetworkPolicy client label. @default {} */
   podLabels?: Record<string, string>;
+  /**
+   * Extra annotations on the pods (the Deployment's and the migrations Job's templates). A changed value rolls
+   * the pods, e.g. a hash of a Secret the tier reads by a fixed name. @default {}
+   */
+  podAnnotations?: Record<string, Input<string>>;
   /** How the tier is reached. @default - { type: "internal" }: a ClusterIP Service */
   expose?: TierExposeArgs;
   /** A Job that runs once per image before the pods roll. @default - none */

@@ -29,6 +29,7 @@ export interface ResolvedTier {
   secretEnvRefs: Record<string, SecretKeyRefArgs>;
   secretVolumes: SecretVolumeArgs[];
   podLabels: Record<string, string>;
+  podAnnotations: Record<string, Input<string>>;
   expose: Required<Omit<TierExposeArgs, "host" | "tlsSecretName">> & { host?: string; tlsSecretName?: string };
   migrations?: { command: string[]; image: Input<string>; backoffLimit: number };
   autoscaling?: Required<AutoscalingArgs>;
@@ -64,6 +65,7 @@ export function resolveTier(name: string, args: AppTierSpecArgs): ResolvedTier {
     secretEnvRefs: args.secretEnvRefs ?? {},
     secretVolumes: args.secretVolumes ?? [],
     podLabels: args.podLabels ?? {},
+    podAnnotations: args.podAnnotations ?? {},
     expose: {
       type: expose.type ?? "internal",
       host: expose.host,

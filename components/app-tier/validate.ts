@@ -1,6 +1,8 @@
 /**
  * Validation of `AppTier` arguments: every problem at once, before any resource registers.
  */
+import * as pulumi from "@pulumi/pulumi";
+import { LABEL_KEY } from "../config/formats";
 import { DNS_LABEL, ENV_NAME } from "../shared/naming";
 import { isQuantity, parseQuantity } from "../shared/quantity";
 import { ArgumentChecker } from "../shared/validate";
@@ -138,6 +140,8 @@ export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, se
     check.that(isInt(tier.migrations.backoffLimit, 0), "migrations.backoffLimit", "must be an integer ≥ 0", tier.migrations.backoffLimit);
   }
   if (tier.serviceAccountName !== undefined) check.that(DNS_LABEL.test(tier.serviceAccountName), "serviceAccountName", "must be a DNS label", tier.serviceAccountName);
+  for (const k of Object.keys(tier.podAnnotations)) check.that(LABEL_KEY.test(k), `podAnnotations.${k}`, "must be an annotation key: [prefix/]name, the name at most 63 letters, digits, '-', '_' or '.'", k);
+  for (const [k, v] of Object.entries(tier.podAnnotations)) if (!pulumi.Output.isInstance(v)) check.that(typeof v === "string", `podAnnotations.${k}`, "must be a string", v);
   for (const [k, v] of Object.entries(tier.podLabels)) check.that(v.length <= 63 && /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(v), `podLabels.${k}`, "must be a label value", v);
   check.done();
 }

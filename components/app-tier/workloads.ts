@@ -16,10 +16,15 @@ export function deploymentSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef 
     selector: { matchLabels: tierSelector(tier) },
     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: tier.strategy.maxUnavailable, maxSurge: tier.strategy.maxSurge } },
     template: {
-      metadata: { labels: { ...tier.podLabels, ...tierLabels(tier) } },
+      metadata: { labels: { ...tier.podLabels, ...tierLabels(tier) }, ...podAnnotationsOf(tier) },
       spec: tierPodSpecFor(tier, tierSecret, serviceAccountName),
     },
   };
+}
+
+/** `annotations` for a pod template's metadata, omitted when there are none (no diff against older state). */
+function podAnnotationsOf(tier: ResolvedTier): { annotations?: Record<string, Input<string>> } {
+  return Object.keys(tier.podAnnotations).length > 0 ? { annotations: tier.podAnnotations } : {};
 }
 
 /** Service annotations for the AWS Load Balancer Controller: an NLB with IP targets, cross-zone, draining. */
@@ -105,7 +110,7 @@ export function jobSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | undef
   return {
     backoffLimit: tier.migrations.backoffLimit,
     template: {
-      metadata: { labels: { ...tier.podLabels, ...migrationLabels(tier) } },
+      metadata: { labels: { ...tier.podLabels, ...migrationLabels(tier) }, ...podAnnotationsOf(tier) },
       spec: migrationPodSpecFor(tier, tierSecret, serviceAccountName),
     },
   };

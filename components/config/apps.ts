@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { ENV_NAME } from "../shared/naming";
-import { DNS_NAME, dnsLabel, imageRef, intOrPercent, port, quantity, stringMap } from "./formats";
+import { DNS_NAME, LABEL_KEY, dnsLabel, imageRef, intOrPercent, port, quantity, stringMap } from "./formats";
 
 const ProbeSchema = z
   .strictObject({
@@ -74,6 +74,10 @@ export const TierConfigSchema = z
       .describe("Secrets mounted as files"),
     elasticsearch: z.boolean().default(false).describe("Connect to Elasticsearch with its own least-privilege user"),
     elasticsearchIndices: z.array(z.string().min(1)).optional().describe("Index patterns the tier's user may read and write. Default: <tier>-*"),
+    podAnnotations: z
+      .record(z.string().regex(LABEL_KEY, "must be an annotation key such as example.com/name"), z.string())
+      .default({})
+      .describe("Extra annotations on the pods (Deployment and migrations Job templates); a changed value rolls the pods"),
     expose: TierExposeSchema.default({ type: "internal", path: "/", ingressClassName: "alb", internalLoadBalancer: false, annotations: {} }).describe("How the tier is reached"),
     migrations: z
       .strictObject({

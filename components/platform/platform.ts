@@ -16,6 +16,10 @@ import { StorageClass } from "../storage-class/storage-class";
 
 /** Where a tier finds Elasticsearch, as files and env vars inside its pods. */
 export const ELASTICSEARCH_CA_MOUNT = "/etc/elasticsearch-ca";
+/** Pod annotation holding the revision of the tier's Elasticsearch user Secret: a rotated password rolls the pods. */
+export const ELASTICSEARCH_USER_REVISION_ANNOTATION = "eks-search-platform/elasticsearch-user-revision";
+/** Pod annotation holding the revision of the Elasticsearch CA: a renewed CA rolls the pods. */
+export const ELASTICSEARCH_CA_REVISION_ANNOTATION = "eks-search-platform/elasticsearch-ca-revision";
 
 /** Options of {@link Platform} beyond the component options. */
 export interface PlatformOptions extends pulumi.ComponentResourceOptions {
@@ -261,7 +265,8 @@ export class Platform extends pulumi.ComponentResource {
       },
       { ...inCluster, transforms: protectTransforms },
     );
-    const esClientLabel = clientLabelFor(elasticsearchNames(esName));
+    const esNames = elasticsearchNames(esName);
+    const esClientLabel = clientLabelFor(esNames);
 
     // ----- application tiers ------------------------------------------------------------------------------
     this.tiers = {};
@@ -274,20 +279,18 @@ export class Platform extends pulumi.ComponentResource {
       };
       const dependsOn: pulumi.Resource[] = [...clusterServices];
       if (tier.elasticsearch) {
-        const userSecret = this.elasticsearch.userSecretNames.apply((names) => names[tierName]);
+        // The user and CA Secrets keep their names and are replaced (delete, then create) when their content
+        // changes. Referenced through their resources' outputs, that replacement would cascade to this tier's
+        // Deployment and Job (the engine replaces every resource with an input computed from a deleted one),
+        // so they are referenced by their known names, and the pods roll on their revisions instead.
         args.env = { ...args.env, ELASTICSEARCH_URL: this.elasticsearch.url, ELASTICSEARCH_USERNAME: tierName };
-        args.secretEnvRefs = { ELASTICSEARCH_PASSWORD: { secretName: userSecret, key: "password" } };
+        args.secretEnvRefs = { ELASTICSEARCH_PASSWORD: { secretName: esNames.userSecret(tierName), key: "password" } };
         args.podLabels = { ...esClientLabel };
+        args.podAnnotations = { ...args.podAnnotations, [ELASTICSEARCH_USER_REVISION_ANNOTATION]: this.elasticsearch.userSecretRevisions.apply((revisions) => revisions[tierName]) };
         if (es.tls) {
           args.env.ELASTICSEARCH_CA_CERT = `${ELASTICSEARCH_CA_MOUNT}/ca.crt`;
-          args.secretVolumes = [
-            {
-              name: "elasticsearch-ca",
-              secretName: this.elasticsearch.caSecretName.apply((n) => n ?? ""),
-              mountPath: ELASTICSEARCH_CA_MOUNT,
-              items: [{ key: "ca.crt", path: "ca.crt" }],
-            },
-          ];
+          args.secretVolumes = [{ name: "elasticsearch-ca", secretName: es.certificates?.secretName ?? esNames.caSecret, mountPath: ELASTICSEARCH_CA_MOUNT, items: [{ key: "ca.crt", path: "ca.crt" }] }];
+          args.podAnnotations[ELASTICSEARCH_CA_REVISION_ANNOTATION] = this.elasticsearch.caRevision.apply((revision) => revision ?? "");
         }
         // Migrations and first requests need a running cluster and the tier's user.
         dependsOn.push(this.elasticsearch);

@@ -39,6 +39,11 @@ export interface RecordedResource {
   parent?: string;
   /** URNs this resource depends on (explicit `dependsOn` and those implied by its inputs). */
   dependencies: string[];
+  /**
+   * Per top-level input, the URNs its value was computed from. The engine uses these (not `dependsOn`) to decide
+   * which dependents of a delete-before-replace resource it must replace too.
+   */
+  propertyDependencies: Record<string, string[]>;
   /** Inputs as the engine received them: secrets still wrapped, so secrecy can be asserted. */
   inputs: Record<string, unknown>;
   /** The state the mocks returned (inputs plus emulated provider defaults), secrets wrapped. */
@@ -84,6 +89,7 @@ interface ProtoRequest {
   getParent(): string;
   getCustom(): boolean;
   getDependenciesList(): string[];
+  getPropertydependenciesMap?(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getProvider(): string;
   getProtect?(): boolean | undefined;
   getIgnorechangesList(): string[];
@@ -467,6 +473,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
       id: response.getId() || undefined,
       parent: req.getParent() || undefined,
       dependencies: req.getDependenciesList(),
+      propertyDependencies: propertyDependenciesOf(req),
       inputs: deserialize(req.getObject()),
       state: deserialize(response.getObject()),
       provider: req.getProvider() || undefined,
@@ -487,6 +494,14 @@ export class MockEngine implements pulumi.runtime.Mocks {
     if (existing >= 0) this.resources[existing] = resource;
     else this.resources.push(resource);
   }
+}
+
+function propertyDependenciesOf(req: ProtoRequest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  req.getPropertydependenciesMap?.().forEach((deps, key) => {
+    out[key] = deps.getUrnsList();
+  });
+  return out;
 }
 
 /** A JSON IAM policy from `aws.iam.getPolicyDocument` inputs, close enough to AWS's rendering to assert on. */

@@ -2,9 +2,8 @@
 // real Pulumi engine into a control plane whose only node is a real kubelet with containerd, so Elasticsearch
 // 8.19.7 and the sample app (examples/search-app) run for real. The steps share one cluster and run in order.
 //
-// Two steps are known to fail on today's code, each owned elsewhere and marked `it.fails` with a TODO until
-// its fix lands (then turned back to `it`):
-//   - rotating appSecrets.<tier>.ELASTICSEARCH_PASSWORD does not roll the tier (owner: the "apps" area);
+// One step is known to fail on today's code, owned elsewhere and marked `it.fails` with a TODO until its fix
+// lands (then turned back to `it`):
 //   - user-brought TLS certificates for Elasticsearch do not exist yet (owner: the "es" area).
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -227,11 +226,10 @@ describe("the local stack on a real node", () => {
     expect(preview.result?.rows).toEqual([]);
   });
 
-  // TODO(apps area, issue 11 defect b): rotating appSecrets.<tier>.ELASTICSEARCH_PASSWORD does not roll the tier's
-  // pods: measured on the real node, the engine replaces the api Deployment instead (delete, then create
-  // under the same name), so every api pod goes at once and the api stops answering until the new pod is
-  // Ready; RollingUpdate with maxUnavailable 0 never applies. Turn back to `it` when the fix is on main.
-  it.fails("5a. rotating appSecrets.api.ELASTICSEARCH_PASSWORD: the api rolls, keeps answering, no 401 beyond the rollout; the old password is refused", async () => {
+  // Issue 11 defect b, fixed: the engine used to replace the api Deployment (the user Secret is replaced when its
+  // data changes, and the Deployment's spec was computed from that Secret's outputs); test/platform-rotation.test.ts
+  // holds the rule, this step the behaviour on a real node.
+  it("5a. rotating appSecrets.api.ELASTICSEARCH_PASSWORD: the api rolls, keeps answering, no 401 beyond the rollout; the old password is refused", async () => {
     reportOnFailure();
     const api = await apiUrl();
     const before = await cp.kube.get<IDeployment>(`${apps}/deployments/api`);
