@@ -3,7 +3,8 @@
  * or removing an ARN touches only that ARN's entry, and EKS never sees a second entry for a principal that
  * still has one (`ResourceInUseException`).
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
 import { setupMocks, unwrapSecrets, argumentErrorOf, type MockEngine, type RecordedResource } from "./mocks";
 import { Cluster, type ClusterArgs } from "../components/cluster/cluster";
 
@@ -145,5 +146,33 @@ describe("Cluster access entries", () => {
   it("rejects a principal listed twice or as both admin and viewer, and an adopted ARN that is not listed", () => {
     const error = argumentErrorOf(() => new Cluster("dupes", args({ adminRoleArns: [ADMIN, ADMIN], viewerRoleArns: [ADMIN], adoptAccessEntries: [OPS] })));
     expect(error.issues.map((i) => i.path)).toEqual(["adminRoleArns[1]", "viewerRoleArns[0]", "adoptAccessEntries[0]"]);
+  });
+});
+
+describe("a cluster created before the creator-bootstrap transform (issue 13, defect 5)", () => {
+  // EKS holds a creator entry for "legacy-eks" (its state keeps bootstrapClusterCreatorAdminPermissions: true).
+  const warningsFor = async (overrides: Partial<ClusterArgs>) => {
+    const legacy = await setupMocks({ aws: { clustersWithCreatorEntry: ["legacy-eks"] } });
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      new Cluster("legacy", args({ clusterName: "legacy-eks", ...overrides }));
+      await legacy.settle();
+      return warn.mock.calls.map((call) => String(call[0])).filter((m) => m.includes("creator access entry"));
+    } finally {
+      warn.mockRestore();
+    }
+  };
+
+  it("warns, naming the fix, when the deployer gets an entry of its own (bootstrapCreatorAdmin) or is listed without adoption", async () => {
+    const [creator] = await warningsFor({ adminRoleArns: [ADMIN], bootstrapCreatorAdmin: true });
+    expect(creator).toMatch(/ResourceInUseException: drop bootstrapCreatorAdmin, list arn:aws:iam::123456789012:role\/deployer in adminRoleArns and adoptAccessEntries/);
+    const [listed] = await warningsFor({ adminRoleArns: [ADMIN, DEPLOYER] });
+    expect(listed).toMatch(/entry listed for it fails with ResourceInUseException/);
+    expect(listed).toContain("aws eks delete-access-entry --cluster-name legacy-eks --principal-arn arn:aws:iam::123456789012:role/deployer");
+  });
+
+  it("stays quiet once the deployer's entry is adopted, and for clusters made after the transform", async () => {
+    expect(await warningsFor({ adminRoleArns: [ADMIN, DEPLOYER], adoptAccessEntries: [DEPLOYER] })).toEqual([]);
+    expect(await warningsFor({ clusterName: "new-eks", adminRoleArns: [ADMIN], bootstrapCreatorAdmin: true })).toEqual([]);
   });
 });

@@ -212,6 +212,21 @@ export class Cluster extends pulumi.ComponentResource {
     const kubernetesVersion = cluster.eksCluster.version;
 
     // ----- access --------------------------------------------------------------------------------------
+    // A cluster created before the transform keeps `bootstrapClusterCreatorAdminPermissions: true` in its state
+    // (@pulumi/eks ignores changes to it), and EKS holds an access entry for whoever created it, outside this
+    // program. An entry the program makes for that principal fails with ResourceInUseException: say how to adopt it.
+    pulumi.all([cluster.eksCluster.accessConfig, callerArn]).apply(([access, caller]) => {
+      if (!access?.bootstrapClusterCreatorAdminPermissions) return;
+      const listed = [...(args.adminRoleArns ?? []), ...(args.viewerRoleArns ?? [])].includes(caller);
+      if (!(args.bootstrapCreatorAdmin || listed) || (args.adoptAccessEntries ?? []).includes(caller)) return;
+      void pulumi.log.warn(
+        `Cluster "${name}": EKS cluster ${clusterName} was created with EKS's own creator access entry (before this component turned bootstrapClusterCreatorAdminPermissions off). ` +
+          `If ${caller} created it, EKS already holds its entry and the ${args.bootstrapCreatorAdmin ? "bootstrapCreatorAdmin entry" : "entry listed"} for it fails with ResourceInUseException: ` +
+          `${args.bootstrapCreatorAdmin ? "drop bootstrapCreatorAdmin, " : ""}list ${caller} in adminRoleArns and adoptAccessEntries for one update (imported, not created), ` +
+          `or delete EKS's entry (aws eks delete-access-entry --cluster-name ${clusterName} --principal-arn ${caller}). See docs/cluster.md, Access.`,
+        this,
+      );
+    });
     const grants = createAccessEntries(this, {
       name,
       physicalClusterName: clusterName,

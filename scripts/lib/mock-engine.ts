@@ -67,6 +67,12 @@ export interface MockEngineOptions {
    * account. @default - six AZs `<region>a`..`f`; in us-east-1 mapped as many accounts see it (us-east-1e is use1-az3)
    */
   availabilityZones?: Record<string, { name: string; zoneId: string }[]>;
+  /**
+   * EKS cluster names created before the creator-bootstrap transform: their state keeps
+   * `accessConfig.bootstrapClusterCreatorAdminPermissions: true` (@pulumi/eks ignores changes to it), and EKS holds
+   * a creator entry for them. @default - none
+   */
+  clustersWithCreatorEntry?: string[];
 }
 
 /** The zone-ID prefix AWS uses for a region: us-east-1 → use1, ap-northeast-1 → apne1, ca-central-1 → cac1. */
@@ -154,7 +160,12 @@ export class MockEngine implements pulumi.runtime.Mocks {
   private readonly options: Required<MockEngineOptions>;
 
   constructor(options: MockEngineOptions = {}) {
-    this.options = { region: options.region ?? "us-east-1", accountId: options.accountId ?? "123456789012", availabilityZones: options.availabilityZones ?? {} };
+    this.options = {
+      region: options.region ?? "us-east-1",
+      accountId: options.accountId ?? "123456789012",
+      availabilityZones: options.availabilityZones ?? {},
+      clustersWithCreatorEntry: options.clustersWithCreatorEntry ?? [],
+    };
   }
 
   /** Sets the stack's config and installs this engine as the Pulumi monitor. Call before any resource is created. */
@@ -395,7 +406,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
         certificateAuthority: { data: caData },
         identities: [{ oidcs: [{ issuer: `https://${issuer}` }] }],
         vpcConfig: { clusterSecurityGroupId, vpcId: inputs.vpcId, subnetIds: [] },
-        accessConfig: { authenticationMode: inputs.authenticationMode ?? "API" },
+        accessConfig: { authenticationMode: inputs.authenticationMode ?? "API", bootstrapClusterCreatorAdminPermissions: this.options.clustersWithCreatorEntry.includes(clusterName) },
       };
       return {
         id: undefined,
