@@ -1,9 +1,10 @@
+#!/usr/bin/env node
 /**
- * Entry point of the CI driver: `npm run deploy -- <command> --stack <name> [options]` (see --help).
+ * Entry point of the CI driver, the package's bin: `eks-search-platform-deploy <command> --stack <name>
+ * [options]` (in this repository `npm run deploy -- …`; see --help).
  * Wires the real workspace, terminal, clock, files and signals into `runCli`.
  */
-import { appendFile, writeFile } from "node:fs/promises";
-import * as path from "node:path";
+import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
 import { runCli } from "./driver";
 import { ExitCode } from "./exit-codes";
 import { LocalStackFactory } from "./local";
@@ -20,6 +21,11 @@ async function main(): Promise<number> {
     stderr: (text) => void process.stderr.write(text),
     appendFile: (file, text) => appendFile(file, text, "utf8"),
     writeFile: (file, text) => writeFile(file, text, "utf8"),
+    readFile: (file) =>
+      readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") return undefined;
+        throw error;
+      }),
     now: () => Date.now(),
     sleep: (ms, signal) =>
       new Promise<void>((resolve) => {
@@ -45,7 +51,8 @@ async function main(): Promise<number> {
       timer.unref();
       return () => clearInterval(timer);
     },
-    defaultWorkDir: path.resolve(__dirname, ".."),
+    removeFile: (file) => rm(file, { force: true }),
+    defaultWorkDir: process.cwd(),
     probe: localProcessProbe,
   });
 }

@@ -1,13 +1,17 @@
-import { PACKAGE_NAME } from "../components/shared/naming";
+import * as path from "node:path";
 import { helpText, parseArgs, type CliOptions, type Command } from "./args";
+import { destructiveStepsInPlan, type ResourceChange } from "./changes";
 import { classifyFailure, isLockedError, unreachableMessage } from "./classify";
 import { ExitCode } from "./exit-codes";
+import { githubOutputText, githubValues } from "./github";
+import { keptValues } from "./keep-deployed";
 import type { ProcessProbe } from "./locks";
 import { Output } from "./output";
 import { ProgressReporter, type ProgressMode } from "./progress";
+import { ProjectError, protectKey, qualifyKey, readProject, stackConfigFile, type ProjectInfo, type ReadFile } from "./project";
 import { backoff, LockHandler, repairPendingOperations, retryPolicyFromEnv, Stop, type RetryPolicy } from "./recovery";
-import type { DeployStack, OpMap, OperationOptions, OperationResult, StackFactory } from "./stack";
-import { formatDuration, renderMarkdown, renderText, type Outcome, type RunSummary } from "./summary";
+import type { ConfigEntry, DeployStack, OpMap, OperationOptions, OperationResult, StackFactory, StackOutputs } from "./stack";
+import { destructiveSentence, formatDuration, renderMarkdown, renderText, type Outcome, type RunSummary } from "./summary";
 
 /**
  * The CI driver's logic: parse, open the stack, guard, apply config, resolve what an interrupted update
@@ -32,6 +36,10 @@ export interface DriverDeps {
   stderr: (text: string) => void;
   appendFile: (path: string, text: string) => Promise<void>;
   writeFile: (path: string, text: string) => Promise<void>;
+  /** Reads a file; undefined when it does not exist. */
+  readFile: ReadFile;
+  /** Removes a file (nothing when it does not exist). */
+  removeFile: (path: string) => Promise<void>;
   /** Milliseconds since the epoch. */
   now: () => number;
   /** Resolves after `ms`, or as soon as `signal` aborts. */
@@ -40,7 +48,7 @@ export interface DriverDeps {
   onInterrupt: (handler: (signal: string) => void) => () => void;
   /** Calls `tick` every `ms` milliseconds; returns a function that stops it. */
   every: (ms: number, tick: () => void) => () => void;
-  /** The Pulumi project directory when --work-dir is not given. */
+  /** The Pulumi project directory when --work-dir is not given (the CLI uses the current directory). */
   defaultWorkDir: string;
   /** This machine's view of other processes (is a lock's holder still running?). */
   probe: ProcessProbe;
@@ -48,18 +56,10 @@ export interface DriverDeps {
   unreachableRetry?: RetryPolicy;
 }
 
-/** The config key that marks a stack protected (DESIGN.md: prod ships with it). */
-export const PROTECT_KEY = `${PACKAGE_NAME}:protect`;
-
 /** A production stack: named prod/production (optionally qualified or suffixed), or protected. */
 export function isProductionStack(stackName: string, isProtected: boolean): boolean {
   const base = stackName.split("/").pop() ?? stackName;
   return isProtected || /^prod(uction)?([-_.].*)?$/.test(base);
-}
-
-/** The project-qualified form of a config key given on the command line (`protect` → `eks-search-platform:protect`). */
-export function qualifyKey(key: string): string {
-  return key.includes(":") ? key : `${PACKAGE_NAME}:${key}`;
 }
 
 /** True when an op map holds any change (anything but same/read/refresh). */
@@ -76,7 +76,7 @@ export function lockRetryPolicy(env: Readonly<Record<string, string | undefined>
 export async function runCli(argv: readonly string[], deps: DriverDeps): Promise<number> {
   const parsed = parseArgs(argv);
   if (parsed.kind === "help") {
-    deps.stdout(helpText());
+    deps.stdout(helpText(parsed.command));
     return ExitCode.Success;
   }
   if (parsed.kind === "error") {
@@ -90,6 +90,9 @@ export async function runCli(argv: readonly string[], deps: DriverDeps): Promise
 }
 
 const MUTATING: readonly Command[] = ["up", "refresh", "destroy"];
+// Commands that must leave the stack's config file as they found it: a preview (the first one creates
+// the stack and writes its encryption salt; --config and kept digests are for this run only) and drift.
+const READ_ONLY: readonly Command[] = ["preview", "drift"];
 
 class Run {
   private readonly out: Output;
@@ -100,6 +103,12 @@ class Run {
   private locks: LockHandler | undefined;
   private production = false;
   private stack: DeployStack | undefined;
+  private project: ProjectInfo | undefined;
+  /** The stack's config file as it was before a read-only command ([path, text or undefined]). */
+  private configFileBefore: [string, string | undefined] | undefined;
+  /** Destructive steps found in a saved plan (`up --plan`), for the summary. */
+  private planDestructive: ResourceChange[] = [];
+  private readonly warnings: string[] = [];
   private interrupted: string | undefined;
   private operationRunning = false;
   private cancelling: Promise<void> = Promise.resolve();
@@ -111,7 +120,7 @@ class Run {
     this.out = new Output(options.json, deps.stdout, deps.stderr);
     this.out.addSecrets(options.config.filter((c) => c.secret).map((c) => c.value));
     this.startedAt = deps.now();
-    this.progress = new ProgressReporter(this.out, deps.now, this.startedAt);
+    this.progress = new ProgressReporter(this.out, deps.now, this.startedAt, options.diff);
     this.unreachableRetry = retryPolicyFromEnv(deps.env, "DEPLOY_UNREACHABLE", deps.unreachableRetry ?? DEFAULT_UNREACHABLE_RETRY);
   }
 
@@ -132,8 +141,23 @@ class Run {
         code === ExitCode.Locked ? "locked" : code === ExitCode.Usage ? "invalid" : code === ExitCode.Changes ? "changes" : code === ExitCode.Unreachable ? "unreachable" : "failed";
       return await this.finish(outcome, code, reason);
     } finally {
+      await this.restoreConfigFile();
       stopHeartbeat();
       stopListening();
+    }
+  }
+
+  /** Puts a read-only command's stack config file back as it was (or removes the one it created). */
+  private async restoreConfigFile(): Promise<void> {
+    if (!this.configFileBefore) return;
+    const [file, before] = this.configFileBefore;
+    try {
+      const now = await this.deps.readFile(file);
+      if (now === before) return;
+      if (before === undefined) await this.deps.removeFile(file);
+      else await this.deps.writeFile(file, before);
+    } catch (error) {
+      this.out.error(`warning: could not restore ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -160,15 +184,28 @@ class Run {
   private async main(): Promise<number> {
     const { command, stack: stackName } = this.options;
     const workDir = this.options.workDir ?? this.deps.defaultWorkDir;
-    this.out.emit(`${PACKAGE_NAME}: ${command} on stack ${stackName}`, { event: "start", command, stack: stackName, workDir });
+    let project: ProjectInfo;
+    try {
+      project = await readProject(workDir, this.deps.readFile);
+    } catch (error) {
+      if (!(error instanceof ProjectError)) throw error;
+      this.out.emit(`${command} on stack ${stackName}`, { event: "start", command, stack: stackName, workDir });
+      throw new Stop("invalid", ExitCode.Usage, error.message);
+    }
+    this.project = project;
+    this.out.emit(`${project.name}: ${command} on stack ${stackName}`, { event: "start", command, stack: stackName, project: project.name, workDir });
+    if (READ_ONLY.includes(command)) {
+      const file = stackConfigFile(project, stackName);
+      this.configFileBefore = [file, await this.deps.readFile(file)];
+    }
 
-    const stack = await this.deps.stacks.open({ stackName, workDir, create: command === "preview" || command === "up" });
+    const stack = await this.deps.stacks.open({ stackName, workDir, create: this.options.createStack });
     this.stack = stack;
     this.checkInterrupted();
 
     const config = await stack.getAllConfig();
     this.out.addSecrets(Object.values(config).filter((e) => e.secret).map((e) => e.value));
-    this.guard(config[PROTECT_KEY]?.value === "true");
+    this.guard(config[protectKey(project.name)]?.value === "true");
     this.locks = new LockHandler({
       stack,
       out: this.out,
@@ -181,6 +218,7 @@ class Run {
       hadConfig: this.options.config.length > 0,
       policy: lockRetryPolicy(this.deps.env, this.deps.lockRetry),
     });
+    await this.keepDeployed(stack, config);
     await this.applyConfig(stack);
     this.checkInterrupted();
     if (command === "outputs") return this.printOutputs(stack);
@@ -198,28 +236,129 @@ class Run {
     });
     this.checkInterrupted();
 
+    const o = this.options;
+    const scope: Partial<OperationOptions> = {
+      ...(o.targets.length > 0 ? { target: o.targets, ...(o.targetDependents ? { targetDependents: true } : {}) } : {}),
+      ...(o.message !== undefined ? { message: o.message } : {}),
+      ...(o.expectNoChanges ? { expectNoChanges: true } : {}),
+    };
+    // The CLI runs in the project directory: a relative plan path means the one here.
+    const planFile = o.plan === undefined ? undefined : path.resolve(o.plan);
+    const update: Partial<OperationOptions> = { ...scope, ...(o.replace.length > 0 ? { replace: o.replace } : {}), ...(planFile !== undefined ? { plan: planFile } : {}) };
     switch (command) {
       case "drift":
         return this.drift(stack);
-      case "preview":
-        await this.operation("preview", "plan", (o) => stack.preview(o));
+      case "preview": {
+        const result = await this.operation("preview", "plan", (op) => stack.preview(op), update);
+        const changed = hasChanges(result.changeSummary) || this.progress.resources().length > 0;
+        await this.writeGithubValues({ "has-changes": String(changed) });
+        this.checkPlanned("preview");
+        if (o.expectNoChanges && changed) throw new Stop("changes", ExitCode.Changes, "changes were found where none were expected (--expect-no-changes)");
         return this.finish("succeeded", ExitCode.Success);
+      }
       case "up":
-        await this.operation("up", "apply", (o) => stack.up(o));
+        if (planFile !== undefined) await this.checkSavedPlan(planFile);
+        await this.operation("up", "apply", (op) => stack.up(op), update);
+        await this.writeGithubOutputs(stack);
         return this.finish("succeeded", ExitCode.Success);
       case "refresh":
-        await this.operation("refresh", "apply", (o) => stack.refresh(o));
+        await this.operation("refresh", "apply", (op) => stack.refresh(op), scope);
         return this.finish("succeeded", ExitCode.Success);
-      case "destroy":
-        await this.operation("destroy", "apply", (o) => stack.destroy(o));
+      case "destroy": {
+        const { expectNoChanges: _ignored, ...destroyScope } = scope;
+        await this.operation("destroy", "apply", (op) => stack.destroy(op), destroyScope);
         return this.finish("succeeded", ExitCode.Success);
+      }
     }
+  }
+
+  /**
+   * After a plan: a preview that could not reach a cluster planned without it (every object "new"), so
+   * it is no answer (exit 6); one that would replace or delete a stateful resource stops (exit 5) unless
+   * --allow-destructive.
+   */
+  private checkPlanned(phase: string): void {
+    const unreachable = unreachableMessage("", this.progress.warningMessages());
+    if (unreachable !== undefined) {
+      const warning = `the ${phase} could not reach a cluster it reads, so it planned without its state (objects that exist show as new): ${unreachable}`;
+      this.warnings.push(warning);
+      throw new Stop("unreachable", ExitCode.Unreachable, warning);
+    }
+    const destructive = this.progress.destructive();
+    if (destructive.length > 0 && !this.options.allowDestructive && this.options.command !== "drift") {
+      throw new Stop("destructive", ExitCode.Destructive, `${destructiveSentence(destructive)}\n(pass --allow-destructive if that is intended)`);
+    }
+  }
+
+  /** `up --plan`: the plan must exist, and replace or delete no stateful resource unless --allow-destructive. */
+  private async checkSavedPlan(file: string): Promise<void> {
+    const text = await this.deps.readFile(file);
+    if (text === undefined) throw new Stop("invalid", ExitCode.Usage, `no plan file ${file} (save one with preview --plan ${file})`);
+    let steps: ReturnType<typeof destructiveStepsInPlan>;
+    try {
+      steps = destructiveStepsInPlan(text);
+    } catch (error) {
+      throw new Stop("invalid", ExitCode.Usage, `${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.planDestructive = steps.map((d) => ({ phase: "plan", ...d }));
+    if (steps.length > 0 && !this.options.allowDestructive) {
+      throw new Stop("destructive", ExitCode.Destructive, `the plan ${file} holds ${destructiveSentence(this.planDestructive)}\n(pass --allow-destructive if that is intended)`);
+    }
+  }
+
+  /** `--keep-deployed`: the image digests the last successful update ran, where the config names the same images. */
+  private async keepDeployed(stack: DeployStack, config: Record<string, ConfigEntry>): Promise<void> {
+    const patterns = this.options.keepDeployed;
+    if (patterns.length === 0) return;
+    const project = this.project?.name ?? "";
+    const deployed = await this.retrying(() => stack.lastDeployedConfig());
+    if (!deployed) {
+      this.out.emit("keep-deployed: the stack has no successful update yet; the config is used as it is", { event: "keep-deployed", kept: [] });
+      return;
+    }
+    const explicit = new Set(this.options.config.map((c) => qualifyKey(project, c.key)));
+    const kept = keptValues(patterns, project, config, deployed, explicit);
+    for (const k of kept) {
+      try {
+        await stack.setConfig(k.key, { value: k.value, secret: false }, true);
+      } catch (error) {
+        throw new Stop("invalid", ExitCode.Usage, `could not set config ${k.key}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      this.out.emit(`config: ${k.key} = ${k.value} (kept: the last deploy's digest of ${k.configured})`, { event: "config", key: k.key, secret: false, value: k.value, kept: true, configured: k.configured });
+    }
+    if (kept.length === 0) this.out.emit(`keep-deployed: nothing to keep for ${patterns.join(", ")}`, { event: "keep-deployed", kept: [] });
+  }
+
+  /** Appends to $GITHUB_OUTPUT when it is set (a warning when it cannot). */
+  private async appendGithubOutput(text: string): Promise<void> {
+    const file = this.deps.env.GITHUB_OUTPUT;
+    if (!file || text === "") return;
+    try {
+      await this.deps.appendFile(file, this.out.redact(text));
+    } catch (error) {
+      this.out.error(`warning: could not write to $GITHUB_OUTPUT (${file}): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private writeGithubValues(values: Record<string, string>): Promise<void> {
+    return this.appendGithubOutput(githubValues(values));
+  }
+
+  /** The stack outputs as step outputs, secrets left out. */
+  private async writeGithubOutputs(stack: DeployStack, known?: StackOutputs): Promise<void> {
+    if (!this.deps.env.GITHUB_OUTPUT) return;
+    const outputs = known ?? (await stack.outputs());
+    const { text, skipped } = githubOutputText(outputs);
+    if (skipped.length > 0) this.out.error(`warning: outputs not written to $GITHUB_OUTPUT (not a step output name): ${skipped.join(", ")}`);
+    await this.appendGithubOutput(text);
   }
 
   private guard(storedProtect: boolean): void {
     const { command, stack, yes, force, config } = this.options;
+    const project = this.project?.name ?? "";
+    const key = protectKey(project);
     // A --config protect=false cannot lift the guard; protect=true adds it.
-    const override = config.find((c) => qualifyKey(c.key) === PROTECT_KEY);
+    const override = config.find((c) => qualifyKey(project, c.key) === key);
     const isProtected = storedProtect || override?.value === "true";
     this.production = isProductionStack(stack, isProtected);
     if (this.options.forceUnlock && !yes && this.production) {
@@ -229,7 +368,7 @@ class Run {
       throw new Stop("refused", ExitCode.Usage, `refusing to update production stack ${stack} without --yes`);
     }
     if (command === "destroy" && isProtected && !force) {
-      throw new Stop("refused", ExitCode.Usage, `refusing to destroy stack ${stack}: its config sets ${PROTECT_KEY}: true (pass --force to destroy it anyway)`);
+      throw new Stop("refused", ExitCode.Usage, `refusing to destroy stack ${stack}: its config sets ${key}: true (pass --force to destroy it anyway)`);
     }
   }
 
@@ -314,14 +453,16 @@ class Run {
     for (const { phase, what, run } of phases) {
       try {
         const result = await this.operation(phase, "plan", run, { expectNoChanges: true });
+        this.checkPlanned("drift");
         if (hasChanges(result.changeSummary)) found.push(`${phase}: ${what}`);
       } catch (error) {
-        if (this.interrupted) throw error;
+        if (this.interrupted || error instanceof Stop) throw error;
         const { code } = classifyFailure(error, this.progress.errorMessages());
         if (code !== ExitCode.Changes) throw error;
         found.push(`${phase}: ${what}`);
       }
     }
+    await this.writeGithubValues({ "has-changes": String(found.length > 0) });
     if (found.length > 0) return this.finish("changes", ExitCode.Changes, `drift detected:\n${found.join("\n")}`);
     return this.finish("no changes", ExitCode.Success);
   }
@@ -343,6 +484,7 @@ class Run {
     } else {
       this.out.emit(text.join("\n"), record);
     }
+    await this.writeGithubOutputs(stack, outputs);
     if (this.options.json) this.out.emit(undefined, { event: "result", command: "outputs", stack: this.options.stack, outcome: "succeeded", exitCode: ExitCode.Success });
     return ExitCode.Success;
   }
@@ -358,6 +500,9 @@ class Run {
       rows: this.progress.rows(),
       unchanged: this.progress.unchanged(),
       failures: this.progress.failures(),
+      resources: this.progress.resources(),
+      destructive: [...this.planDestructive, ...this.progress.destructive()],
+      ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
       ...(reason ? { reason } : {}),
     });
     if (this.options.json) this.out.emit(undefined, { event: "result", ...summary });

@@ -77,7 +77,7 @@ function cliMessage(error: unknown): string {
 /** Automation API errors → the driver's error types, keeping the CLI's own words. */
 export function translateError(error: unknown): Error {
   if (error instanceof ConcurrentUpdateError) return new StackLockedError(cliMessage(error));
-  if (error instanceof StackNotFoundError) return new StackMissingError(`${cliMessage(error)}\n(preview or up creates a stack; the other commands need an existing one)`);
+  if (error instanceof StackNotFoundError) return new StackMissingError(`${cliMessage(error)}\n(pass --create-stack to preview or up to create it)`);
   if (error instanceof Error) {
     const message = cliMessage(error);
     if (message === error.message) return error;
@@ -103,7 +103,25 @@ function automationOptions(o: OperationOptions) {
     color: "never" as const,
     ...(o.expectNoChanges ? { expectNoChanges: true } : {}),
     ...(o.refresh ? { refresh: true } : {}),
+    ...(o.message !== undefined ? { message: o.message } : {}),
+    ...(o.target && o.target.length > 0 ? { target: o.target, ...(o.targetDependents ? { targetDependents: true } : {}) } : {}),
   };
+}
+
+/** preview and up also take --replace and --plan (save at preview, apply at up). */
+function updateOptions(o: OperationOptions) {
+  return {
+    ...automationOptions(o),
+    ...(o.replace && o.replace.length > 0 ? { replace: o.replace } : {}),
+    ...(o.plan !== undefined ? { plan: o.plan } : {}),
+  };
+}
+
+/** A history config value as text: objects (path-set keys) come as JSON text or as an object. */
+function configText(v: { value?: unknown; objectValue?: unknown }): string {
+  if (typeof v.value === "string") return v.value;
+  const raw = v.objectValue ?? v.value;
+  return raw === undefined ? "" : JSON.stringify(raw);
 }
 
 /** Runs the CLI the workspace uses, for the commands the Automation API lacks or gets wrong for us. */
@@ -173,19 +191,17 @@ export class LocalDeployStack implements DeployStack {
   }
 
   preview(o: OperationOptions): Promise<OperationResult> {
-    return translated(async () => ({ changeSummary: (await this.stack.preview(automationOptions(o))).changeSummary }));
+    const { message: _ignored, ...rest } = updateOptions(o);
+    return translated(async () => ({ changeSummary: (await this.stack.preview(rest)).changeSummary }));
   }
 
   up(o: OperationOptions): Promise<OperationResult> {
-    return translated(async () => ({ changeSummary: (await this.stack.up(automationOptions(o))).summary.resourceChanges ?? {} }));
+    return translated(async () => ({ changeSummary: (await this.stack.up(updateOptions(o))).summary.resourceChanges ?? {} }));
   }
 
   refresh(o: OperationOptions): Promise<OperationResult> {
     const { refresh: _ignored, ...rest } = automationOptions(o);
-    const scope = {
-      ...(o.target && o.target.length > 0 ? { target: o.target } : {}),
-      ...(o.clearPendingCreates ? { clearPendingCreates: true } : {}),
-    };
+    const scope = o.clearPendingCreates ? { clearPendingCreates: true } : {};
     return translated(async () => ({ changeSummary: (await this.stack.refresh({ ...rest, ...scope })).summary.resourceChanges ?? {} }));
   }
 
@@ -208,6 +224,17 @@ export class LocalDeployStack implements DeployStack {
 
   cancel(): Promise<void> {
     return translated(() => this.stack.cancel());
+  }
+
+  // The stack's update history keeps each update's config, in the backend (file, bucket or Cloud):
+  // what the last deploy really ran with, whatever the runner's checkout held.
+  lastDeployedConfig(): Promise<Record<string, ConfigEntry> | undefined> {
+    return translated(async () => {
+      const history = await this.stack.history(50, 1, false);
+      const last = history.find((u) => u.kind === "update" && u.result === "succeeded");
+      if (!last) return undefined;
+      return Object.fromEntries(Object.entries(last.config ?? {}).map(([k, v]) => [k, { value: configText(v), secret: v.secret === true }]));
+    });
   }
 
   // Not the Automation API's exportStack/importStack: those pass --show-secrets and write the state,

@@ -2,6 +2,7 @@ import type { EngineEvent, OpMap } from "./stack";
 import type { ChangeRow, Failure } from "./summary";
 import { formatDuration } from "./summary";
 import type { Output } from "./output";
+import { destructiveOp, isDestructive, nameFromUrn, propertyChanges, type ResourceChange, type StepMetadata } from "./changes";
 
 /**
  * Live progress from engine events: one readable line per resource step (with elapsed time and running
@@ -33,11 +34,7 @@ const VERBS: Record<string, [string, string]> = {
 
 const PLAN_SYMBOLS: Record<string, string> = { create: "+", update: "~", delete: "-", replace: "+-", import: "=", discard: "-" };
 
-/** The resource name: the last `::` segment of a URN. */
-export function nameFromUrn(urn: string): string {
-  const i = urn.lastIndexOf("::");
-  return i < 0 ? urn : urn.slice(i + 2);
-}
+export { nameFromUrn };
 
 /** `65` → `01:05`, `3725` → `1:02:05`: the elapsed-time prefix of progress lines. */
 export function formatClock(seconds: number): string {
@@ -82,6 +79,9 @@ export class ProgressReporter {
   private readonly failed: (Failure & { urn: string })[] = [];
   private readonly lastErrorByUrn = new Map<string, string>();
   private readonly errors: string[] = [];
+  private readonly warnings: string[] = [];
+  private readonly changes = new Map<string, ResourceChange>();
+  private readonly destructiveByUrn = new Map<string, ResourceChange>();
   private readonly unchangedByPhase: Record<string, number> = {};
   private readonly changesByPhase: Record<string, OpMap> = {};
   private done = 0;
@@ -92,6 +92,8 @@ export class ProgressReporter {
     /** Milliseconds; injected so tests control time. */
     private readonly now: () => number,
     private readonly startedAt: number = now(),
+    /** Print each step's property diff under its line (`--diff`). */
+    private readonly showDiffs = false,
   ) {
     this.lastEmitAt = startedAt;
   }
@@ -122,16 +124,34 @@ export class ProgressReporter {
     return `[${parts.join(", ")}]`;
   }
 
-  private count(urn: string, op: string, type: string): boolean {
+  private count(urn: string, op: string, type: string, metadata?: StepMetadata): boolean {
     if (QUIET_OPS.has(op) || REPLACEMENT_HALVES.has(op)) return false;
     const key = `${this.phase}\u0000${urn}\u0000${op}`;
     if (this.counted.has(key)) return false;
     this.counted.add(key);
+    const properties = metadata && (op === "update" || op === "replace") ? propertyChanges(metadata) : [];
+    const change: ResourceChange = { phase: this.phase, op, type, name: nameFromUrn(urn), urn };
+    if (properties.length > 0) change.properties = properties;
+    if (op === "replace" && metadata?.keys && metadata.keys.length > 0) change.replaceReasons = [...metadata.keys];
+    this.changes.set(key, change);
     const rowKey = `${this.phase}\u0000${op}\u0000${type}`;
     const row = this.counts.get(rowKey) ?? { phase: this.phase, op, type, count: 0 };
     row.count++;
     this.counts.set(rowKey, row);
     return true;
+  }
+
+  /** Remembers a step that replaces or deletes a stateful resource (any half of a replacement counts). */
+  private noteDestructive(m: StepMetadata): void {
+    if (!isDestructive(m.op, m.type) || this.destructiveByUrn.has(m.urn)) return;
+    this.destructiveByUrn.set(m.urn, { phase: this.phase, op: destructiveOp(m.op), type: m.type, name: nameFromUrn(m.urn), urn: m.urn });
+  }
+
+  /** The `--diff` lines of a step: one per changed property. */
+  private diffLines(urn: string, op: string): string[] {
+    if (!this.showDiffs) return [];
+    const change = this.changes.get(`${this.phase}\u0000${urn}\u0000${op}`);
+    return (change?.properties ?? []).map((p) => `        ${p.kind.endsWith("replace") ? "±" : p.kind.startsWith("add") ? "+" : p.kind.startsWith("delete") ? "-" : "~"} ${p.path}: ${p.old ?? "(none)"} → ${p.new ?? "(none)"}`);
   }
 
   /** Feeds one engine event. */
@@ -147,12 +167,15 @@ export class ProgressReporter {
     }
   }
 
-  private onPre(m: { op: string; urn: string; type: string }): void {
+  private onPre(m: StepMetadata): void {
     const name = nameFromUrn(m.urn);
+    this.noteDestructive(m);
     if (this.mode === "plan") {
-      if (!this.count(m.urn, m.op, m.type)) return;
+      if (!this.count(m.urn, m.op, m.type, m)) return;
       const symbol = PLAN_SYMBOLS[m.op] ?? "*";
-      this.emit(`  ${symbol.padEnd(2)} ${m.op.padEnd(7)} ${m.type}  ${name}`, { event: "resource", status: "planned", op: m.op, type: m.type, name, urn: m.urn });
+      const properties = this.changes.get(`${this.phase}\u0000${m.urn}\u0000${m.op}`)?.properties;
+      const lines = [`  ${symbol.padEnd(2)} ${m.op.padEnd(7)} ${m.type}  ${name}`, ...this.diffLines(m.urn, m.op)];
+      this.emit(lines.join("\n"), { event: "resource", status: "planned", op: m.op, type: m.type, name, urn: m.urn, ...(properties ? { properties } : {}) });
       return;
     }
     if (QUIET_OPS.has(m.op)) return;
@@ -161,26 +184,26 @@ export class ProgressReporter {
     this.emit(`${this.stamp()} ${verb.padEnd(11)} ${m.type}  ${name}`, { event: "resource", status: "started", op: m.op, type: m.type, name, urn: m.urn });
   }
 
-  private onOutputs(m: { op: string; urn: string; type: string; diffs?: string[]; detailedDiff?: Record<string, unknown>; new?: unknown }): void {
+  private onOutputs(m: StepMetadata): void {
     const op = effectiveOp(m);
     const name = nameFromUrn(m.urn);
     if (this.mode === "plan") {
       // A refresh preview reveals drift only here; a normal preview has already been counted.
-      if (this.count(m.urn, op, m.type)) {
+      if (this.count(m.urn, op, m.type, m)) {
         const symbol = PLAN_SYMBOLS[op] ?? "*";
-        this.emit(`  ${symbol.padEnd(2)} ${op.padEnd(7)} ${m.type}  ${name}`, { event: "resource", status: "planned", op, type: m.type, name, urn: m.urn });
+        this.emit([`  ${symbol.padEnd(2)} ${op.padEnd(7)} ${m.type}  ${name}`, ...this.diffLines(m.urn, op)].join("\n"), { event: "resource", status: "planned", op, type: m.type, name, urn: m.urn });
       }
       return;
     }
     const flight = this.inFlight.get(`${m.urn}\u0000${m.op}`);
     this.inFlight.delete(`${m.urn}\u0000${m.op}`);
     if (QUIET_OPS.has(op)) return;
-    this.count(m.urn, op, m.type);
+    this.count(m.urn, op, m.type, m);
     this.done++;
     const took = flight ? (this.now() - flight.startedAt) / 1000 : undefined;
     const verb = VERBS[op]?.[1] ?? op;
     this.emit(
-      `${this.stamp()} ${verb.padEnd(11)} ${m.type}  ${name}${took === undefined ? "" : ` (${formatDuration(took)})`}  ${this.tally()}`,
+      [`${this.stamp()} ${verb.padEnd(11)} ${m.type}  ${name}${took === undefined ? "" : ` (${formatDuration(took)})`}  ${this.tally()}`, ...this.diffLines(m.urn, op)].join("\n"),
       { event: "resource", status: "done", op, type: m.type, name, urn: m.urn, durationSeconds: took === undefined ? undefined : Math.round(took) },
     );
   }
@@ -200,6 +223,7 @@ export class ProgressReporter {
     const message = cleanMessage(d.message);
     if (message === "") return;
     const name = d.urn ? nameFromUrn(d.urn) : undefined;
+    if (d.severity === "warning") this.warnings.push(message);
     if (d.severity === "error") {
       this.errors.push(message);
       if (d.urn) {
@@ -245,8 +269,24 @@ export class ProgressReporter {
     const n = this.failed.length;
     this.failed.length = 0;
     this.errors.length = 0;
+    this.warnings.length = 0;
     this.lastErrorByUrn.clear();
     return n;
+  }
+
+  /** Every warning diagnostic of the current attempt, in order (a preview that could not reach a cluster says so only here). */
+  warningMessages(): string[] {
+    return [...this.warnings];
+  }
+
+  /** The resources changed or planned, phase by phase, with their property diffs. */
+  resources(): ResourceChange[] {
+    return [...this.changes.values()].map((c) => structuredClone(c));
+  }
+
+  /** The stateful resources a step replaced or deleted (or plans to). */
+  destructive(): ResourceChange[] {
+    return [...this.destructiveByUrn.values()].map((c) => ({ ...c }));
   }
 
   /** Every error diagnostic so far, in order (the driver classifies failures from them). */

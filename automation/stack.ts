@@ -28,8 +28,16 @@ export interface OperationOptions {
   expectNoChanges?: boolean;
   /** Refresh state before the operation. */
   refresh?: boolean;
-  /** refresh only: operate on these URNs only. */
+  /** Operate on these URNs only. */
   target?: string[];
+  /** With `target`: their dependents too. */
+  targetDependents?: boolean;
+  /** preview and up: replace these URNs. */
+  replace?: string[];
+  /** preview: save the update plan to this file; up: apply the plan in this file. */
+  plan?: string;
+  /** The update's message (up, refresh, destroy). */
+  message?: string;
   /** refresh only: drop pending creates from the state (`--clear-pending-creates`). */
   clearPendingCreates?: boolean;
 }
@@ -54,6 +62,8 @@ export interface DeployStack {
   previewRefresh(options: OperationOptions): Promise<OperationResult>;
   destroy(options: OperationOptions): Promise<OperationResult>;
   outputs(): Promise<StackOutputs>;
+  /** The config of the newest update that succeeded (secrets not decrypted), or undefined when there is none. */
+  lastDeployedConfig(): Promise<Record<string, ConfigEntry> | undefined>;
   /** `pulumi cancel`: stops the stack's running update and releases its lock. */
   cancel(): Promise<void>;
   /** `pulumi stack export` (secrets stay encrypted). */
@@ -70,7 +80,7 @@ export interface OpenStackRequest {
   stackName: string;
   /** The Pulumi project directory. */
   workDir: string;
-  /** Create the stack when it does not exist (preview and up); otherwise select it or fail. */
+  /** Create the stack when it does not exist (`--create-stack`); otherwise select it or fail. */
   create: boolean;
 }
 

@@ -1,9 +1,11 @@
+import type { ResourceChange } from "./changes";
+
 /**
  * The end-of-run summary: changes by operation and resource type, failures, outcome. Pure data and two
  * renderers, a plain-text table for logs and Markdown for $GITHUB_STEP_SUMMARY and PR comments.
  */
 
-export type Outcome = "succeeded" | "failed" | "changes" | "no changes" | "refused" | "invalid" | "locked" | "unreachable" | "cancelled";
+export type Outcome = "succeeded" | "failed" | "changes" | "no changes" | "refused" | "invalid" | "locked" | "unreachable" | "destructive" | "cancelled";
 
 export interface ChangeRow {
   /** Which part of the run, e.g. "refresh preview" or "preview" for drift; the command otherwise. */
@@ -31,6 +33,12 @@ export interface RunSummary {
   /** Resources left as they were, by phase. */
   unchanged: Record<string, number>;
   failures: Failure[];
+  /** Every resource changed or planned, by name, with property diffs for updates and replacements. */
+  resources: ResourceChange[];
+  /** The stateful resources replaced or deleted, or planned to be (a warning even when allowed). */
+  destructive: ResourceChange[];
+  /** Warnings the reader must see before the table (e.g. a preview that could not reach the cluster). */
+  warnings?: string[];
   /** Why the run ended as it did, when it did not simply succeed. */
   reason?: string;
 }
@@ -77,6 +85,10 @@ function tableRows(summary: RunSummary): ChangeRow[] {
 export function renderText(summary: RunSummary): string {
   const lines = [`Summary: ${headline(summary)}`];
   if (summary.reason) lines.push(`  ${summary.reason.split("\n").join("\n  ")}`);
+  for (const w of summary.warnings ?? []) lines.push(`  warning: ${w.split("\n").join("\n    ")}`);
+  if (summary.destructive.length > 0 && summary.outcome !== "destructive") {
+    lines.push(`  warning: ${destructiveSentence(summary.destructive)}`);
+  }
   const multi = phases(summary).length > 1;
   const body = tableRows(summary);
   if (body.length > 0) {
@@ -109,8 +121,45 @@ const ICON: Record<Outcome, string> = {
   invalid: "⛔",
   locked: "🔒",
   unreachable: "📡",
+  destructive: "🛑",
   cancelled: "⏹️",
 };
+
+/** "replaces kubernetes:apps/v1:StatefulSet search-es, deletes ..." */
+export function destructiveSentence(items: readonly ResourceChange[]): string {
+  return `stateful resources replaced or deleted: ${items.map((d) => `${d.op} ${d.type} ${d.name}`).join(", ")}`;
+}
+
+const MAX_LISTED = 100;
+const OP_SYMBOL: Record<string, string> = { create: "+", update: "~", replace: "±", delete: "-", import: "=", discard: "-" };
+
+function mdCode(text: string): string {
+  // A backtick in a value must not end the code span: use a longer fence.
+  const fence = text.includes("`") ? "``" : "`";
+  return `${fence}${text.replace(/\r?\n/g, " ")}${fence}`;
+}
+
+/** The Markdown list of changed resources, with property diffs. */
+function resourceList(summary: RunSummary): string[] {
+  const items = summary.resources;
+  if (items.length === 0) return [];
+  const multi = phases(summary).length > 1;
+  const out = [`<details${items.length <= 30 ? " open" : ""}><summary>Resources (${items.length})</summary>`, ""];
+  const rank = (op: string) => (OP_ORDER.indexOf(op) < 0 ? OP_ORDER.length : OP_ORDER.indexOf(op));
+  const sorted = [...items].sort((a, b) => rank(a.op) - rank(b.op) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+  for (const r of sorted.slice(0, MAX_LISTED)) {
+    const stateful = summary.destructive.some((d) => d.urn === r.urn) ? " 🛑" : "";
+    out.push(`- ${OP_SYMBOL[r.op] ?? "*"} **${r.op}** ${mdCode(r.type)} ${mdCode(r.name)}${multi ? ` (${mdCell(r.phase)})` : ""}${stateful}`);
+    if (r.replaceReasons && r.replaceReasons.length > 0) out.push(`  - replaced because of ${r.replaceReasons.map(mdCode).join(", ")}`);
+    for (const p of r.properties ?? []) {
+      const values = p.old === undefined && p.new === undefined ? "" : `: ${p.old === undefined ? "_(none)_" : mdCode(p.old)} → ${p.new === undefined ? "_(none)_" : mdCode(p.new)}`;
+      out.push(`  - ${mdCode(p.path)}${values}`);
+    }
+  }
+  if (sorted.length > MAX_LISTED) out.push(`- … and ${sorted.length - MAX_LISTED} more (see the job log)`);
+  out.push("", "</details>", "");
+  return out;
+}
 
 function mdCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
@@ -120,6 +169,13 @@ function mdCell(text: string): string {
 export function renderMarkdown(summary: RunSummary): string {
   const out = [`### ${ICON[summary.outcome]} \`${summary.command}\` on \`${summary.stack}\`: ${summary.outcome}`, ""];
   out.push(`Duration ${formatDuration(summary.durationSeconds)}, exit code ${summary.exitCode}.`, "");
+  if (summary.destructive.length > 0) {
+    const allowed = summary.outcome === "destructive" ? "" : " (allowed with --allow-destructive)";
+    out.push("> [!CAUTION]", `> **Stateful resources ${summary.command === "up" && summary.outcome !== "destructive" ? "were" : "would be"} replaced or deleted${allowed}:**`);
+    for (const d of summary.destructive) out.push(`> - **${d.op}** ${mdCode(d.type)} ${mdCode(d.name)}`);
+    out.push("");
+  }
+  for (const w of summary.warnings ?? []) out.push("> [!WARNING]", `> ${w.split("\n").join("\n> ")}`, "");
   if (summary.reason) out.push("```text", summary.reason, "```", "");
   const multi = phases(summary).length > 1;
   const body = tableRows(summary);
@@ -132,6 +188,7 @@ export function renderMarkdown(summary: RunSummary): string {
     }
     out.push("");
   }
+  out.push(...resourceList(summary));
   if (summary.failures.length > 0) {
     out.push(`<details open><summary>Failures (${summary.failures.length})</summary>`, "");
     for (const f of summary.failures) out.push(`- **${f.op}** \`${mdCell(f.type)}\` \`${mdCell(f.name)}\`: ${mdCell(f.message)}`);

@@ -86,12 +86,13 @@ function run(temp: string): void {
     fs.mkdirSync(stage);
     for (const f of ["package.json", "README.md", "CHANGELOG.md", "LICENSE"]) fs.copyFileSync(path.join(REPO, f), path.join(stage, f));
     fs.cpSync(path.join(REPO, "components"), path.join(stage, "components"), { recursive: true });
+    fs.cpSync(path.join(REPO, "automation"), path.join(stage, "automation"), { recursive: true });
     exec(process.execPath, [tsc, "-p", path.join(REPO, "tsconfig.build.json"), "--outDir", path.join(stage, "dist")], { cwd: REPO });
     const [result] = JSON.parse(exec(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", temp], { cwd: stage })) as PackResult[];
     const files = result.files.map((f) => f.path);
     checkFileList(files, "npm pack");
     const sources = sourceFiles(path.join(REPO, "components"));
-    const required = ["LICENSE", "README.md", "CHANGELOG.md", "package.json", ...sources.flatMap((s) => ["js", "js.map", "d.ts"].map((ext) => `dist/components/${s.replace(/\.ts$/, `.${ext}`)}`))];
+    const required = ["LICENSE", "README.md", "CHANGELOG.md", "package.json", "dist/automation/cli.js", ...sources.flatMap((s) => ["js", "js.map", "d.ts"].map((ext) => `dist/components/${s.replace(/\.ts$/, `.${ext}`)}`))];
     const missing = required.filter((f) => !files.includes(f));
     if (missing.length > 0) throw new Error(`the tarball lacks:\n  ${missing.join("\n  ")}`);
     return path.join(temp, result.filename);
@@ -110,6 +111,13 @@ function run(temp: string): void {
     }
     const installed = JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", pkgJson.name, "package.json"), "utf8")) as { version: string };
     if (installed.version !== pkgJson.version) throw new Error(`installed ${installed.version}, expected ${pkgJson.version}`);
+  });
+
+  step("the CI driver's bin: installed on the path, --help and a command's --help run from the compiled package", () => {
+    const bin = path.join(consumer, "node_modules", ".bin", "eks-search-platform-deploy");
+    const global = exec(bin, ["--help"], { cwd: consumer });
+    const preview = exec(bin, ["preview", "--help"], { cwd: consumer });
+    if (!global.includes("Usage: eks-search-platform-deploy <command>") || !preview.includes("--plan <file>")) throw new Error(`unexpected help:\n${global}\n${preview}`);
   });
 
   step("test tooling: the shared mock engine compiled into the consumer project", () => {

@@ -44,6 +44,8 @@ export class FakeStack implements DeployStack {
   readonly operationOptions: Partial<Record<OperationName, OperationOptions[]>> = {};
   scripts: Partial<Record<OperationName, Script | Script[]>> = {};
   outputsValue: StackOutputs = {};
+  /** The config of the last successful update, as the stack's history holds it. */
+  deployedConfig: Record<string, ConfigEntry> | undefined;
   cancelError: Error | undefined;
   harness!: Harness;
   /** The stack's state as `exportState` returns it; refreshes and `importState` change it as the engine would. */
@@ -139,6 +141,11 @@ export class FakeStack implements DeployStack {
     return Promise.resolve(this.outputsValue);
   }
 
+  lastDeployedConfig(): Promise<Record<string, ConfigEntry> | undefined> {
+    this.calls.push("lastDeployedConfig");
+    return Promise.resolve(this.deployedConfig && structuredClone(this.deployedConfig));
+  }
+
   cancel(): Promise<void> {
     this.calls.push("cancel");
     return this.cancelError ? Promise.reject(this.cancelError) : Promise.resolve();
@@ -162,6 +169,7 @@ export class Harness {
 
   constructor(readonly stack: FakeStack) {
     stack.harness = this;
+    this.files.set("/repo/Pulumi.yaml", `name: ${PROJECT}\nruntime: nodejs\n`);
   }
 
   advance(seconds: number): void {
@@ -208,6 +216,11 @@ export class Harness {
       },
       writeFile: (p, t) => {
         this.files.set(p, t);
+        return Promise.resolve();
+      },
+      readFile: (p) => Promise.resolve(this.files.get(p)),
+      removeFile: (p) => {
+        this.files.delete(p);
         return Promise.resolve();
       },
       now: () => this.clock,

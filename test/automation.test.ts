@@ -38,8 +38,15 @@ describe("parseArgs", () => {
         forceUnlock: false,
         clearPendingCreates: false,
         pendingCreateIds: {},
+        expectNoChanges: false,
+        diff: false,
+        targets: [],
+        targetDependents: false,
+        replace: [],
+        createStack: false,
+        allowDestructive: false,
+        keepDeployed: [],
         summaryFile: "s.md",
-        workDir: undefined,
       },
     });
   });
@@ -93,7 +100,7 @@ describe("CLI usage", () => {
   it("--help prints usage and exits 0 without opening a stack", async () => {
     const { h } = setup();
     expect(await h.run("--help")).toBe(0);
-    expect(h.stdout).toContain("Usage: npm run deploy");
+    expect(h.stdout).toContain("Usage: eks-search-platform-deploy <command>");
     expect(h.opened).toEqual([]);
   });
 
@@ -114,7 +121,7 @@ describe("CLI usage", () => {
 });
 
 describe("commands against a fake stack", () => {
-  it("preview: creates or selects the stack, applies config first (path form), lists planned changes, exits 0", async () => {
+  it("preview: selects the stack (never creates it unasked), applies config first (path form), lists planned changes, exits 0", async () => {
     const { stack, h } = setup();
     stack.scripts.preview = ({ emit }) => {
       emit(ev.pre("same", "pulumi:pulumi:Stack", "eks-search-platform-dev"));
@@ -128,7 +135,7 @@ describe("commands against a fake stack", () => {
     };
     const code = await h.run("preview", "--stack", "dev", "--config", `apps.tiers.api.image=${DIGEST}`);
     expect(code).toBe(0);
-    expect(h.opened).toEqual([{ stackName: "dev", workDir: "/repo", create: true }]);
+    expect(h.opened).toEqual([{ stackName: "dev", workDir: "/repo", create: false }]);
     expect(stack.calls).toEqual(["getAllConfig", "setConfig apps.tiers.api.image", "preview"]);
     expect(stack.setConfigCalls).toEqual([{ key: "apps.tiers.api.image", entry: { value: DIGEST, secret: false }, path: true }]);
     expect(h.stdout).toContain(`  +  create  ${VPC}  network-vpc`);
@@ -571,6 +578,8 @@ describe("pure helpers", () => {
       ],
       unchanged: { "refresh preview": 10, preview: 9 },
       failures: [],
+      resources: [],
+      destructive: [],
       reason: "drift detected",
     };
     expect(renderText(summary)).toContain("phase            operation  type             count");
@@ -603,5 +612,58 @@ describe("pure helpers", () => {
     expect(translateError(new StackNotFoundError("missing"))).toBeInstanceOf(StackMissingError);
     const plain = new Error("boom");
     expect(translateError(plain)).toBe(plain);
+  });
+});
+
+describe("another Pulumi project (--work-dir)", () => {
+  // Defect 4 of issue 15: the guards read eks-search-platform:protect whatever the project, so a
+  // protected stack of another project was destroyed without --force and updated without --yes.
+  function otherProject(stackName: string) {
+    const { stack, h } = setup(stackName, { "billing-api:protect": { value: "true", secret: false } });
+    h.files.set("/work/billing/Pulumi.yaml", "name: billing-api # the project\nruntime: nodejs\n");
+    return { stack, h };
+  }
+
+  it("reads the protect key from that project's Pulumi.yaml: destroy needs --force, up needs --yes", async () => {
+    {
+      const { stack, h } = otherProject("staging");
+      expect(await h.run("destroy", "--stack", "staging", "--work-dir", "/work/billing")).toBe(ExitCode.Usage);
+      expect(h.stdout).toContain("refusing to destroy stack staging: its config sets billing-api:protect: true");
+      expect(stack.calls).not.toContain("destroy");
+    }
+    {
+      const { stack, h } = otherProject("staging");
+      expect(await h.run("up", "--stack", "staging", "--work-dir", "/work/billing")).toBe(ExitCode.Usage);
+      expect(h.stdout).toContain("refusing to update production stack staging without --yes");
+      expect(stack.calls).not.toContain("up");
+    }
+    {
+      const { stack, h } = otherProject("staging");
+      expect(await h.run("destroy", "--stack", "staging", "--work-dir", "/work/billing", "--force")).toBe(0);
+      expect(stack.calls).toContain("destroy");
+    }
+  });
+
+  it("qualifies --config keys with that project's name, so --config protect=true guards it too", async () => {
+    const { stack, h } = setup("staging");
+    h.files.set("/work/billing/Pulumi.yaml", "name: billing-api\nruntime: nodejs\n");
+    expect(await h.run("up", "--stack", "staging", "--work-dir", "/work/billing", "--config", "protect=true")).toBe(ExitCode.Usage);
+    expect(stack.calls).toEqual(["getAllConfig"]);
+  });
+
+  it("names the project in the banner and the summary", async () => {
+    const { h } = otherProject("dev");
+    expect(await h.run("preview", "--stack", "dev", "--work-dir", "/work/billing")).toBe(0);
+    expect(h.stdout.split("\n")[0]).toBe("billing-api: preview on stack dev");
+  });
+
+  it("exits 3 with one clear line when the directory holds no readable Pulumi.yaml", async () => {
+    const { stack, h } = setup();
+    expect(await h.run("preview", "--stack", "dev", "--work-dir", "/nowhere")).toBe(ExitCode.Usage);
+    expect(h.stdout).toContain("no Pulumi.yaml project file in /nowhere");
+    expect(stack.calls).toEqual([]);
+    h.files.set("/bad/Pulumi.yaml", "runtime: nodejs\n");
+    expect(await h.run("preview", "--stack", "dev", "--work-dir", "/bad")).toBe(ExitCode.Usage);
+    expect(h.stdout).toContain("/bad/Pulumi.yaml has no project name");
   });
 });

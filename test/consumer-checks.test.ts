@@ -23,14 +23,18 @@ describe("tarball file list", () => {
     ).not.toThrow();
   });
 
-  it("rejects tests, stacks, CI, scripts, the driver and examples, naming each", () => {
+  it("accepts the CI driver, compiled, with its sources (the package's bin)", () => {
+    expect(() => checkFileList(["package.json", "dist/automation/cli.js", "dist/automation/cli.js.map", "dist/automation/cli.d.ts", "automation/cli.ts"], "pack")).not.toThrow();
+  });
+
+  it("rejects tests, stacks, CI, scripts and examples, naming each", () => {
     const leaked = [
       "test/config.test.ts",
       "dist/test/config.test.js",
       "Pulumi.prod.yaml",
       ".github/workflows/deploy.yml",
       "scripts/synth.ts",
-      "automation/cli.ts",
+      "automation/sub/cli.ts",
       "examples/network-cluster/index.ts",
       "components/network.test.ts",
       "index.ts",

@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 
-// What the tarball may hold; anything else (tests, stacks, CI, scripts, automation, examples) fails.
+// What the tarball may hold; anything else (tests, stacks, CI, scripts, examples) fails. The CI driver
+// (automation/) ships compiled, as the package's bin, with its sources for the maps.
 export const ALLOWED = [
   /^package\.json$/,
   /^README\.md$/,
@@ -14,8 +15,10 @@ export const ALLOWED = [
   /^LICENSE$/,
   /^dist\/components\/([\w-]+\/)?[\w.-]+\.(js|js\.map|d\.ts|d\.ts\.map)$/,
   /^components\/([\w-]+\/)?[\w.-]+\.ts$/, // the sources the source and declaration maps point at
+  /^dist\/automation\/[\w.-]+\.(js|js\.map|d\.ts|d\.ts\.map)$/,
+  /^automation\/[\w.-]+\.ts$/,
 ];
-export const FORBIDDEN = /(^|\/)(test|tests|__tests__|scripts|automation|examples|\.github|\.ci)\/|\.test\.|\.spec\.|^Pulumi\.|^index\.ts$/;
+export const FORBIDDEN = /(^|\/)(test|tests|__tests__|scripts|examples|\.github|\.ci)\/|\.test\.|\.spec\.|^Pulumi\.|^index\.ts$/;
 
 export interface ExportList {
   values: string[];

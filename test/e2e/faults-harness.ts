@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT, type ControlPlane } from "./control-plane";
-import type { DriverRecord, DriverResult, DriverRun, PlatformProject } from "./platform-stack";
+import { createStack, type DriverRecord, type DriverResult, type DriverRun, type PlatformProject } from "./platform-stack";
 
 const ENGINE_OPS = ["up", "preview", "refresh", "destroy"];
 
@@ -77,7 +77,7 @@ export function startDriver(
   onRecord: (record: DriverRecord, driver: RunningDriver) => void = () => undefined,
   env: Record<string, string> = {},
 ): RunningDriver {
-  const args = [command, "--stack", project.stack, "--work-dir", project.dir, "--json", ...extra];
+  const args = [command, "--stack", project.stack, "--work-dir", project.dir, "--json", ...createStack(command), ...extra];
   const started = Date.now();
   const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation", "cli.ts"), ...args], {
     cwd: REPO_ROOT,

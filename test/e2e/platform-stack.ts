@@ -106,7 +106,7 @@ export class PlatformProject {
 
   /** Runs the driver with `--json` (never throws on a non-zero exit; look at `code` and `result`). */
   async driver(command: string, extra: readonly string[] = [], opts: { timeoutMs?: number } = {}): Promise<DriverRun> {
-    const args = [command, "--stack", this.stack, "--work-dir", this.dir, "--json", ...extra];
+    const args = [command, "--stack", this.stack, "--work-dir", this.dir, "--json", ...createStack(command), ...extra];
     const started = Date.now();
     const res = await spawnCollect(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "automation", "cli.ts"), ...args], {
       cwd: REPO_ROOT,
@@ -161,6 +161,11 @@ export class PlatformProject {
   stackFile(): string {
     return fs.readFileSync(path.join(this.dir, `Pulumi.${this.stack}.yaml`), "utf8");
   }
+}
+
+/** The project's stack is created by its first preview or up: the driver creates a stack only when asked. */
+export function createStack(command: string): string[] {
+  return command === "preview" || command === "up" ? ["--create-stack"] : [];
 }
 
 /** spawn() with collected output and a timeout (SIGTERM, then SIGKILL). */
