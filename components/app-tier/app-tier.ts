@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { componentType, dnsLabel } from "../shared/naming";
 import { type AppTierSpecArgs } from "./args";
 import {
+  headlessServiceName,
   inClusterUrl,
   migrationJobName,
   migrationLabels,
@@ -15,6 +16,7 @@ import { resolveTier } from "./resolve";
 import { validateTierArgs } from "./validate";
 import {
   deploymentSpecFor,
+  headlessServiceSpecFor,
   hpaSpecFor,
   ingressAnnotations,
   ingressSpecFor,
@@ -22,6 +24,7 @@ import {
   loadBalancerAnnotations,
   pdbSpecFor,
   serviceSpecFor,
+  statefulSetSpecFor,
 } from "./workloads";
 
 /** Arguments of {@link AppTier}: the tier's config (see `TierConfigSchema`) plus where and with what secrets it runs. */
@@ -33,7 +36,8 @@ export interface AppTierArgs extends AppTierSpecArgs {
 }
 
 /**
- * One application tier: a Deployment with secure pod defaults, its ServiceAccount, a Service, and as asked
+ * One application tier: a Deployment (or, for a `stateful` tier, a StatefulSet with a headless Service and
+ * per-pod claims) with secure pod defaults, its ServiceAccount, a Service, and as asked
  * an NLB or Ingress, an HPA, a PDB, a migrations Job that gates the rollout, and one immutable,
  * content-addressed Secret for its secret env and files.
  */
@@ -44,7 +48,12 @@ export class AppTier extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string | undefined>;
   /** The in-cluster URL, `http://<service>.<namespace>.svc.cluster.local:<port>`; undefined for `none`. */
   readonly internalUrl: pulumi.Output<string | undefined>;
-  readonly deployment: k8s.apps.v1.Deployment;
+  /** The Deployment; undefined for a `stateful` tier (see `statefulSet`). */
+  readonly deployment?: k8s.apps.v1.Deployment;
+  /** The StatefulSet of a `stateful` tier. */
+  readonly statefulSet?: k8s.apps.v1.StatefulSet;
+  /** The headless Service of a `stateful` tier (stable pod DNS names). */
+  readonly headlessService?: k8s.core.v1.Service;
   readonly serviceAccount?: k8s.core.v1.ServiceAccount;
   readonly service?: k8s.core.v1.Service;
   readonly ingress?: k8s.networking.v1.Ingress;
@@ -119,18 +128,27 @@ export class AppTier extends pulumi.ComponentResource {
     }
 
     // The provider awaits the Job's completion, so new pods roll only after the migrations succeeded.
-    this.deployment = new k8s.apps.v1.Deployment(
-      `${name}-deployment`,
-      { metadata: metadata(), spec: deploymentSpecFor(tier, tierSecret, serviceAccountName) },
-      child(...(this.migrationJob ? [this.migrationJob] : [])),
-    );
-
-    if (tier.autoscaling) {
-      this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-        `${name}-hpa`,
-        { metadata: metadata(), spec: hpaSpecFor(tier, this.deployment.metadata.name) },
+    const afterMigrations = this.migrationJob ? [this.migrationJob] : [];
+    let workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
+    if (tier.stateful) {
+      this.headlessService = new k8s.core.v1.Service(
+        `${name}-headless`,
+        { metadata: { ...metadata(), name: headlessServiceName(tier) }, spec: headlessServiceSpecFor(tier) },
         child(),
       );
+      this.statefulSet = new k8s.apps.v1.StatefulSet(
+        `${name}-statefulset`,
+        { metadata: metadata(), spec: statefulSetSpecFor(tier, tierSecret, serviceAccountName, headlessServiceName(tier)) },
+        child(this.headlessService, ...afterMigrations),
+      );
+      workload = this.statefulSet;
+    } else {
+      this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, { metadata: metadata(), spec: deploymentSpecFor(tier, tierSecret, serviceAccountName) }, child(...afterMigrations));
+      workload = this.deployment;
+    }
+
+    if (tier.autoscaling) {
+      this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, { metadata: metadata(), spec: hpaSpecFor(tier, workload.metadata.name) }, child());
     }
     const pdbSpec = pdbSpecFor(tier);
     if (pdbSpec) {

@@ -176,6 +176,18 @@ export interface SecretVolumeArgs {
   items?: { key: string; path: string }[];
 }
 
+/** A volume backed by a PersistentVolumeClaim, one per pod of a stateful tier (a StatefulSet claim template). */
+export interface PersistentVolumeArgs {
+  /** Directory to mount it at, in the main and init containers. */
+  mountPath: string;
+  /** Requested capacity, e.g. "10Gi". */
+  size: string;
+  /** StorageClass of the claim. @default - the platform's StorageClass (Platform), else the cluster's default class */
+  storageClassName?: string;
+  /** Access mode of the claim. @default "ReadWriteOnce" */
+  accessMode?: "ReadWriteOnce" | "ReadWriteOncePod" | "ReadWriteMany";
+}
+
 /** The plain (non-Output) shape shared by the tier's config and {@link AppTierArgs}. */
 export interface AppTierSpecArgs {
   /** Name of the Kubernetes objects (Deployment, Service, ServiceAccount...). @default - the resource name */
@@ -235,6 +247,13 @@ export interface AppTierSpecArgs {
   initContainers?: InitContainerArgs[];
   /** emptyDir volumes (name → mount path) shared by the init containers and the main container. @default {} */
   sharedVolumes?: Record<string, string>;
+  /**
+   * Run as a StatefulSet with a headless Service (`<name>-headless`): stable pod names (`<name>-0`...) and
+   * `persistentVolumes` claimed per pod, kept when the tier is scaled down or deleted. @default false: a Deployment
+   */
+  stateful?: boolean;
+  /** Volumes backed by PersistentVolumeClaims (name → claim), one per pod; only for `stateful` tiers. @default {} */
+  persistentVolumes?: Record<string, PersistentVolumeArgs>;
   /** An existing ServiceAccount. @default - a dedicated ServiceAccount named after the tier */
   serviceAccountName?: string;
   /** Secure pod defaults. @default - all on: non-root, read-only root FS, no capabilities, seccomp RuntimeDefault, no token */

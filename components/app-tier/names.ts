@@ -47,6 +47,11 @@ export function migrationJobName(tierName: string, image: string, command: reado
   return dnsLabel(tierName, "migrate", contentHash(template === undefined ? [image, command] : [image, command, template], 8));
 }
 
+/** The headless Service of a stateful tier: its pods' stable DNS names (`<pod>.<name>-headless.<namespace>.svc`). */
+export function headlessServiceName(tier: Pick<ResolvedTier, "name">): string {
+  return dnsLabel(tier.name, "headless");
+}
+
 /** The in-cluster URL of a Service. */
 export function inClusterUrl(serviceName: string, namespace: string, port: number): string {
   return `http://${serviceName}.${namespace}.svc.cluster.local:${port}`;

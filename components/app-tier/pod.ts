@@ -62,8 +62,8 @@ export function topologySpreadFor(tier: ResolvedTier): k8s.types.input.core.v1.T
     maxSkew: 1,
     whenUnsatisfiable: "ScheduleAnyway",
     labelSelector: { matchLabels: tierSelector(tier) },
-    // Count only pods of the same ReplicaSet, so a rollout is spread like a fresh deployment.
-    matchLabelKeys: ["pod-template-hash"],
+    // Count only pods of the same revision (ReplicaSet, or StatefulSet revision), so a rollout is spread like a fresh one.
+    matchLabelKeys: [tier.stateful ? "controller-revision-hash" : "pod-template-hash"],
   }));
 }
 
@@ -80,10 +80,14 @@ export function envFor(tier: ResolvedTier, tierSecret: TierSecretRef | undefined
   return env;
 }
 
-/** Volumes and the mounts every container of the pod gets. */
-export function volumesFor(tier: ResolvedTier, tierSecret: TierSecretRef | undefined): { volumes: Volume[]; mounts: VolumeMount[] } {
+/**
+ * Volumes and the mounts every container of the pod gets. The persistent volumes are mounted only in the tier's
+ * own pods (their volumes come from the StatefulSet's claim templates), never in the migrations Job's.
+ */
+export function volumesFor(tier: ResolvedTier, tierSecret: TierSecretRef | undefined, options: { persistent?: boolean } = {}): { volumes: Volume[]; mounts: VolumeMount[] } {
   const volumes: Volume[] = [];
   const mounts: VolumeMount[] = [];
+  if (options.persistent ?? true) for (const v of tier.persistentVolumes) mounts.push({ name: v.name, mountPath: v.mountPath });
   // Each emptyDir is capped at the disk limit: one runaway volume evicts its pod before it fills the node.
   const emptyDir = { sizeLimit: tier.resources.limits.ephemeralStorage };
   if (tier.security.readOnlyRootFilesystem) {
@@ -171,7 +175,7 @@ export function tierPodSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | u
 /** The migrations Job's pod spec: the tier's env, secrets and security, the migration command, never restarted in place. */
 export function migrationPodSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | undefined, serviceAccountName: Input<string> | undefined): PodSpec {
   if (!tier.migrations) throw new Error(`tier ${tier.name} has no migrations`);
-  const { volumes, mounts } = volumesFor(tier, tierSecret);
+  const { volumes, mounts } = volumesFor(tier, tierSecret, { persistent: false });
   return {
     ...(serviceAccountName !== undefined ? { serviceAccountName } : {}),
     automountServiceAccountToken: tier.security.automountServiceAccountToken,

@@ -2,7 +2,7 @@
  * Defaults for `AppTier`: the tier with every default filled in.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type AppTierSpecArgs, type AutoscalingArgs, type DisruptionBudgetArgs, type SecretKeyRefArgs, type SecretVolumeArgs, type StrategyArgs, type TierExposeArgs, type TierNetworkPolicyArgs, type TierProbesArgs, type TierResourceLimitsArgs, type TierResourceRequestsArgs, type TierResourcesArgs, type TierSecurityArgs } from "./args";
+import { type AppTierSpecArgs, type PersistentVolumeArgs, type AutoscalingArgs, type DisruptionBudgetArgs, type SecretKeyRefArgs, type SecretVolumeArgs, type StrategyArgs, type TierExposeArgs, type TierNetworkPolicyArgs, type TierProbesArgs, type TierResourceLimitsArgs, type TierResourceRequestsArgs, type TierResourcesArgs, type TierSecurityArgs } from "./args";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -42,6 +42,8 @@ export interface ResolvedTier {
   topologySpread: boolean;
   initContainers: { name: string; image: Input<string>; command: string[] }[];
   sharedVolumes: Record<string, string>;
+  stateful: boolean;
+  persistentVolumes: ({ name: string } & Required<Omit<PersistentVolumeArgs, "storageClassName">> & { storageClassName?: string })[];
   serviceAccountName?: string;
   createServiceAccount: boolean;
   security: Required<Omit<TierSecurityArgs, "runAsUser">> & { runAsUser?: number };
@@ -87,6 +89,14 @@ export function resolveTier(name: string, args: AppTierSpecArgs): ResolvedTier {
     topologySpread: args.topologySpread ?? true,
     initContainers: (args.initContainers ?? []).map((c) => ({ name: c.name, image: c.image ?? args.image, command: c.command })),
     sharedVolumes: args.sharedVolumes ?? {},
+    stateful: args.stateful ?? false,
+    persistentVolumes: Object.entries(args.persistentVolumes ?? {}).map(([volume, v]) => ({
+      name: volume,
+      mountPath: v.mountPath,
+      size: v.size,
+      storageClassName: v.storageClassName,
+      accessMode: v.accessMode ?? "ReadWriteOnce",
+    })),
     serviceAccountName: args.serviceAccountName,
     createServiceAccount: args.serviceAccountName === undefined,
     security: {

@@ -74,6 +74,21 @@ export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, se
     volumeNames.add(volume);
     mount(path, `sharedVolumes.${volume}`);
   }
+  for (const v of tier.persistentVolumes) {
+    const at = `persistentVolumes.${v.name}`;
+    check.that(DNS_LABEL.test(v.name) && v.name.length <= 63 && !volumeNames.has(v.name), at, `must be a DNS label other than ${[...volumeNames].join(", ")}`, v.name);
+    volumeNames.add(v.name);
+    mount(v.mountPath, `${at}.mountPath`);
+    check.that(typeof v.size === "string" && isQuantity(v.size) && parseQuantity(v.size) > 0, `${at}.size`, "must be a storage quantity such as 10Gi", v.size);
+    check.that(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany"].includes(v.accessMode), `${at}.accessMode`, 'must be one of "ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany"', v.accessMode);
+    if (v.storageClassName !== undefined) check.that(DNS_LABEL.test(v.storageClassName), `${at}.storageClassName`, "must be a StorageClass name (a DNS label)", v.storageClassName);
+  }
+  check.that(
+    tier.persistentVolumes.length === 0 || tier.stateful,
+    "persistentVolumes",
+    "need stateful: true (a StatefulSet claims one volume per pod; a Deployment's pods would share one ReadWriteOnce claim and a rollout could never attach it)",
+    tier.persistentVolumes.map((v) => v.name),
+  );
   tier.secretVolumes.forEach((v, i) => {
     check.that(DNS_LABEL.test(v.name) && !volumeNames.has(v.name), `secretVolumes[${i}].name`, `must be a DNS label other than ${[...volumeNames].join(", ")}`, v.name);
     volumeNames.add(v.name);

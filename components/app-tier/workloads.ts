@@ -27,6 +27,45 @@ function podAnnotationsOf(tier: ResolvedTier): { annotations?: Record<string, In
   return Object.keys(tier.podAnnotations).length > 0 ? { annotations: tier.podAnnotations } : {};
 }
 
+/**
+ * The StatefulSet spec of a `stateful` tier: stable names through the headless Service, one claim per pod and
+ * persistent volume, claims kept on scale-down and deletion (the data outlives the workload). `spec.replicas`
+ * is omitted when an HPA owns it.
+ */
+export function statefulSetSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | undefined, serviceAccountName: Input<string> | undefined, serviceName: Input<string>): k8s.types.input.apps.v1.StatefulSetSpec {
+  return {
+    ...(tier.autoscaling ? {} : { replicas: tier.replicas }),
+    serviceName,
+    selector: { matchLabels: tierSelector(tier) },
+    podManagementPolicy: "OrderedReady",
+    updateStrategy: { type: "RollingUpdate" },
+    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+    template: {
+      metadata: { labels: { ...tier.podLabels, ...tierLabels(tier) }, ...podAnnotationsOf(tier) },
+      spec: tierPodSpecFor(tier, tierSecret, serviceAccountName),
+    },
+    volumeClaimTemplates: tier.persistentVolumes.map((v) => ({
+      metadata: { name: v.name, labels: tierLabels(tier, "data") },
+      spec: {
+        accessModes: [v.accessMode],
+        ...(v.storageClassName !== undefined ? { storageClassName: v.storageClassName } : {}),
+        resources: { requests: { storage: v.size } },
+      },
+    })),
+  };
+}
+
+/** The headless Service of a stateful tier: DNS records for each pod, ready or not, on the tier's ports. */
+export function headlessServiceSpecFor(tier: ResolvedTier): k8s.types.input.core.v1.ServiceSpec {
+  return {
+    clusterIP: "None",
+    selector: tierSelector(tier),
+    // Peers of a clustered database must find each other before they are ready.
+    publishNotReadyAddresses: true,
+    ports: servicePorts(tier),
+  };
+}
+
 /** Service annotations for the AWS Load Balancer Controller: an NLB with IP targets, cross-zone, draining. */
 export function loadBalancerAnnotations(expose: ResolvedTier["expose"]): Record<string, string> {
   return {
@@ -45,8 +84,13 @@ export function serviceSpecFor(tier: ResolvedTier): k8s.types.input.core.v1.Serv
   return {
     type: tier.expose.type === "loadBalancer" ? "LoadBalancer" : "ClusterIP",
     selector: tierSelector(tier),
-    ports: [{ name: "http", port: tier.port, targetPort: "http", protocol: "TCP" }, ...tier.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" }))],
+    ports: servicePorts(tier),
   };
+}
+
+/** The Service ports: the main port `http` and each extra port, each targeting the container port of its name. */
+function servicePorts(tier: ResolvedTier): k8s.types.input.core.v1.ServicePort[] {
+  return [{ name: "http", port: tier.port, targetPort: "http", protocol: "TCP" }, ...tier.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" }))];
 }
 
 /** Ingress annotations: the ALB controller's, when the class is `alb`, then the user's. */
@@ -82,11 +126,11 @@ export function ingressSpecFor(tier: ResolvedTier, serviceName: Input<string>): 
 }
 
 /** The HPA spec (autoscaling/v2) on average CPU utilization. */
-export function hpaSpecFor(tier: ResolvedTier, deploymentName: Input<string>): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+export function hpaSpecFor(tier: ResolvedTier, workloadName: Input<string>): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
   const a = tier.autoscaling;
   if (!a) throw new Error(`tier ${tier.name} has no autoscaling`);
   return {
-    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
+    scaleTargetRef: { apiVersion: "apps/v1", kind: tier.stateful ? "StatefulSet" : "Deployment", name: workloadName },
     minReplicas: a.minReplicas,
     maxReplicas: a.maxReplicas,
     metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.targetCpuUtilization } } }],

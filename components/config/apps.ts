@@ -139,6 +139,19 @@ export const TierConfigSchema = z
       .default([])
       .describe("Init containers (default image: the tier's); they share sharedVolumes"),
     sharedVolumes: z.record(dnsLabel(63), z.string().startsWith("/")).default({}).describe("emptyDir volumes (name → mount path) shared by all containers"),
+    stateful: z.boolean().default(false).describe("Run as a StatefulSet with a headless Service (<tier>-headless): stable pod names, persistentVolumes claimed per pod"),
+    persistentVolumes: z
+      .record(
+        dnsLabel(63),
+        z.strictObject({
+          mountPath: z.string().startsWith("/").describe("Directory to mount the volume at"),
+          size: quantity().describe("Requested capacity, e.g. 10Gi"),
+          storageClassName: dnsLabel(63).optional().describe("StorageClass. Default: the platform's (storage), else the cluster's default"),
+          accessMode: z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany"]).default("ReadWriteOnce").describe("Access mode of the claim"),
+        }).describe("One volume: a claim per pod"),
+      )
+      .default({})
+      .describe("Volumes backed by PersistentVolumeClaims (name → claim), one per pod; needs stateful: true. Claims are kept on scale-down and deletion"),
     serviceAccountName: dnsLabel(253).optional().describe("An existing ServiceAccount. Default: a dedicated one per tier"),
     security: z
       .strictObject({
@@ -155,6 +168,7 @@ export const TierConfigSchema = z
   .superRefine((tier, ctx) => {
     const portNumbers = [tier.port, ...tier.ports.map((p) => p.port)];
     if (new Set(portNumbers).size !== portNumbers.length) ctx.addIssue({ code: "custom", path: ["ports"], message: "ports must be distinct from each other and from port" });
+    if (Object.keys(tier.persistentVolumes).length > 0 && !tier.stateful) ctx.addIssue({ code: "custom", path: ["persistentVolumes"], message: "needs stateful: true (a StatefulSet claims one volume per pod)" });
     if (tier.elasticsearchIndices !== undefined && !tier.elasticsearch) ctx.addIssue({ code: "custom", path: ["elasticsearchIndices"], message: "requires elasticsearch: true" });
   });
 

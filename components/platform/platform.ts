@@ -67,10 +67,16 @@ export function elasticsearchUserFor(tierName: string, tier: TierConfig, passwor
   return { name: tierName, password, indices: tier.elasticsearchIndices ?? [`${tierName}-*`] };
 }
 
-/** A tier's AppTier arguments from its config: what is not config (namespace, secrets, Elasticsearch wiring) is added by the caller. */
-export function tierArgsFromConfig(tierName: string, tier: TierConfig): Omit<AppTierArgs, "namespace"> {
+/**
+ * A tier's AppTier arguments from its config: what is not config (namespace, secrets, Elasticsearch wiring) is
+ * added by the caller. Persistent volumes without a StorageClass get `storageClassName` (the platform's) when given.
+ */
+export function tierArgsFromConfig(tierName: string, tier: TierConfig, storageClassName?: string): Omit<AppTierArgs, "namespace"> {
   const { elasticsearch: _elasticsearch, elasticsearchIndices: _indices, ...rest } = tier;
-  return { ...rest, name: tierName };
+  const persistentVolumes = Object.fromEntries(
+    Object.entries(tier.persistentVolumes).map(([volume, v]) => [volume, { ...v, ...(v.storageClassName === undefined && storageClassName !== undefined ? { storageClassName } : {}) }]),
+  );
+  return { ...rest, persistentVolumes, name: tierName };
 }
 
 /**
@@ -194,12 +200,13 @@ export class Platform extends pulumi.ComponentResource {
     const inCluster = { parent: this, provider: this.provider };
 
     // ----- storage and namespace -----------------------------------------------------------------------
+    const platformStorageClassName = dnsLabel(name, "data");
     if (config.target === "aws" || config.storage.provisioner !== undefined) {
       const storage = config.storage;
       this.storageClass = new StorageClass(
         `${name}-storage`,
         {
-          storageClassName: dnsLabel(name, "data"),
+          storageClassName: platformStorageClassName,
           ...(storage.provisioner !== undefined ? { provisioner: storage.provisioner } : { type: storage.type, iops: storage.iops, throughputMiBps: storage.throughputMiBps, encrypted: storage.encrypted }),
           ...(storage.kmsKeyId !== undefined ? { kmsKeyId: storage.kmsKeyId } : {}),
           reclaimPolicy: storage.reclaimPolicy,
@@ -273,11 +280,12 @@ export class Platform extends pulumi.ComponentResource {
     for (const [tierName, tier] of Object.entries(config.apps.tiers)) {
       const keys = declaredSecretKeys(tier).filter((k) => k !== ELASTICSEARCH_PASSWORD_KEY || !tier.elasticsearch);
       const args: AppTierArgs = {
-        ...tierArgsFromConfig(tierName, tier),
+        ...tierArgsFromConfig(tierName, tier, this.storageClass ? platformStorageClassName : undefined),
         namespace: this.namespace,
         secrets: Object.fromEntries(keys.map((k) => [k, secretFor(tierName, k)])),
       };
       const dependsOn: pulumi.Resource[] = [...clusterServices];
+      if (tier.stateful && this.storageClass) dependsOn.push(this.storageClass);
       if (tier.elasticsearch) {
         // The user and CA Secrets keep their names and are replaced (delete, then create) when their content
         // changes. Referenced through their resources' outputs, that replacement would cascade to this tier's
@@ -295,7 +303,8 @@ export class Platform extends pulumi.ComponentResource {
         // Migrations and first requests need a running cluster and the tier's user.
         dependsOn.push(this.elasticsearch);
       }
-      this.tiers[tierName] = new AppTier(`${name}-${tierName}`, args, { ...inCluster, dependsOn });
+      // Stateful tiers' StatefulSets and claims are protected with the rest of the platform's data.
+      this.tiers[tierName] = new AppTier(`${name}-${tierName}`, args, { ...inCluster, dependsOn, transforms: protectTransforms });
     }
 
     this.elasticsearchUrl = this.elasticsearch.url;
