@@ -89,6 +89,7 @@ export { readinessScript } from "./elasticsearch/readiness-script";
 export { certificateDnsNames, clientLabelFor, networkPolicySpecFor as elasticsearchNetworkPolicySpecFor } from "./elasticsearch/services";
 export { discoverySettings, elasticsearchSettings, elasticsearchYml, type ElasticsearchPlan } from "./elasticsearch/settings";
 export { fileRealmPasswordHash, type ElasticsearchUser } from "./elasticsearch/users";
+export { kubeconfigWithProfile, stackAwsCredentials, type KubeconfigCredentials } from "./cluster/kubeconfig";
 export { Network, natLayout, subnetTags, isLogRetentionDays, LOG_RETENTION_DAYS, type NetworkArgs, type NatStrategy } from "./network/network";
 export { NODE_ENDPOINTS, SERVICE_ENDPOINTS, PRIVATE_CLUSTER_ENDPOINTS, privateClusterEndpoints } from "./network/endpoints";
 export { accessEntryKey, accessEntryPlans, accessPolicyArn, disableCreatorAdminBootstrap, CLUSTER_ADMIN_POLICY, type AccessEntryPlan, type AccessLevel, type ViewerAccessPolicy } from "./cluster/access";

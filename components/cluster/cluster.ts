@@ -12,6 +12,7 @@ import { accessEntryPlans, disableCreatorAdminBootstrap, type ViewerAccessPolicy
 import { createAccessEntries } from "./access-entries";
 import { type NodeGroupArgs } from "./nodes";
 import { createNodeGroups } from "./node-groups";
+import { kubeconfigWithProfile, stackAwsCredentials, type KubeconfigCredentials } from "./kubeconfig";
 import { AWS_NAME_LIMITS, fitAutoNames, fittedName } from "../shared/aws-names";
 import {
   CLUSTER_AUTOSCALER_CHART,
@@ -26,6 +27,7 @@ import {
 } from "./services";
 
 export type { NodeGroupArgs } from "./nodes";
+export type { KubeconfigCredentials } from "./kubeconfig";
 
 /** A control-plane log type sent to CloudWatch. */
 export type ClusterLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
@@ -96,6 +98,12 @@ export interface ClusterArgs {
    * Requires `endpoint.privateAccess`. Your own images must be in private ECR. @default false
    */
   privateNetworking?: boolean;
+  /**
+   * What the Kubernetes provider's `aws eks get-token` signs with: a profile and a role to assume. The exported
+   * `kubeconfig` carries the role, not the profile (other users have their own). Pass this when the AWS provider
+   * is an explicit one. @default - the stack's `aws:profile` and the last role of `aws:assumeRoles`
+   */
+  kubeconfigCredentials?: KubeconfigCredentials;
   /** Tags added to every AWS resource. @default - none */
   tags?: Record<string, string>;
 }
@@ -165,6 +173,9 @@ export class Cluster extends pulumi.ComponentResource {
       ? new aws.kms.Key(`${name}-secrets`, { description: `EKS ${clusterName} Secrets envelope encryption`, enableKeyRotation: true, deletionWindowInDays: 30, tags: awsTags(tags, `${clusterName}-secrets`) }, parent)
       : undefined;
 
+    // get-token signs as the stack's AWS provider does (defect 6: a profile in config left Helm Unauthorized).
+    const credentials = args.kubeconfigCredentials ?? stackAwsCredentials(new pulumi.Config("aws"));
+
     const callerArn = aws.iam.getSessionContextOutput({ arn: aws.getCallerIdentityOutput({}, parent).arn }, parent).issuerArn;
     if (!args.bootstrapCreatorAdmin) {
       callerArn.apply((caller) => {
@@ -189,6 +200,7 @@ export class Cluster extends pulumi.ComponentResource {
         endpointPrivateAccess: args.endpoint?.privateAccess ?? true,
         publicAccessCidrs: (args.endpoint?.publicAccess ?? true) ? (args.endpoint?.publicAccessCidrs ?? ["0.0.0.0/0"]) : undefined,
         authenticationMode: "API",
+        ...(credentials.roleArn ? { providerCredentialOpts: { roleArn: credentials.roleArn } } : {}),
         // Access entries are the component's own resources (below), named after their principals.
         skipDefaultNodeGroup: true,
         // The EKS-managed cluster security group covers control plane and nodes; no extra groups.
@@ -303,7 +315,7 @@ export class Cluster extends pulumi.ComponentResource {
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {
-        kubeconfig: this.kubeconfig,
+        kubeconfig: pulumi.secret(cluster.kubeconfigJson.apply((json) => kubeconfigWithProfile(json, credentials.profile))),
         // Only a different cluster replaces the provider (and with it every in-cluster resource).
         clusterIdentifier: cluster.eksCluster.arn,
         enableServerSideApply: true,
@@ -406,6 +418,9 @@ function validateClusterArgs(name: string, args: ClusterArgs): void {
   if (groups.some((g) => g?.perAvailabilityZone)) {
     check.that(Array.isArray(args.privateSubnetIds), "privateSubnetIds", "must be a list, one Input per subnet, when a node group is perAvailabilityZone (one group per subnet)", "an Output");
   }
+  const credentials = args.kubeconfigCredentials ?? {};
+  if (credentials.profile !== undefined) check.that(/^[\w.@+-]+$/.test(credentials.profile), "kubeconfigCredentials.profile", "must be an AWS CLI profile name (letters, digits and _ . @ + -)", credentials.profile);
+  if (credentials.roleArn !== undefined) check.that(ROLE_ARN.test(credentials.roleArn), "kubeconfigCredentials.roleArn", "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deployer", credentials.roleArn);
   const endpoint = args.endpoint ?? {};
   const publicAccess = endpoint.publicAccess ?? true;
   check.that(publicAccess || (endpoint.privateAccess ?? true), "endpoint", "at least one of publicAccess and privateAccess must be true", endpoint);

@@ -376,6 +376,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
       const issuer = `oidc.eks.${region}.amazonaws.com/id/${oidcId}`;
       const endpoint = `https://${oidcId}.gr7.${region}.eks.amazonaws.com`;
       const caData = Buffer.from(`mock-ca-for-${clusterName}`).toString("base64");
+      const credentialOpts = unwrapSecrets(inputs.providerCredentialOpts) as { roleArn?: unknown } | undefined;
       const kubeconfig = {
         apiVersion: "v1",
         kind: "Config",
@@ -389,7 +390,20 @@ export class MockEngine implements pulumi.runtime.Mocks {
               exec: {
                 apiVersion: "client.authentication.k8s.io/v1beta1",
                 command: "aws",
-                args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
+                // As @pulumi/eks writes it: providerCredentialOpts.roleArn becomes `--role`; the exported kubeconfig
+                // never carries the profile (only the provider @pulumi/eks makes for itself does).
+                args: [
+                  "--region",
+                  region,
+                  "eks",
+                  "get-token",
+                  "--cluster-name",
+                  clusterName,
+                  "--output",
+                  "json",
+                  ...(typeof credentialOpts?.roleArn === "string" ? ["--role", credentialOpts.roleArn] : []),
+                ],
+                env: [{ name: "KUBERNETES_EXEC_INFO", value: '{"apiVersion": "client.authentication.k8s.io/v1beta1"}' }],
               },
             },
           },
