@@ -3,7 +3,7 @@
 // wiring and the validation under mocks.
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { setupMocks, valueOf, argumentErrorOf, unwrapSecrets, type MockEngine, type RecordedResource } from "./mocks";
+import { setupMocks, childrenOf as childrenUnder, kubeObjects, valueOf, argumentErrorOf, type MockEngine, type RecordedResource } from "./mocks";
 import { Elasticsearch, type ElasticsearchArgs } from "../components/elasticsearch/elasticsearch";
 import { parsePlatformConfig as parseConfig } from "../components/config/parse";
 
@@ -13,16 +13,8 @@ beforeAll(async () => {
   engine = await setupMocks();
 });
 
-function childrenOf(name: string): RecordedResource[] {
-  const urn = engine.get("eks-search-platform:index:Elasticsearch", name).urn;
-  return engine.resources.filter((r) => engine.parentChain(r).includes(urn));
-}
-
-function kube(name: string, kind: string): Record<string, any>[] {
-  return childrenOf(name)
-    .filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`))
-    .map((r) => unwrapSecrets(r.state) as Record<string, any>);
-}
+const childrenOf = (name: string): RecordedResource[] => childrenUnder(engine, "eks-search-platform:index:Elasticsearch", name);
+const kube = (name: string, kind: string): Record<string, any>[] => kubeObjects(engine, kind, childrenOf(name));
 
 async function build(name: string, args: Partial<ElasticsearchArgs>): Promise<Elasticsearch> {
   const es = new Elasticsearch(name, { namespace: "search", elasticPassword: "elastic-Pa55-word", ...args });

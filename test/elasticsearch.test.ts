@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import * as bcrypt from "bcryptjs";
 import { parse } from "yaml";
-import { setupMocks, valueOf, isSecretOutput, plainSecretLeaks, plainOccurrences, isSecretWrapper, unwrapSecrets, argumentErrorOf, type MockEngine, type RecordedResource } from "./mocks";
+import { setupMocks, childrenOf as childrenUnder, kubeObjects, valueOf, isSecretOutput, plainSecretLeaks, plainOccurrences, isSecretWrapper, unwrapSecrets, argumentErrorOf, type MockEngine, type RecordedResource } from "./mocks";
 import { Elasticsearch, type ElasticsearchArgs } from "../components/elasticsearch/elasticsearch";
 import { esHeapSize } from "../components/elasticsearch/heap";
 import { parseQuantity } from "../components/shared/quantity";
@@ -20,16 +20,9 @@ beforeAll(async () => {
 const secretPassword = () => new pulumi.Config("eks-search-platform").requireSecret("elasticPassword");
 
 /** Resources whose parent chain includes the named Elasticsearch component. */
-function childrenOf(name: string): RecordedResource[] {
-  const urn = engine.get("eks-search-platform:index:Elasticsearch", name).urn;
-  return engine.resources.filter((r) => engine.parentChain(r).includes(urn));
-}
+const childrenOf = (name: string): RecordedResource[] => childrenUnder(engine, "eks-search-platform:index:Elasticsearch", name);
 
-function kube(name: string, kind: string): Record<string, any>[] {
-  return childrenOf(name)
-    .filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`))
-    .map((r) => unwrapSecrets(r.state) as Record<string, any>);
-}
+const kube = (name: string, kind: string): Record<string, any>[] => kubeObjects(engine, kind, childrenOf(name));
 
 function one(name: string, kind: string, objectName?: string): Record<string, any> {
   const objects = kube(name, kind).filter((o) => objectName === undefined || o.metadata.name === objectName);

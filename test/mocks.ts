@@ -70,11 +70,15 @@ export function plainSecretLeaks(engine: MockEngine, needle: string): string[] {
   return engine.resources.flatMap((r) => plainOccurrences(r.inputs, needle).map((p) => `${r.type} ${r.name}: ${p}`));
 }
 
-/** Kubernetes objects of one kind (by `kind`), state unwrapped, e.g. `kubeObjects(engine, "Deployment")`. */
-export function kubeObjects(engine: MockEngine, kind: string): Record<string, any>[] {
-  return engine.resources
-    .filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`))
-    .map((r) => unwrapSecrets(r.state) as Record<string, any>);
+/** Kubernetes objects of one kind (by `kind`), state unwrapped, e.g. `kubeObjects(engine, "Deployment")`; only `among` when given. */
+export function kubeObjects(engine: MockEngine, kind: string, among: RecordedResource[] = engine.resources): Record<string, any>[] {
+  return among.filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`)).map((r) => unwrapSecrets(r.state) as Record<string, any>);
+}
+
+/** Resources whose parent chain includes the component of `type` named `name`. */
+export function childrenOf(engine: MockEngine, type: string, name: string): RecordedResource[] {
+  const urn = engine.get(type, name).urn;
+  return engine.resources.filter((r) => engine.parentChain(r).includes(urn));
 }
 
 /**
