@@ -6,7 +6,7 @@ import { AppTier, type AppTierArgs } from "../components/app-tier/app-tier";
 import { ConfigError } from "../components/config/errors";
 import { parsePlatformConfig } from "../components/config/parse";
 import { Platform } from "../components/platform/platform";
-import { argumentErrorOf, setupMocks, unwrapSecrets, type MockEngine, type RecordedResource } from "./mocks";
+import { argumentErrorOf, setupMocks, unwrapSecrets, valueOf, type MockEngine, type RecordedResource } from "./mocks";
 
 export const T = {
   deployment: "kubernetes:apps/v1:Deployment",
@@ -111,5 +111,52 @@ describe("Platform: stateful tiers get the platform's StorageClass and its prote
     expect(e.get(T.tier, "p-db").options.transformCount).toBe(1);
     const storageClass = e.byType("kubernetes:storage.k8s.io/v1:StorageClass")[0];
     expect(sts.dependencies).toContain(storageClass.urn);
+  });
+});
+
+describe("service ports distinct from container ports", () => {
+  beforeAll(async () => {
+    engine = await setupMocks();
+    await build("web", base({ port: 8080, servicePort: 80, ports: [{ name: "docs", port: 8100, servicePort: 81 }, { name: "admin", port: 9000 }], expose: { type: "loadBalancer" } }));
+  });
+
+  it("puts the Service (and its load balancer) on the service ports, targeting the container ports by name", () => {
+    const svc = children("web", T.service)[0];
+    expect(() => new Service(svc as any).validate()).not.toThrow();
+    expect(svc.spec.ports).toEqual([
+      { name: "http", port: 80, targetPort: "http", protocol: "TCP" },
+      { name: "docs", port: 81, targetPort: "docs", protocol: "TCP" },
+      { name: "admin", port: 9000, targetPort: "admin", protocol: "TCP" },
+    ]);
+    const container = one("web", T.deployment).spec.template.spec.containers[0];
+    expect(container.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort])).toEqual([["http", 8080], ["docs", 8100], ["admin", 9000]]);
+    // Probes and the NetworkPolicy act on the pod, so they stay on the container ports.
+    expect(container.readinessProbe.tcpSocket.port).toBe(8080);
+    expect(one("web", "kubernetes:networking.k8s.io/v1:NetworkPolicy").spec.ingress[0].ports.map((p: { port: number }) => p.port)).toEqual([8080, 8100, 9000]);
+  });
+
+  it("gives the in-cluster URL on the service port; the headless Service of a stateful tier keeps the container ports", async () => {
+    const db = await build("db81", base({ stateful: true, port: 3306, servicePort: 3307 }));
+    expect(await valueOf(db.internalUrl)).toBe("http://db81.search.svc.cluster.local:3307");
+    const services = children("db81", T.service);
+    expect(services.find((s) => s.metadata.name === "db81")!.spec.ports[0]).toMatchObject({ port: 3307, targetPort: "http" });
+    // Clients of a headless Service connect to the pods' own addresses: the container port.
+    expect(services.find((s) => s.metadata.name === "db81-headless")!.spec.ports[0]).toMatchObject({ port: 3306, targetPort: "http" });
+  });
+
+  it("refuses a Service port used twice (by default a port's service port is its container port) and out-of-range numbers", () => {
+    const error = argumentErrorOf(() => new AppTier("bad-sp", base({ port: 8080, servicePort: 80, ports: [{ name: "docs", port: 80 }, { name: "other", port: 8100, servicePort: 80 }, { name: "big", port: 9000, servicePort: 70000 }] })));
+    expect(error.issues.map((i) => i.path).sort()).toEqual(["ports[0].port", "ports[1].servicePort", "ports[2].servicePort"]);
+    expect(error.message).toContain("args.ports[0].port: is the Service port 80, which servicePort already is (a Service port must be unique) (got 80)");
+    expect(error.message).toContain("args.ports[2].servicePort: must be an integer from 1 to 65535 (got 70000)");
+  });
+
+  it("is config too: servicePort on the tier and on each port, distinct", () => {
+    const config = parsePlatformConfig({ target: "kubeconfig", apps: { tiers: { web: { image: "web:1", servicePort: 80, ports: [{ name: "docs", port: 8100, servicePort: 81 }] } } } });
+    expect(config.apps.tiers.web.servicePort).toBe(80);
+    expect(config.apps.tiers.web.ports).toEqual([{ name: "docs", port: 8100, servicePort: 81 }]);
+    const issues = configIssues({ target: "kubeconfig", apps: { tiers: { web: { image: "web:1", servicePort: 80, ports: [{ name: "docs", port: 8100, servicePort: 80 }] } } } });
+    expect(issues).toEqual([{ path: "apps.tiers.web.ports", message: expect.stringContaining("Service ports must be distinct") }]);
+    expect(configIssues({ target: "kubeconfig", apps: { tiers: { web: { image: "web:1", servicePort: 0 } } } }).map((i) => i.path)).toEqual(["apps.tiers.web.servicePort"]);
   });
 });

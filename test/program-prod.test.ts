@@ -72,6 +72,15 @@ describe("program: prod stack (target aws, hardened)", () => {
     expect(container.volumeMounts).toContainEqual({ name: "elasticsearch-ca", mountPath: "/etc/elasticsearch-ca", readOnly: true });
   });
 
+  it("puts web's load balancer on port 80 in front of the pods' 8080", async () => {
+    const web = ofKind(engine, "Service").find((s) => s.metadata.name === "web")!;
+    expect(web.spec.type).toBe("LoadBalancer");
+    expect(web.spec.ports).toEqual([{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
+    const deployment = ofKind(engine, "Deployment").find((d) => d.metadata.name === "web")!;
+    expect(deployment.spec.template.spec.containers[0].ports[0]).toMatchObject({ name: "http", containerPort: 8080 });
+    expect((await valueOf<Record<string, string>>(outputs.tierUrls)).web).toMatch(/^http:\/\/[^:/]+$/);
+  });
+
   it("attaches the protect transform to the Cluster and Elasticsearch components", () => {
     // The engine applies transforms to descendants; the mocks do not, so the option itself is what we can see
     // (protectStatefulResources is tested directly in platform.test.ts).

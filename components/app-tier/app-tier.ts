@@ -165,13 +165,13 @@ export class AppTier extends pulumi.ComponentResource {
         child(),
       );
       this.service = service;
-      internalUrl = pulumi.all([service.metadata.name, service.metadata.namespace]).apply(([svc, ns]) => inClusterUrl(svc, ns, tier.port));
+      internalUrl = pulumi.all([service.metadata.name, service.metadata.namespace]).apply(([svc, ns]) => inClusterUrl(svc, ns, tier.servicePort));
       url = internalUrl;
       if (tier.expose.type === "loadBalancer") {
         url = service.status.apply((status) => {
           const lb = status?.loadBalancer?.ingress?.[0];
           const host = lb?.hostname ?? lb?.ip;
-          return host ? `http://${host}${tier.port === 80 ? "" : `:${tier.port}`}` : undefined;
+          return host ? `http://${host}${tier.servicePort === 80 ? "" : `:${tier.servicePort}`}` : undefined;
         });
       }
       if (tier.expose.type === "ingress") {

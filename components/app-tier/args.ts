@@ -188,16 +188,31 @@ export interface PersistentVolumeArgs {
   accessMode?: "ReadWriteOnce" | "ReadWriteOncePod" | "ReadWriteMany";
 }
 
+/** An extra named port on the container and the Service. */
+export interface TierPortArgs {
+  /** Port name (a DNS label of at most 15 characters), e.g. "docs". */
+  name: string;
+  /** Container port. */
+  port: number;
+  /** Port of the Service in front of it (the container port stays the target). @default - `port` */
+  servicePort?: number;
+}
+
 /** The plain (non-Output) shape shared by the tier's config and {@link AppTierArgs}. */
 export interface AppTierSpecArgs {
   /** Name of the Kubernetes objects (Deployment, Service, ServiceAccount...). @default - the resource name */
   name?: string;
   /** Container image. */
   image: Input<string>;
-  /** Main container and Service port (named `http`). @default 8080 */
+  /** Main container port (named `http`). @default 8080 */
   port?: number;
+  /**
+   * Port of the Service (and so of its load balancer) in front of the main port, e.g. 80 in front of a
+   * container's 8080. @default - `port`
+   */
+  servicePort?: number;
   /** Extra named ports on the container and the Service, e.g. `{ name: "docs", port: 8100 }`. @default [] */
-  ports?: { name: string; port: number }[];
+  ports?: TierPortArgs[];
   /** Pod count; ignored when `autoscaling` is set (the HPA owns it). @default 1 */
   replicas?: number;
   /** Container entrypoint override. @default - the image's entrypoint */

@@ -2,7 +2,7 @@
  * Defaults for `AppTier`: the tier with every default filled in.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type AppTierSpecArgs, type PersistentVolumeArgs, type AutoscalingArgs, type DisruptionBudgetArgs, type SecretKeyRefArgs, type SecretVolumeArgs, type StrategyArgs, type TierExposeArgs, type TierNetworkPolicyArgs, type TierProbesArgs, type TierResourceLimitsArgs, type TierResourceRequestsArgs, type TierResourcesArgs, type TierSecurityArgs } from "./args";
+import { type AppTierSpecArgs, type PersistentVolumeArgs, type AutoscalingArgs, type DisruptionBudgetArgs, type SecretKeyRefArgs, type SecretVolumeArgs, type StrategyArgs, type TierExposeArgs, type TierNetworkPolicyArgs, type TierPortArgs, type TierProbesArgs, type TierResourceLimitsArgs, type TierResourceRequestsArgs, type TierResourcesArgs, type TierSecurityArgs } from "./args";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -18,8 +18,11 @@ export const DEREGISTRATION_DELAY_SECONDS = 60;
 export interface ResolvedTier {
   name: string;
   image: Input<string>;
+  /** Container port of `http`. */
   port: number;
-  ports: { name: string; port: number }[];
+  /** Service port of `http`. */
+  servicePort: number;
+  ports: Required<TierPortArgs>[];
   replicas: number;
   command?: string[];
   args?: string[];
@@ -57,7 +60,8 @@ export function resolveTier(name: string, args: AppTierSpecArgs): ResolvedTier {
     name: args.name ?? name,
     image: args.image,
     port: args.port ?? 8080,
-    ports: args.ports ?? [],
+    servicePort: args.servicePort ?? args.port ?? 8080,
+    ports: (args.ports ?? []).map((p) => ({ name: p.name, port: p.port, servicePort: p.servicePort ?? p.port })),
     replicas: args.replicas ?? 1,
     command: args.command,
     args: args.args,

@@ -24,15 +24,22 @@ export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, se
   check.that(tier.name.length <= 63 && DNS_LABEL.test(tier.name), args.name === undefined ? "(resource name)" : "name", "must be a DNS label (lowercase letters, digits and '-', at most 63 characters)", tier.name);
   if (typeof args.image === "string") check.that(args.image.trim().length > 0 && !/\s/.test(args.image), "image", "must be an image reference such as ghcr.io/team/app:1.2.3", args.image);
   check.that(isInt(tier.port, 1, 65535), "port", "must be an integer from 1 to 65535", tier.port);
+  check.that(isInt(tier.servicePort, 1, 65535), "servicePort", "must be an integer from 1 to 65535", tier.servicePort);
   const portNames = new Set<string>(["http"]);
   const portNumbers = new Set<number>([tier.port]);
+  const servicePortNumbers = new Map<number, string>([[tier.servicePort, args.servicePort === undefined ? "port (the main Service port)" : "servicePort"]]);
   tier.ports.forEach((p, i) => {
     check.that(isInt(p.port, 1, 65535), `ports[${i}].port`, "must be an integer from 1 to 65535", p.port);
     check.that(p.name.length <= 15 && DNS_LABEL.test(p.name) && /[a-z]/.test(p.name), `ports[${i}].name`, "must be a port name: a DNS label of at most 15 characters with a letter", p.name);
     check.that(!portNames.has(p.name), `ports[${i}].name`, 'must be unique and not "http" (the main port\'s name)', p.name);
     check.that(!portNumbers.has(p.port), `ports[${i}].port`, "must differ from port and the other ports", p.port);
+    const servicePortPath = args.ports?.[i]?.servicePort === undefined ? `ports[${i}].port` : `ports[${i}].servicePort`;
+    check.that(isInt(p.servicePort, 1, 65535), `ports[${i}].servicePort`, "must be an integer from 1 to 65535", p.servicePort);
+    const earlier = servicePortNumbers.get(p.servicePort);
+    check.that(earlier === undefined, servicePortPath, `is the Service port ${p.servicePort}, which ${earlier ?? ""} already is (a Service port must be unique)`, p.servicePort);
     portNames.add(p.name);
     portNumbers.add(p.port);
+    servicePortNumbers.set(p.servicePort, servicePortPath);
   });
   check.that(isInt(tier.replicas, 0), "replicas", "must be an integer ≥ 0", tier.replicas);
 

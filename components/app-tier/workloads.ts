@@ -62,7 +62,8 @@ export function headlessServiceSpecFor(tier: ResolvedTier): k8s.types.input.core
     selector: tierSelector(tier),
     // Peers of a clustered database must find each other before they are ready.
     publishNotReadyAddresses: true,
-    ports: servicePorts(tier),
+    // Clients resolve the pods' own addresses, so they connect to the container ports.
+    ports: servicePorts(tier, "container"),
   };
 }
 
@@ -88,9 +89,13 @@ export function serviceSpecFor(tier: ResolvedTier): k8s.types.input.core.v1.Serv
   };
 }
 
-/** The Service ports: the main port `http` and each extra port, each targeting the container port of its name. */
-function servicePorts(tier: ResolvedTier): k8s.types.input.core.v1.ServicePort[] {
-  return [{ name: "http", port: tier.port, targetPort: "http", protocol: "TCP" }, ...tier.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" }))];
+/**
+ * The Service ports: the main port `http` and each extra port, each on its service port (or, for a headless
+ * Service, its container port) and targeting the container port of its name.
+ */
+function servicePorts(tier: ResolvedTier, numbering: "service" | "container" = "service"): k8s.types.input.core.v1.ServicePort[] {
+  const main = { name: "http", port: tier.port, servicePort: tier.servicePort };
+  return [main, ...tier.ports].map((p) => ({ name: p.name, port: numbering === "service" ? p.servicePort : p.port, targetPort: p.name, protocol: "TCP" }));
 }
 
 /** Ingress annotations: the ALB controller's, when the class is `alb`, then the user's. */

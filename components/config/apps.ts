@@ -58,8 +58,18 @@ export const TierExposeSchema = z
 export const TierConfigSchema = z
   .strictObject({
     image: imageRef().describe("Container image (required)"),
-    port: port().default(8080).describe("Main container and Service port"),
-    ports: z.array(z.strictObject({ name: dnsLabel(15).describe("Port name, e.g. docs"), port: port().describe("Port number") })).default([]).describe("Extra named ports, e.g. docs on 8100"),
+    port: port().default(8080).describe("Main container port (named http)"),
+    servicePort: port().optional().describe("Service (and load balancer) port in front of the main port, e.g. 80 in front of 8080. Default: port"),
+    ports: z
+      .array(
+        z.strictObject({
+          name: dnsLabel(15).describe("Port name, e.g. docs"),
+          port: port().describe("Container port"),
+          servicePort: port().optional().describe("Service port in front of it. Default: port"),
+        }),
+      )
+      .default([])
+      .describe("Extra named ports, e.g. docs on 8100"),
     replicas: z.number().int().min(0).default(1).describe("Pod count (the HPA owns it when autoscaling is set)"),
     command: z.array(z.string()).optional().describe("Container entrypoint override"),
     args: z.array(z.string()).optional().describe("Container arguments"),
@@ -168,6 +178,8 @@ export const TierConfigSchema = z
   .superRefine((tier, ctx) => {
     const portNumbers = [tier.port, ...tier.ports.map((p) => p.port)];
     if (new Set(portNumbers).size !== portNumbers.length) ctx.addIssue({ code: "custom", path: ["ports"], message: "ports must be distinct from each other and from port" });
+    const servicePorts = [tier.servicePort ?? tier.port, ...tier.ports.map((p) => p.servicePort ?? p.port)];
+    if (new Set(servicePorts).size !== servicePorts.length) ctx.addIssue({ code: "custom", path: ["ports"], message: `Service ports must be distinct (servicePort, else port, of the main and each extra port; got ${servicePorts.join(", ")})` });
     if (Object.keys(tier.persistentVolumes).length > 0 && !tier.stateful) ctx.addIssue({ code: "custom", path: ["persistentVolumes"], message: "needs stateful: true (a StatefulSet claims one volume per pod)" });
     if (tier.elasticsearchIndices !== undefined && !tier.elasticsearch) ctx.addIssue({ code: "custom", path: ["elasticsearchIndices"], message: "requires elasticsearch: true" });
   });
