@@ -161,6 +161,13 @@ describe("argument validation", () => {
     expect(() => plan({ memory: "4Gi", heapSize: "4Gi" })).toThrow(/at most 75% of memory/);
     expect(() => elasticsearchPlan("x".repeat(60), { namespace: "a", elasticPassword: "pw" })).toThrow(/\(name\)/);
   });
+
+  it("accepts index action names as privileges (indices:admin/mapping/put) and rejects anything else", () => {
+    expect(() => plan({ users: [{ name: "app", password: "x", indices: ["a-*"], privileges: ["read", "indices:admin/mapping/put", "indices:admin/mapping/*"] }] })).not.toThrow();
+    const error = argumentErrorOf(() => plan({ users: [{ name: "app", password: "x", indices: ["a-*"], privileges: ["indices:admin/mapping put", "cluster:admin/settings/update"] }] }));
+    expect(error.issues.map((i) => i.path)).toEqual(["users[0].privileges[0]", "users[0].privileges[1]"]);
+    expect(error.message).toContain("or an index action such as indices:admin/mapping/put");
+  });
 });
 
 describe("file-realm users", () => {
@@ -187,7 +194,7 @@ describe("file-realm users", () => {
     expect(usersRolesFile(fileRealmRoleBindings(users))).toBe("superuser:elastic\nplatform_probe:platform-probe\napp_orders_api:orders-api\napp_reports:reports\n");
     expect(parse(rolesYml(users))).toEqual({
       platform_probe: { cluster: ["monitor"] },
-      app_orders_api: { cluster: [], indices: [{ names: ["orders-*"], privileges: ["read", "write", "create_index", "view_index_metadata"] }] },
+      app_orders_api: { cluster: [], indices: [{ names: ["orders-*"], privileges: ["read", "write", "create_index", "view_index_metadata", "indices:admin/mapping/put"] }] },
       app_reports: { cluster: ["monitor"], indices: [{ names: ["orders-*", "stats"], privileges: ["read"] }] },
     });
   });

@@ -16,7 +16,10 @@ export interface ElasticsearchUser {
   password: pulumi.Input<string>;
   /** Index patterns the user's role covers, e.g. `["orders-*"]`. */
   indices: string[];
-  /** Index privileges on those patterns. @default ["read", "write", "create_index", "view_index_metadata"] */
+  /**
+   * Index privileges on those patterns: named privileges or action names such as `indices:admin/mapping/put`.
+   * @default ["read", "write", "create_index", "view_index_metadata", "indices:admin/mapping/put"]
+   */
   privileges?: string[];
   /** Cluster privileges, e.g. `["monitor"]` for health checks. @default [] - none */
   clusterPrivileges?: string[];
@@ -28,7 +31,13 @@ export const ELASTIC_USERNAME = "elastic";
 export const PROBE_USERNAME = "platform-probe";
 const PROBE_ROLE = "platform_probe";
 
-export const DEFAULT_INDEX_PRIVILEGES = ["read", "write", "create_index", "view_index_metadata"] as const;
+/**
+ * What an application needs on its own indices: read, write, create them, read their metadata, and update
+ * their mappings (migrations). `write` still lets mapping updates through on 8.19 and 9.2, but with a
+ * deprecation warning that the next major will not; `manage` would also let the app delete and close
+ * indices and change their settings, so the one action is granted by name.
+ */
+export const DEFAULT_INDEX_PRIVILEGES = ["read", "write", "create_index", "view_index_metadata", "indices:admin/mapping/put"] as const;
 
 /** Elasticsearch's index privileges (8.x/9.x). */
 export const INDEX_PRIVILEGES: readonly string[] = [
@@ -40,6 +49,8 @@ export const INDEX_PRIVILEGES: readonly string[] = [
 
 // Names the built-in users and our own internal user hold; an app user must not shadow them.
 const RESERVED_USERNAMES = [ELASTIC_USERNAME, PROBE_USERNAME, "kibana", "kibana_system", "logstash_system", "beats_system", "apm_system", "remote_monitoring_user"];
+// An index action name (or pattern) as a role may grant it, e.g. indices:admin/mapping/put.
+const INDEX_ACTION = /^indices:[a-z_]+(\/[a-z_]+)*(\/\*|\*)?$/;
 const USERNAME = /^[a-z0-9]([-a-z0-9_.]{0,38}[a-z0-9])?$/;
 
 /** Records every problem in the declared users on `check` (paths `users[i].…`). */
@@ -62,7 +73,7 @@ export function checkUsers(check: ArgumentChecker, users: readonly Elasticsearch
       );
     }
     (user.privileges ?? []).forEach((privilege, j) =>
-      check.that(INDEX_PRIVILEGES.includes(privilege), `${at}.privileges[${j}]`, `must be an index privilege (${INDEX_PRIVILEGES.join(", ")})`, privilege),
+      check.that(INDEX_PRIVILEGES.includes(privilege) || (typeof privilege === "string" && INDEX_ACTION.test(privilege)), `${at}.privileges[${j}]`, `must be an index privilege (${INDEX_PRIVILEGES.join(", ")}) or an index action such as indices:admin/mapping/put`, privilege),
     );
     if (user.privileges !== undefined) check.that(user.privileges.length > 0, `${at}.privileges`, "must list at least one privilege (omit it for the default read/write set)", user.privileges);
     (user.clusterPrivileges ?? []).forEach((privilege, j) =>

@@ -1,0 +1,75 @@
+/**
+ * The app users' roles on real Elasticsearch (issue 12, defect 4): the users, users_roles and roles.yml the
+ * component renders, and its elasticsearch.yml, on one real node of 8.19.7 (Java 17) and of 9.2.0 (Java 25).
+ * An app user with the default privileges must be able to update its index's mapping with 200 and no
+ * deprecation warning: `write` alone still allows it (on 9.2.0 too) with a warning that the next major will not.
+ *
+ * No Kubernetes here: the node runs as a host process (test/e2e/elasticsearch-process.ts), so this file needs
+ * no control plane. Run it alone with
+ *   flock /work/coord/heavy.lock npx vitest run -c vitest.e2e.config.mts test/e2e/elasticsearch-privileges.e2e.test.ts
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setupMocks, childrenOf, kubeObjects, type MockEngine } from "../mocks";
+import { Elasticsearch } from "../../components/elasticsearch/elasticsearch";
+import { startElasticsearch, type ElasticsearchProcess } from "./elasticsearch-process";
+
+const ELASTIC = { user: "elastic", password: "elastic-Pa55-word-xyz" };
+const APP = { user: "orders-api", password: "orders-Pa55-word-abc" };
+// The role every app user got before the fix, declared explicitly: shows what Elasticsearch says about it.
+const LEGACY = { user: "legacy", password: "legacy-Pa55-word-abc" };
+
+let rendered: { elasticsearchYml: string; configFiles: Record<string, string> };
+
+beforeAll(async () => {
+  const engine: MockEngine = await setupMocks();
+  new Elasticsearch("priv", {
+    namespace: "search",
+    elasticPassword: pulumi.secret(ELASTIC.password),
+    users: [
+      { name: APP.user, password: pulumi.secret(APP.password), indices: ["orders-*"] },
+      { name: LEGACY.user, password: pulumi.secret(LEGACY.password), indices: ["legacy-*"], privileges: ["read", "write", "create_index", "view_index_metadata"] },
+    ],
+  });
+  await engine.settle();
+  const under = childrenOf(engine, "eks-search-platform:index:Elasticsearch", "priv");
+  const secret = kubeObjects(engine, "Secret", under).find((s) => s.metadata.name === "priv-file-realm")!;
+  const configMap = kubeObjects(engine, "ConfigMap", under)[0];
+  const { users, users_roles, "roles.yml": roles } = secret.stringData as Record<string, string>;
+  rendered = { elasticsearchYml: configMap.data["elasticsearch.yml"] as string, configFiles: { users, users_roles, "roles.yml": roles } };
+});
+
+describe.each(["8.19.7", "9.2.0"])("app roles on real Elasticsearch %s", (version) => {
+  let es: ElasticsearchProcess;
+  beforeAll(async () => {
+    es = await startElasticsearch({ version, ...rendered, elastic: ELASTIC, podName: "priv-0" });
+  }, 240_000);
+  afterAll(async () => {
+    await es?.stop();
+  });
+
+  it("lets the app user create its index and update the mapping: 200, no deprecation warning", async () => {
+    const created = await es.request("PUT", "/orders-1", { ...APP, body: { mappings: { properties: { title: { type: "text" } } } } });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const mapping = await es.request("PUT", "/orders-1/_mapping", { ...APP, body: { properties: { sku: { type: "keyword" } } } });
+    expect({ status: mapping.status, warning: mapping.warning }, JSON.stringify(mapping.body)).toEqual({ status: 200, warning: null });
+    const read = await es.request("GET", "/orders-1/_mapping", APP);
+    expect(read.status).toBe(200);
+    expect((read.body as Record<string, any>)["orders-1"].mappings.properties.sku).toEqual({ type: "keyword" });
+  });
+
+  it("still refuses the app user outside its indices and on cluster settings (403)", async () => {
+    const other = await es.request("PUT", "/legacy-1/_mapping", { ...APP, body: { properties: { x: { type: "keyword" } } } });
+    expect(other.status).toBe(403);
+    const settings = await es.request("PUT", "/_cluster/settings", { ...APP, body: { persistent: { "cluster.routing.allocation.enable": "all" } } });
+    expect(settings.status).toBe(403);
+  });
+
+  // Measured 2026-12-02: 8.19.7 and 9.2.0 both still let `write` update a mapping, with this warning.
+  it("shows why: the old role (write without the mapping privilege) gets a deprecation warning", async () => {
+    expect((await es.request("PUT", "/legacy-1", LEGACY)).status).toBe(200);
+    const mapping = await es.request("PUT", "/legacy-1/_mapping", { ...LEGACY, body: { properties: { sku: { type: "keyword" } } } });
+    expect(mapping.status).toBe(200);
+    expect(mapping.warning).toMatch(/the index privilege \[write\] allowed the update mapping action \[indices:admin\/mapping\/put\].*will not permit mapping updates in the next major release/);
+  });
+});
