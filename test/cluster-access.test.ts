@@ -149,6 +149,30 @@ describe("Cluster access entries", () => {
   });
 });
 
+describe("the warning that the deployer cannot install the cluster services", () => {
+  const deployWarnings = async (overrides: Partial<ClusterArgs>) => {
+    const fresh = await setupMocks();
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      new Cluster("warned", args(overrides));
+      await fresh.settle();
+      return warn.mock.calls.map((call) => String(call[0])).filter((m) => m.includes("is not in adminRoleArns"));
+    } finally {
+      warn.mockRestore();
+    }
+  };
+
+  it("names a deployer that is neither admin nor viewer", async () => {
+    const [warning] = await deployWarnings({ adminRoleArns: [ADMIN] });
+    expect(warning).toContain(`the deploying identity ${DEPLOYER} is not in adminRoleArns`);
+  });
+
+  it("stays quiet for an admin, and for a viewer role, which previews and never deploys (saw this fail: viewers were warned)", async () => {
+    expect(await deployWarnings({ adminRoleArns: [ADMIN, DEPLOYER] })).toEqual([]);
+    expect(await deployWarnings({ adminRoleArns: [ADMIN], viewerRoleArns: [DEPLOYER] })).toEqual([]);
+  });
+});
+
 describe("a cluster created before the creator-bootstrap transform (issue 13, defect 5)", () => {
   // EKS holds a creator entry for "legacy-eks" (its state keeps bootstrapClusterCreatorAdminPermissions: true).
   const warningsFor = async (overrides: Partial<ClusterArgs>) => {

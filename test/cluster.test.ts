@@ -206,6 +206,50 @@ describe("Cluster: add-ons", () => {
   });
 });
 
+describe("Cluster: add-on versions", () => {
+  it("installs pinned add-on versions verbatim, @pulumi/eks's vpc-cni and kube-proxy included, and looks up only the others", async () => {
+    const before = engine.invokes.length;
+    const pins = { "vpc-cni": "v1.19.2-eksbuild.1", "kube-proxy": "v1.34.0-eksbuild.2", coredns: "v1.11.4-eksbuild.2", "aws-ebs-csi-driver": "v1.44.0-eksbuild.1" };
+    new Cluster("pinned", baseArgs({ addonVersions: pins }));
+    await engine.settle();
+    const eks = child(T.cluster, "pinned").inputs as Record<string, any>;
+    expect(eks.vpcCniOptions).toMatchObject({ addonVersion: "v1.19.2-eksbuild.1", enableNetworkPolicy: true });
+    expect(eks.kubeProxyAddonOptions).toMatchObject({ version: "v1.34.0-eksbuild.2" });
+    expect(child(T.addon, "pinned-coredns").inputs.addonVersion).toBe("v1.11.4-eksbuild.2");
+    expect(child(T.addon, "pinned-aws-ebs-csi-driver").inputs.addonVersion).toBe("v1.44.0-eksbuild.1");
+    expect(child(T.addon, "pinned-metrics-server").inputs.addonVersion).toBe("v1.0.0-eksbuild.1.34");
+    const looked = engine.invokes.slice(before).filter((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion").map((i) => i.inputs.addonName);
+    expect(looked).toEqual(["metrics-server"]);
+  });
+
+  it("rejects an unknown add-on or a version EKS would not recognise", () => {
+    const error = argumentErrorOf(() => new Cluster("bad-pins", baseArgs({ addonVersions: { coredns: "latest", "vpc-cin": "v1.0.0" } as never })));
+    expect(error.issues.map((i) => i.path)).toEqual(["addonVersions.vpc-cin", "addonVersions.coredns"]);
+  });
+});
+
+describe("Cluster: customer KMS keys for EBS", () => {
+  it("names keys by ARN and aliases by kms:ResourceAliases (KMS never authorizes a key by its alias ARN)", async () => {
+    const alias = `arn:aws:kms:us-east-1:${ACCOUNT}:alias/search/ebs`;
+    new Cluster("kms-alias", baseArgs({ ebsKmsKeyArns: [KMS_KEY, alias] }));
+    await engine.settle();
+    const policy = JSON.parse(child(T.rolePolicy, "kms-alias-ebs-csi-kms").inputs.policy as string);
+    expect(policy.Statement.map((s: any) => [s.Sid, s.Resource])).toEqual([
+      ["GrantsForEbs", [KMS_KEY]],
+      ["UseKeys", [KMS_KEY]],
+      ["GrantsForEbsByAlias", "*"],
+      ["UseKeysByAlias", "*"],
+    ]);
+    expect(policy.Statement[2].Condition).toEqual({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/search/ebs"] }, Bool: { "kms:GrantIsForAWSResource": "true" } });
+    expect(policy.Statement[3].Condition).toEqual({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/search/ebs"] } });
+  });
+
+  it("refuses a key that is not a KMS ARN before it becomes a MalformedPolicyDocument (saw this fail: any string passed)", () => {
+    const error = argumentErrorOf(() => new Cluster("kms-bad", baseArgs({ ebsKmsKeyArns: ["1234abcd-12ab-34cd-56ef-1234567890ab", KMS_KEY, pulumi.output("unknown-yet")] })));
+    expect(error.issues.map((i) => i.path)).toEqual(["ebsKmsKeyArns[0]"]);
+  });
+});
+
 describe("Cluster: cluster services", () => {
   const saOf = (role: RecordedResource) => trustOf(role).Statement[0].Condition.StringEquals;
 

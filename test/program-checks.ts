@@ -176,3 +176,24 @@ export function packagesUsed(engine: MockEngine): Set<string> {
   // Remote components (eks:index:Cluster) count: they need their provider plugin too.
   return new Set(engine.resources.map((r: RecordedResource) => r.type.split(":")[0]).filter((p) => p !== PACKAGE_NAME && p !== "pulumi"));
 }
+
+/**
+ * Whether a destroy deletes `first` before `last`, by the engine's rule: a resource goes before everything it
+ * depends on, transitively, through explicit and input dependencies, its parent and its provider.
+ */
+export function destroyedBefore(engine: MockEngine, first: RecordedResource, last: RecordedResource): boolean {
+  const byUrn = new Map(engine.resources.map((r) => [r.urn, r]));
+  const seen = new Set<string>();
+  const stack = [first.urn];
+  while (stack.length) {
+    const urn = stack.pop()!;
+    if (urn === last.urn && urn !== first.urn) return true;
+    if (seen.has(urn)) continue;
+    seen.add(urn);
+    const r = byUrn.get(urn);
+    if (!r) continue;
+    const provider = r.provider?.split("::").slice(0, -1).join("::");
+    stack.push(...r.dependencies, ...Object.values(r.propertyDependencies).flat(), ...(r.parent ? [r.parent] : []), ...(provider ? [provider] : []));
+  }
+  return false;
+}

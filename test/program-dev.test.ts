@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { valueOf, isSecretOutput, type MockEngine } from "./mocks";
-import { danglingReferences, leaks, ofKind, packagesUsed, runProgram, secretsHolding, unknownStorageClasses, unmatchedServiceSelectors, unmatchedTargets } from "./program-checks";
+import { danglingReferences, destroyedBefore, leaks, ofKind, packagesUsed, runProgram, secretsHolding, unknownStorageClasses, unmatchedServiceSelectors, unmatchedTargets } from "./program-checks";
 
 // dev supplies only the Elasticsearch password and the api's session key; the api's Elasticsearch user
 // password is left to be generated.
@@ -64,6 +64,31 @@ describe("program: dev stack (target aws)", () => {
     for (const name of ["search-dev-web-service", "search-dev-api-ingress", "search-dev-api-hpa"]) {
       expect(engine.resources.find((r) => r.name === name)!.dependencies, name).toContain(lbc.urn);
     }
+  });
+
+  it("on destroy, deletes the namespace (Elasticsearch's retained claims), the StatefulSet and the class before the EBS CSI driver and the Load Balancer Controller (saw this fail: the namespace was unordered, its claims' volumes orphaned)", () => {
+    const ebsCsi = engine.byType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === "aws-ebs-csi-driver")!;
+    const lbc = engine.byType("kubernetes:helm.sh/v3:Release").find((r) => r.name.includes("load-balancer-controller"))!;
+    const namespace = engine.byType("kubernetes:core/v1:Namespace")[0];
+    const statefulSet = engine.byType("kubernetes:apps/v1:StatefulSet")[0];
+    const storageClass = engine.byType("kubernetes:storage.k8s.io/v1:StorageClass")[0];
+    for (const r of [namespace, statefulSet, storageClass]) {
+      expect(destroyedBefore(engine, r, ebsCsi), r.name).toBe(true);
+      expect(destroyedBefore(engine, ebsCsi, r), r.name).toBe(false);
+    }
+    expect(destroyedBefore(engine, namespace, lbc)).toBe(true);
+    // The driver's role outlives it: the add-on references the role, so the role goes after the add-on.
+    const ebsRole = engine.byType("aws:iam/role:Role").find((r) => r.name.endsWith("-ebs-csi"))!;
+    expect(destroyedBefore(engine, ebsCsi, ebsRole)).toBe(true);
+  });
+
+  it("pins every add-on to EKS's default version for the control plane, @pulumi/eks's vpc-cni and kube-proxy included (saw this fail: they took the most recent)", () => {
+    const eks = engine.byType("eks:index:Cluster")[0].inputs as Record<string, any>;
+    expect(eks.vpcCniOptions.addonVersion).toBe("v1.0.0-eksbuild.1.34");
+    expect(eks.kubeProxyAddonOptions.version).toBe("v1.0.0-eksbuild.1.34");
+    const lookups = engine.invokes.filter((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion");
+    expect(new Set(lookups.map((i) => i.inputs.addonName))).toEqual(new Set(["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "metrics-server"]));
+    for (const lookup of lookups) expect(lookup.inputs.mostRecent, String(lookup.inputs.addonName)).toBe(false);
   });
 
   it("protects nothing (protect is off in dev)", () => {

@@ -70,9 +70,18 @@ describe("StorageClass component", () => {
     }
     await engine.settle();
     expect(error).toBeInstanceOf(ArgumentError);
-    expect((error as ArgumentError).issues.map((i) => i.path)).toEqual(["reclaimPolicy", "iops", "throughputMiBps", "kmsKeyId"]);
+    expect((error as ArgumentError).issues.map((i) => i.path)).toEqual(["reclaimPolicy", "iops", "throughputMiBps", "kmsKeyId", "kmsKeyId"]);
+    expect((error as ArgumentError).message).toContain('args.kmsKeyId: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>) or alias ARN');
     expect((error as ArgumentError).message).toContain("args.iops: must be an integer from 3000 to 16000 for gp3 (got 20000)");
     expect(engine.resources.length).toBe(before);
+  });
+
+  it("takes a KMS key ARN or alias ARN, and refuses a bare key ID or alias, which the driver cannot use (saw this fail: any string passed)", () => {
+    expect(() => new StorageClass("key-arn", { kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" })).not.toThrow();
+    expect(() => new StorageClass("alias-arn", { kmsKeyId: "arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/search/ebs" })).not.toThrow();
+    for (const bad of ["1234abcd-12ab-34cd-56ef-1234567890ab", "alias/ebs", "arn:aws:kms:us-east-1:123:key/x"]) {
+      expect(() => new StorageClass("bare", { kmsKeyId: bad }), bad).toThrow(/args\.kmsKeyId: must be a KMS key ARN/);
+    }
   });
 
   it("enforces the gp3 throughput/IOPS ratio, io2's required IOPS and gp2's lack of them", () => {

@@ -3,9 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import { awsTags, componentType } from "../shared/naming";
-import { ArgumentChecker } from "../shared/validate";
-import { NodeGroupSpecSchema } from "../config/cluster";
-import { isLogRetentionDays, LOG_RETENTION_DAYS, ROLE_ARN } from "../shared/aws-formats";
+import { validateClusterArgs } from "./validate-args";
+import { addonVersion, type AddonVersions } from "./addons";
 import { EBS_CSI_POLICY, clusterAutoscalerPolicy, ebsCsiKmsPolicy, irsaTrustPolicy, managedPolicyArn } from "./iam";
 import { loadBalancerControllerPolicy } from "./lbc-policy";
 import { accessEntryPlans, disableCreatorAdminBootstrap, type ViewerAccessPolicy } from "./access";
@@ -28,6 +27,7 @@ import {
 
 export type { NodeGroupArgs } from "./nodes";
 export type { KubeconfigCredentials } from "./kubeconfig";
+export type { AddonVersions, ManagedAddonName } from "./addons";
 
 /** A control-plane log type sent to CloudWatch. */
 export type ClusterLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
@@ -82,6 +82,12 @@ export interface ClusterArgs {
   encryptSecrets?: boolean;
   /** Customer-managed KMS keys the EBS CSI driver may encrypt volumes with. @default - none (the AWS-managed aws/ebs key needs no grant) */
   ebsKmsKeyArns?: pulumi.Input<string>[];
+  /**
+   * Pinned EKS add-on versions, by add-on name (`vpc-cni`, `kube-proxy`, `coredns`, `aws-ebs-csi-driver`,
+   * `metrics-server`, `eks-pod-identity-agent`). A pinned add-on stays put when `version` moves: raise it with
+   * the control plane. @default - each add-on's EKS default version for the control plane's version
+   */
+  addonVersions?: AddonVersions;
   /** Cluster services; each is on unless switched off. @default - all on */
   services?: {
     /** metrics-server EKS add-on (HPAs need it). @default true */
@@ -109,7 +115,6 @@ export interface ClusterArgs {
 }
 
 const DEFAULT_VERSION = "1.34";
-const LOG_TYPES: readonly ClusterLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 /**
  * An EKS cluster (via @pulumi/eks) with AL2023 managed node groups in private subnets, access entries,
  * managed add-ons (vpc-cni, kube-proxy, coredns after the nodes, EBS CSI with its own role), optional
@@ -132,7 +137,10 @@ export class Cluster extends pulumi.ComponentResource {
   readonly eksCluster: eks.Cluster;
   /** The managed node groups, by spec name. */
   readonly nodeGroups: Record<string, eks.ManagedNodeGroup>;
-  /** The cluster services installed (Helm releases and add-ons); depend on these before creating Ingresses or Services of type LoadBalancer. */
+  /**
+   * The cluster services installed (Helm releases and add-ons). Make Ingresses, Services of type LoadBalancer and
+   * anything holding volume claims (their namespace) depend on these: a destroy then deletes them first.
+   */
   readonly clusterServices: pulumi.Resource[];
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -179,7 +187,8 @@ export class Cluster extends pulumi.ComponentResource {
     const callerArn = aws.iam.getSessionContextOutput({ arn: aws.getCallerIdentityOutput({}, parent).arn }, parent).issuerArn;
     if (!args.bootstrapCreatorAdmin) {
       callerArn.apply((caller) => {
-        if (!(args.adminRoleArns ?? []).includes(caller)) {
+        // A viewer role is a preview or drift role: it never deploys, so it needs no warning about deploying.
+        if (![...(args.adminRoleArns ?? []), ...(args.viewerRoleArns ?? [])].includes(caller)) {
           void pulumi.log.warn(
             `Cluster "${name}": the deploying identity ${caller} is not in adminRoleArns and bootstrapCreatorAdmin is off, so Pulumi cannot install the cluster services. Deploy as an admin role or set bootstrapCreatorAdmin.`,
             this,
@@ -212,8 +221,9 @@ export class Cluster extends pulumi.ComponentResource {
         ...(args.upgradePolicy ? { upgradePolicy: { supportType: args.upgradePolicy } } : {}),
         // vpc-cni and kube-proxy are managed add-ons created by @pulumi/eks; coredns comes after the nodes (below).
         // The VPC CNI enforces NetworkPolicy (its node agent) only when asked; the components rely on it.
-        vpcCniOptions: { enableNetworkPolicy: true },
-        kubeProxyAddonOptions: { enabled: true },
+        // Versions explicit: without one, @pulumi/eks installs the most recent version, not EKS's default.
+        vpcCniOptions: { enableNetworkPolicy: true, addonVersion: addonVersion("vpc-cni", version, args.addonVersions, parent) },
+        kubeProxyAddonOptions: { enabled: true, version: addonVersion("kube-proxy", version, args.addonVersions, parent) },
         corednsAddonOptions: { enabled: false },
         tags: awsTags(tags),
       },
@@ -267,14 +277,14 @@ export class Cluster extends pulumi.ComponentResource {
     const nodes = Object.values(this.nodeGroups);
 
     // ----- add-ons -------------------------------------------------------------------------------------
-    const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) =>
+    const addon = (addonName: "coredns" | "aws-ebs-csi-driver" | "metrics-server", extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) =>
       new aws.eks.Addon(
         `${name}-${addonName}`,
         {
           clusterName: eksName,
           addonName,
-          // The default version for the control plane's version, so an upgrade moves the add-on too.
-          addonVersion: aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion, mostRecent: false }, parent).version,
+          // Pinned, or the default version for the control plane's version, so an upgrade moves the add-on too.
+          addonVersion: addonVersion(addonName, kubernetesVersion, args.addonVersions, parent),
           resolveConflictsOnCreate: "OVERWRITE",
           resolveConflictsOnUpdate: "OVERWRITE",
           tags: awsTags(tags),
@@ -387,62 +397,4 @@ export class Cluster extends pulumi.ComponentResource {
       nodeSecurityGroupId: this.nodeSecurityGroupId,
     });
   }
-}
-
-/** Throws one ArgumentError listing every problem in the plain arguments. */
-function validateClusterArgs(name: string, args: ClusterArgs): void {
-  const check = new ArgumentChecker("Cluster", name);
-  const clusterName = args.clusterName ?? name;
-  check.that(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(clusterName), args.clusterName === undefined ? "clusterName (from the resource name)" : "clusterName", "must be an EKS cluster name: letters, digits, '-' and '_', at most 100 characters", clusterName);
-  if (typeof args.version === "string") check.that(/^1\.\d{2}$/.test(args.version), "version", 'must be an EKS version of the form "1.NN"', args.version);
-  if (Array.isArray(args.privateSubnetIds)) check.that(args.privateSubnetIds.length >= 2, "privateSubnetIds", "must list at least 2 subnets in different AZs (EKS requires it)", args.privateSubnetIds.length);
-
-  const groups = Array.isArray(args.nodeGroups) ? args.nodeGroups : [];
-  check.that(groups.length > 0, "nodeGroups", "must list at least one node group (coredns and every workload need nodes)", args.nodeGroups);
-  const seen = new Set<string>();
-  groups.forEach((group, i) => {
-    // The same rules as the stack config's cluster.nodeGroups, from the one schema.
-    const parsed = NodeGroupSpecSchema.safeParse(group);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const path = issue.path.map(String).join(".");
-        let got: unknown = group;
-        for (const key of issue.path) got = (got as Record<PropertyKey, unknown> | undefined)?.[key];
-        check.that(false, `nodeGroups[${i}]${path ? `.${path}` : ""}`, issue.message, got);
-      }
-    }
-    check.that(!seen.has(group?.name), `nodeGroups[${i}].name`, "duplicate node group name", group?.name);
-    seen.add(group?.name);
-  });
-
-  if (groups.some((g) => g?.perAvailabilityZone)) {
-    check.that(Array.isArray(args.privateSubnetIds), "privateSubnetIds", "must be a list, one Input per subnet, when a node group is perAvailabilityZone (one group per subnet)", "an Output");
-  }
-  const credentials = args.kubeconfigCredentials ?? {};
-  if (credentials.profile !== undefined) check.that(/^[\w.@+-]+$/.test(credentials.profile), "kubeconfigCredentials.profile", "must be an AWS CLI profile name (letters, digits and _ . @ + -)", credentials.profile);
-  if (credentials.roleArn !== undefined) check.that(ROLE_ARN.test(credentials.roleArn), "kubeconfigCredentials.roleArn", "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deployer", credentials.roleArn);
-  const endpoint = args.endpoint ?? {};
-  const publicAccess = endpoint.publicAccess ?? true;
-  check.that(publicAccess || (endpoint.privateAccess ?? true), "endpoint", "at least one of publicAccess and privateAccess must be true", endpoint);
-  check.that(!args.privateNetworking || (endpoint.privateAccess ?? true), "endpoint.privateAccess", "must be true with privateNetworking: nodes without internet register through the private endpoint", endpoint.privateAccess);
-  check.that(publicAccess || endpoint.publicAccessCidrs === undefined, "endpoint.publicAccessCidrs", "can only be set when publicAccess is true", endpoint.publicAccessCidrs);
-  const listed = new Set<string>();
-  for (const key of ["adminRoleArns", "viewerRoleArns"] as const) {
-    (args[key] ?? []).forEach((arn, i) => {
-      if (!check.that(typeof arn === "string" && ROLE_ARN.test(arn), `${key}[${i}]`, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin", arn)) return;
-      check.that(!listed.has(arn), `${key}[${i}]`, "is listed already: EKS allows one access entry per principal", arn);
-      listed.add(arn);
-    });
-  }
-  (args.adoptAccessEntries ?? []).forEach((arn, i) => check.that(listed.has(arn), `adoptAccessEntries[${i}]`, "must also be listed in adminRoleArns or viewerRoleArns", arn));
-  if (args.viewerAccessPolicy !== undefined) {
-    check.that(["AmazonEKSViewPolicy", "AmazonEKSAdminViewPolicy"].includes(args.viewerAccessPolicy), "viewerAccessPolicy", "must be AmazonEKSViewPolicy or AmazonEKSAdminViewPolicy", args.viewerAccessPolicy);
-  }
-  if (args.upgradePolicy !== undefined) check.that(["STANDARD", "EXTENDED"].includes(args.upgradePolicy), "upgradePolicy", 'must be "STANDARD" or "EXTENDED"', args.upgradePolicy);
-  check.that((args.adminRoleArns ?? []).length > 0 || args.bootstrapCreatorAdmin === true, "adminRoleArns", "nobody could administer the cluster (nor could Pulumi deploy into it): list admin roles or set bootstrapCreatorAdmin: true", args.adminRoleArns);
-  (args.logTypes ?? []).forEach((type, i) => check.that(LOG_TYPES.includes(type), `logTypes[${i}]`, `must be one of ${LOG_TYPES.join(", ")}`, type));
-  if (args.logRetentionDays !== undefined) {
-    check.that(isLogRetentionDays(args.logRetentionDays), "logRetentionDays", `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`, args.logRetentionDays);
-  }
-  check.done();
 }

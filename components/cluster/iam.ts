@@ -102,27 +102,41 @@ export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
 
 /**
  * What the EBS CSI driver needs on customer-managed KMS keys (AmazonEBSCSIDriverPolicy covers only the
- * AWS-managed `aws/ebs` key): grants for EBS itself, and data-key use for volume creation.
+ * AWS-managed `aws/ebs` key): grants for EBS itself, and data-key use for volume creation. KMS authorizes key
+ * operations against the key's ARN, never an alias ARN, so a key given by alias ARN is matched by its alias
+ * (`kms:ResourceAliases`) instead.
  */
 export function ebsCsiKmsPolicy(keyArns: string[]): PolicyDocument {
+  const keys = keyArns.filter((arn) => !isKmsAliasArn(arn));
+  const aliases = keyArns.filter(isKmsAliasArn).map((arn) => arn.slice(arn.indexOf(":alias/") + 1));
+  const scopes: { suffix: string; Resource: string | string[]; Condition?: Record<string, Record<string, string | string[]>> }[] = [
+    ...(keys.length ? [{ suffix: "", Resource: keys }] : []),
+    ...(aliases.length ? [{ suffix: "ByAlias", Resource: "*", Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": aliases } } }] : []),
+  ];
   return {
     Version: "2012-10-17",
-    Statement: [
+    Statement: scopes.flatMap(({ suffix, Resource, Condition }) => [
       {
-        Sid: "GrantsForEbs",
-        Effect: "Allow",
+        Sid: `GrantsForEbs${suffix}`,
+        Effect: "Allow" as const,
         Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
-        Resource: keyArns,
-        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+        Resource,
+        Condition: { ...Condition, Bool: { "kms:GrantIsForAWSResource": "true" } },
       },
       {
-        Sid: "UseKeys",
-        Effect: "Allow",
+        Sid: `UseKeys${suffix}`,
+        Effect: "Allow" as const,
         Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-        Resource: keyArns,
+        Resource,
+        ...(Condition ? { Condition } : {}),
       },
-    ],
+    ]),
   };
+}
+
+/** True for a KMS alias ARN (`arn:aws:kms:<region>:<account>:alias/<name>`). */
+export function isKmsAliasArn(arn: string): boolean {
+  return /^arn:[^:]+:kms:[^:]*:\d{12}:alias\//.test(arn);
 }
 
 /** A managed policy ARN in the given partition, e.g. `managedPolicyArn("aws", "AmazonEKSWorkerNodePolicy")`. */

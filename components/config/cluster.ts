@@ -2,7 +2,8 @@
  * The `cluster` config section: the EKS cluster and its node groups.
  */
 import { z } from "zod";
-import { ROLE_ARN } from "../shared/aws-formats";
+import { ADDON_VERSION, ROLE_ARN } from "../shared/aws-formats";
+import { MANAGED_ADDONS } from "../cluster/addons";
 import { EKS_VERSION, LABEL_KEY, cidr, dnsLabel, retentionDays } from "./formats";
 
 const roleArn = () => z.string().regex(ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin");
@@ -70,6 +71,10 @@ export const ClusterConfigSchema = z
     logRetentionDays: retentionDays().default(90).describe("Control-plane log retention in days"),
     encryptSecrets: z.boolean().default(false).describe("Envelope-encrypt Kubernetes Secrets with a KMS key (rotation on)"),
     nodeGroups: z.array(NodeGroupSpecSchema).default([]).describe("Managed node groups (required for target aws)"),
+    addonVersions: z
+      .partialRecord(z.enum(MANAGED_ADDONS), z.string().regex(ADDON_VERSION, "must be an EKS add-on version such as v1.19.2-eksbuild.1 (aws eks describe-addon-versions)"))
+      .default({})
+      .describe("Pinned EKS add-on versions by add-on name (vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver, metrics-server, eks-pod-identity-agent). Default: each add-on's EKS default for the control plane's version"),
     services: z
       .strictObject({
         metricsServer: z.boolean().default(true).describe("Install metrics-server (HPAs need it)"),
@@ -91,6 +96,7 @@ export const ClusterConfigSchema = z
     logRetentionDays: 90,
     encryptSecrets: false,
     nodeGroups: [],
+    addonVersions: {},
     services: { metricsServer: true, loadBalancerController: true, clusterAutoscaler: true },
   })
   .describe("The EKS cluster")

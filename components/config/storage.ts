@@ -2,7 +2,7 @@
  * The `storage` config section: the StorageClass for Elasticsearch data.
  */
 import { z } from "zod";
-import { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS } from "../shared/aws-formats";
+import { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, KMS_KEY_ARN, KMS_KEY_ARN_MESSAGE } from "../shared/aws-formats";
 
 const EBS_TYPES = ["gp3", "gp2", "io1", "io2"] as const;
 
@@ -12,7 +12,7 @@ export const StorageConfigSchema = z
     iops: z.number().int().optional().describe("Provisioned IOPS (gp3 3000–16000, io1 100–64000, io2 100–256000). Default: 3000 on gp3"),
     throughputMiBps: z.number().int().optional().describe("gp3 throughput in MiB/s (125–1000, at most IOPS/4). Default: 125 on gp3"),
     encrypted: z.boolean().default(true).describe("Encrypt volumes"),
-    kmsKeyId: z.string().min(1).optional().describe("KMS key ARN for volume encryption. Default: the AWS-managed EBS key"),
+    kmsKeyId: z.string().regex(KMS_KEY_ARN, KMS_KEY_ARN_MESSAGE).optional().describe("KMS key ARN or alias ARN for volume encryption (the EBS CSI driver gets grants on it). Default: the AWS-managed EBS key"),
     reclaimPolicy: z.enum(["Delete", "Retain"]).default("Delete").describe("What happens to a volume when its claim is deleted"),
     provisioner: z.string().min(1).optional().describe("A local provisioner such as rancher.io/local-path (target kubeconfig only). Default: ebs.csi.aws.com on aws, the cluster's default class on kubeconfig"),
   })

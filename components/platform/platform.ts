@@ -172,6 +172,7 @@ export class Platform extends pulumi.ComponentResource {
           logRetentionDays: config.cluster.logRetentionDays,
           encryptSecrets: config.cluster.encryptSecrets,
           ...(config.storage.kmsKeyId ? { ebsKmsKeyArns: [config.storage.kmsKeyId] } : {}),
+          addonVersions: config.cluster.addonVersions,
           services: config.cluster.services,
           privateNetworking: config.network.natGateways === "none",
           tags: config.tags,
@@ -232,7 +233,9 @@ export class Platform extends pulumi.ComponentResource {
           },
         },
       },
-      { ...inCluster, protect },
+      // After the cluster services, so a destroy deletes it (and with it Elasticsearch's retained claims, whose
+      // volumes the EBS CSI driver then deletes, and LoadBalancer Services) before they go.
+      { ...inCluster, protect, dependsOn: clusterServices },
     );
     this.namespace = namespace.metadata.name;
 

@@ -23,3 +23,15 @@ export const EBS_IOPS_LIMITS: Readonly<Record<EbsVolumeType, readonly [number, n
 
 /** gp3 throughput limits in MiB/s, and the ratio cap: at most IOPS / 4 MiB/s. */
 export const GP3_THROUGHPUT_LIMITS = [125, 1000] as const;
+
+/** An EKS add-on version as `describe-addon-versions` lists it, e.g. `v1.19.2-eksbuild.1`. */
+export const ADDON_VERSION = /^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/;
+
+/**
+ * A KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`) or alias ARN (`...:alias/<name>`): what the EBS CSI
+ * driver's `kmsKeyId` takes and what an IAM policy can name. A bare key ID or alias name is neither.
+ */
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
+
+/** The message for a value that is not a {@link KMS_KEY_ARN}. */
+export const KMS_KEY_ARN_MESSAGE = "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>)";

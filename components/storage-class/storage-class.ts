@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { componentType, dnsLabel, standardLabels } from "../shared/naming";
 import { ArgumentChecker } from "../shared/validate";
-import { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, type EbsVolumeType } from "../shared/aws-formats";
+import { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, KMS_KEY_ARN, KMS_KEY_ARN_MESSAGE, type EbsVolumeType } from "../shared/aws-formats";
 
 /** The AWS EBS CSI driver, the provisioner for every EBS-backed class. */
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
@@ -24,7 +24,7 @@ export interface StorageClassArgs {
   throughputMiBps?: number;
   /** Encrypt volumes at rest (ignored for a non-EBS provisioner). @default true */
   encrypted?: boolean;
-  /** KMS key ID or ARN for volume encryption; requires `encrypted`. @default - the AWS-managed `aws/ebs` key */
+  /** KMS key ARN or alias ARN for volume encryption (the driver takes no bare key ID); requires `encrypted`. @default - the AWS-managed `aws/ebs` key */
   kmsKeyId?: pulumi.Input<string>;
   /** What happens to a volume when its claim is deleted: use `Retain` in production. @default "Delete" */
   reclaimPolicy?: "Delete" | "Retain";
@@ -91,6 +91,7 @@ export function checkStorageClassArgs(check: ArgumentChecker, args: StorageClass
       }
     }
   }
+  if (typeof args.kmsKeyId === "string") check.that(KMS_KEY_ARN.test(args.kmsKeyId), "kmsKeyId", KMS_KEY_ARN_MESSAGE, args.kmsKeyId);
   if (args.kmsKeyId !== undefined) check.that(args.encrypted !== false, "kmsKeyId", "requires encrypted: true", args.kmsKeyId);
 }
 

@@ -1,0 +1,40 @@
+/**
+ * The EKS managed add-ons the Cluster runs and how their versions are chosen: pinned where the caller says,
+ * else EKS's default version for the control plane's Kubernetes version (never "most recent", which moves
+ * under a stack between two `pulumi up` runs with nothing changed in the program).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { type ArgumentChecker } from "../shared/validate";
+import { ADDON_VERSION } from "../shared/aws-formats";
+
+/** The EKS add-ons whose versions the Cluster chooses (by their EKS names). */
+export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "metrics-server", "eks-pod-identity-agent"] as const;
+export type ManagedAddonName = (typeof MANAGED_ADDONS)[number];
+
+/** Explicit add-on versions, by EKS add-on name, e.g. `{ "vpc-cni": "v1.19.2-eksbuild.1" }`. */
+export type AddonVersions = Partial<Record<ManagedAddonName, string>>;
+
+/**
+ * The version of add-on `addonName`: the pinned one, else EKS's default for `kubernetesVersion`
+ * (`DescribeAddonVersions`' `defaultVersion`, looked up with `mostRecent: false`).
+ */
+export function addonVersion(
+  addonName: ManagedAddonName,
+  kubernetesVersion: pulumi.Input<string>,
+  pinned: AddonVersions | undefined,
+  opts: pulumi.InvokeOutputOptions,
+): pulumi.Output<string> {
+  const version = pinned?.[addonName];
+  if (version !== undefined) return pulumi.output(version);
+  return aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion, mostRecent: false }, opts).version;
+}
+
+/** Records problems in `addonVersions` on `check` (unknown add-ons, malformed versions). */
+export function checkAddonVersions(check: ArgumentChecker, versions: AddonVersions | undefined, path = "addonVersions"): void {
+  check.knownKeys(versions, MANAGED_ADDONS, path);
+  for (const [addon, version] of Object.entries(versions ?? {})) {
+    if (!(MANAGED_ADDONS as readonly string[]).includes(addon)) continue;
+    check.that(typeof version === "string" && ADDON_VERSION.test(version), `${path}.${addon}`, "must be an EKS add-on version such as v1.19.2-eksbuild.1 (aws eks describe-addon-versions)", version);
+  }
+}
