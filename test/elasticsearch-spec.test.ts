@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
 import * as bcrypt from "bcryptjs";
 import { esHeapSize, javaOpts } from "../components/elasticsearch/heap";
+import { parseQuantity } from "../components/shared/quantity";
 import { elasticsearchNames } from "../components/elasticsearch/names";
 import { podSpecFor } from "../components/elasticsearch/pod";
 import { prepareConfigScript } from "../components/elasticsearch/prepare-config-script";
@@ -45,6 +46,42 @@ describe("esHeapSize", () => {
 
   it("uses an explicit heapSize over the 50% rule", () => {
     expect(plan({ memory: "8Gi", heapSize: "3Gi" }).heap).toBe("3g");
+  });
+});
+
+type QosResources = { requests?: Record<string, string>; limits?: Record<string, string> };
+type QosPod = { initContainers?: { name: string; resources?: QosResources }[]; containers: { name: string; resources?: QosResources }[] };
+
+/**
+ * The pod's QoS class as Kubernetes computes it (GetPodQOS): init containers count; only cpu and memory do;
+ * a request left out is defaulted to the limit by the API server. Guaranteed: every container has cpu and
+ * memory limits equal to its requests. BestEffort: no container requests or limits either.
+ */
+function qosClass(pod: QosPod): "Guaranteed" | "Burstable" | "BestEffort" {
+  let any = false;
+  let guaranteed = true;
+  for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+    for (const resource of ["cpu", "memory"]) {
+      const limit = c.resources?.limits?.[resource];
+      const request = c.resources?.requests?.[resource] ?? limit;
+      if ((request !== undefined && parseQuantity(request) > 0) || (limit !== undefined && parseQuantity(limit) > 0)) any = true;
+      if (limit === undefined || request === undefined || parseQuantity(request) !== parseQuantity(limit)) guaranteed = false;
+    }
+  }
+  return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
+}
+
+describe("QoS class", () => {
+  it.each([
+    ["dev defaults", {}],
+    ["prod (3 nodes, TLS, zones)", { replicas: 3, tls: true, zoneSpread: true, memory: "8Gi", cpu: "2" }],
+    ["with the sysctl init container", { vmMaxMapCount: "initContainer" as const }],
+  ])("is Guaranteed for %s: every container, init containers included, has cpu and memory requests = limits", (_, overrides) => {
+    expect(qosClass(podSpecFor(plan(overrides)) as QosPod)).toBe("Guaranteed");
+  });
+
+  it("is Burstable only when the user sets requests below limits", () => {
+    expect(qosClass(podSpecFor(plan({ resources: { requests: { cpu: "500m" }, limits: { cpu: "1" } } })) as QosPod)).toBe("Burstable");
   });
 });
 

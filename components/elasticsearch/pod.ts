@@ -27,6 +27,18 @@ export const ES_EPHEMERAL_STORAGE = {
   sizeLimits: { config: "64Mi", logs: "3Gi", tmp: "512Mi" },
 } as const;
 
+/**
+ * CPU and memory of each init container, requests = limits: Kubernetes counts init containers for the pod's
+ * QoS class, so one without limits would make the whole pod Burstable. They cost no extra capacity: the pod
+ * reserves the larger of any init container and the main container, and the main container is far larger.
+ */
+export const INIT_CONTAINER_RESOURCES = { cpu: "200m", memory: "256Mi" } as const;
+
+const initResources = {
+  requests: { ...INIT_CONTAINER_RESOURCES, "ephemeral-storage": ES_EPHEMERAL_STORAGE.initRequest },
+  limits: { ...INIT_CONTAINER_RESOURCES, "ephemeral-storage": ES_EPHEMERAL_STORAGE.initLimit },
+};
+
 const RESTRICTED_SECURITY_CONTEXT = {
   runAsNonRoot: true,
   runAsUser: 1000,
@@ -50,10 +62,7 @@ export function podSpecFor(plan: ElasticsearchPlan): PodSpec {
       image: plan.image,
       command: ["sh", "-c", 'if [ "$(sysctl -n vm.max_map_count)" -lt 262144 ]; then sysctl -w vm.max_map_count=262144; fi'],
       securityContext: { privileged: true, runAsUser: 0, runAsNonRoot: false },
-      resources: {
-        requests: { cpu: "10m", memory: "16Mi", "ephemeral-storage": ES_EPHEMERAL_STORAGE.initRequest },
-        limits: { memory: "64Mi", "ephemeral-storage": ES_EPHEMERAL_STORAGE.initLimit },
-      },
+      resources: initResources,
     });
   }
   initContainers.push({
@@ -62,10 +71,7 @@ export function podSpecFor(plan: ElasticsearchPlan): PodSpec {
     command: ["bash", "-c", prepareConfigScript(plan)],
     env: plan.zoneSpread ? [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }] : undefined,
     securityContext: RESTRICTED_SECURITY_CONTEXT,
-    resources: {
-      requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": ES_EPHEMERAL_STORAGE.initRequest },
-      limits: { memory: "256Mi", "ephemeral-storage": ES_EPHEMERAL_STORAGE.initLimit },
-    },
+    resources: initResources,
     volumeMounts: [
       { name: "config", mountPath: CONFIG_PREP_DIR },
       { name: "config-source", mountPath: CONFIG_SOURCE_DIR, readOnly: true },
