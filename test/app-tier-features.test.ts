@@ -6,6 +6,7 @@ import { AppTier, type AppTierArgs } from "../components/app-tier/app-tier";
 import { ConfigError } from "../components/config/errors";
 import { parsePlatformConfig } from "../components/config/parse";
 import { Platform } from "../components/platform/platform";
+import { parseSecretConfig } from "../components/platform/secrets";
 import { argumentErrorOf, setupMocks, unwrapSecrets, valueOf, type MockEngine, type RecordedResource } from "./mocks";
 
 export const T = {
@@ -158,5 +159,57 @@ describe("service ports distinct from container ports", () => {
     const issues = configIssues({ target: "kubeconfig", apps: { tiers: { web: { image: "web:1", servicePort: 80, ports: [{ name: "docs", port: 8100, servicePort: 80 }] } } } });
     expect(issues).toEqual([{ path: "apps.tiers.web.ports", message: expect.stringContaining("Service ports must be distinct") }]);
     expect(configIssues({ target: "kubeconfig", apps: { tiers: { web: { image: "web:1", servicePort: 0 } } } }).map((i) => i.path)).toEqual(["apps.tiers.web.servicePort"]);
+  });
+});
+
+describe("Elasticsearch optional: elasticsearch.enabled: false", () => {
+  const noEs = (tiers: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ target: "kubeconfig", elasticsearch: { enabled: false, vmMaxMapCount: "initContainer" }, apps: { tiers }, ...extra });
+
+  it("creates none of Elasticsearch (component, objects, password), exports no URL, and the namespace stays restricted", async () => {
+    const e = await setupMocks();
+    const platform = new Platform("p", parsePlatformConfig(noEs({ web: { image: "web:1" } })), {});
+    await e.settle();
+    expect(platform.elasticsearch).toBeUndefined();
+    expect(e.byType("eks-search-platform:index:Elasticsearch")).toEqual([]);
+    expect(e.byType(T.statefulSet)).toEqual([]);
+    expect(e.resources.filter((r) => r.name.includes("elastic")).map((r) => r.name)).toEqual([]);
+    expect(await valueOf(platform.elasticsearchUrl)).toBeUndefined();
+    expect(e.get(T.deployment, "p-web-deployment")).toBeDefined();
+    // vmMaxMapCount initContainer would make it privileged, but no Elasticsearch pod runs.
+    const ns = unwrapSecrets(e.byType("kubernetes:core/v1:Namespace")[0].state) as any;
+    expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  it("refuses a tier that asks for Elasticsearch, in config and in a hand-built PlatformConfig (before anything registers)", async () => {
+    expect(configIssues(noEs({ api: { image: "api:1", elasticsearch: true }, web: { image: "web:1" } }))).toEqual([
+      { path: "apps.tiers.api.elasticsearch", message: "needs Elasticsearch, which elasticsearch.enabled: false turns off: remove it or enable Elasticsearch (got true)" },
+    ]);
+    const config = parsePlatformConfig({ target: "kubeconfig", apps: { tiers: { api: { image: "api:1", elasticsearch: true } } } });
+    const e = await setupMocks();
+    let error: unknown;
+    try {
+      new Platform("p", { ...config, elasticsearch: { ...config.elasticsearch, enabled: false } }, {});
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.map((i) => i.path)).toEqual(["apps.tiers.api.elasticsearch"]);
+    await e.settle();
+    expect(e.resources).toEqual([]);
+  });
+
+  it("needs no private ECR Elasticsearch image without NAT, and refuses an elasticPassword that would have no effect", () => {
+    const ecr = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    const aws = {
+      target: "aws",
+      network: { natGateways: "none" },
+      cluster: { bootstrapCreatorAdmin: true, nodeGroups: [{ name: "general", instanceTypes: ["m6i.large"], minSize: 2, maxSize: 4 }] },
+      elasticsearch: { enabled: false },
+      apps: { tiers: { web: { image: `${ecr}/web:1` } } },
+    };
+    const config = parsePlatformConfig(aws);
+    expect(config.elasticsearch.enabled).toBe(false);
+    expect(configIssues({ ...aws, elasticsearch: {} }).map((i) => i.path)).toEqual(["elasticsearch.image"]);
+    expect(() => parseSecretConfig({ elasticPassword: { value: "long-enough", secret: true } }, config)).toThrow(/elasticPassword: has no effect: elasticsearch.enabled is false/);
   });
 });

@@ -84,7 +84,7 @@ describe("Platform: the CA a tier mounts, by name", () => {
       const api = state(engine.get("kubernetes:apps/v1:Deployment", "p-api-deployment"));
       const volume = api.spec.template.spec.volumes.find((v: { name: string }) => v.name === "elasticsearch-ca");
       expect(volume.secret.secretName).toBe(expected);
-      expect(await new Promise((resolve) => platform.elasticsearch.caSecretName.apply(resolve))).toBe(expected);
+      expect(await new Promise((resolve) => platform.elasticsearch!.caSecretName.apply(resolve))).toBe(expected);
     }
   });
 });

@@ -9,6 +9,7 @@ const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?
 
 export const ElasticsearchConfigSchema = z
   .strictObject({
+    enabled: z.boolean().default(true).describe("Create Elasticsearch; false creates none of it, and no tier may then set elasticsearch: true"),
     version: z.string().regex(SEMVER, "must be a version such as 8.19.7").default("8.19.7").describe("Elasticsearch version"),
     image: imageRef().optional().describe("Image override. Default: docker.elastic.co/elasticsearch/elasticsearch:<version>"),
     replicas: z.number().int().default(1).describe("Node count: 1, or 3 and more (2 cannot keep a quorum through one loss)"),
@@ -36,7 +37,7 @@ export const ElasticsearchConfigSchema = z
       .default(false)
       .describe("Set to true once the cluster has formed (after the first successful up): drops cluster.initial_master_nodes. Never on a cluster without data volumes"),
   })
-  .default({ version: "8.19.7", replicas: 1, storageSize: "20Gi", cpu: "1", memory: "4Gi", tls: false, antiAffinity: "hard", zoneSpread: false, volumeClaimRetention: "Retain", clusterBootstrapped: false })
+  .default({ enabled: true, version: "8.19.7", replicas: 1, storageSize: "20Gi", cpu: "1", memory: "4Gi", tls: false, antiAffinity: "hard", zoneSpread: false, volumeClaimRetention: "Retain", clusterBootstrapped: false })
   .describe("The Elasticsearch cluster")
   .superRefine((es, ctx) => {
     if (es.replicas !== 1 && es.replicas < 3) {

@@ -54,6 +54,15 @@ export function crossSectionRules(raw: unknown, ctx: Ctx): void {
     }
   }
 
+  const elasticsearch = obj(cfg.elasticsearch);
+  if (elasticsearch.enabled === false) {
+    for (const [tierName, tier] of Object.entries(obj(obj(cfg.apps).tiers))) {
+      if (obj(tier).elasticsearch === true) {
+        ctx.addIssue({ code: "custom", path: ["apps", "tiers", tierName, "elasticsearch"], message: "needs Elasticsearch, which elasticsearch.enabled: false turns off: remove it or enable Elasticsearch" });
+      }
+    }
+  }
+
   if (target === "aws") {
     const groups = cluster.nodeGroups;
     if (!Array.isArray(groups) || groups.length === 0) {
@@ -99,7 +108,9 @@ function privateClusterRules(cfg: Record<string, unknown>, obj: (v: unknown) => 
     }
   };
   const es = obj(cfg.elasticsearch);
-  if (es.image === undefined) {
+  if (es.enabled === false) {
+    // No Elasticsearch, no image to pull.
+  } else if (es.image === undefined) {
     ctx.addIssue({ code: "custom", path: ["elasticsearch", "image"], message: `is required ${noNat}: the default image is on docker.elastic.co, which nodes without NAT cannot reach; copy it into private ECR and name it here` });
   } else {
     image(["elasticsearch", "image"], es.image);

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { AppTier, type AppTierArgs } from "../app-tier/app-tier";
 import { Cluster } from "../cluster/cluster";
 import { availabilityZoneCount } from "../config/parse";
+import { ConfigError } from "../config/errors";
 import { type PlatformConfig, type TierConfig } from "../config/schema";
 import { Elasticsearch } from "../elasticsearch/elasticsearch";
 import { elasticsearchNames } from "../elasticsearch/names";
@@ -57,7 +58,7 @@ export function protectStatefulResources(args: pulumi.ResourceTransformArgs): pu
  * tier visibly opted out of a secure default, `privileged` only for Elasticsearch's opt-in sysctl init container.
  */
 export function podSecurityLevel(config: Pick<PlatformConfig, "elasticsearch" | "apps">): "restricted" | "baseline" | "privileged" {
-  if (config.elasticsearch.vmMaxMapCount === "initContainer") return "privileged";
+  if (config.elasticsearch.enabled && config.elasticsearch.vmMaxMapCount === "initContainer") return "privileged";
   const relaxed = Object.values(config.apps.tiers).some((t) => !t.security.runAsNonRoot || !t.security.dropAllCapabilities || !t.security.seccompRuntimeDefault);
   return relaxed ? "baseline" : "restricted";
 }
@@ -65,6 +66,19 @@ export function podSecurityLevel(config: Pick<PlatformConfig, "elasticsearch" | 
 /** The Elasticsearch user of a tier with `elasticsearch: true`: its own name, read/write on its index patterns only. */
 export function elasticsearchUserFor(tierName: string, tier: TierConfig, password: pulumi.Input<string>): ElasticsearchUser {
   return { name: tierName, password, indices: tier.elasticsearchIndices ?? [`${tierName}-*`] };
+}
+
+/**
+ * Refuses a tier asking for a disabled Elasticsearch. parsePlatformConfig already does; this covers a
+ * PlatformConfig built by hand, before any resource registers.
+ */
+function checkElasticsearchWanted(config: Pick<PlatformConfig, "elasticsearch" | "apps">): void {
+  if (config.elasticsearch.enabled) return;
+  const orphans = Object.entries(config.apps.tiers).filter(([, tier]) => tier.elasticsearch);
+  if (orphans.length === 0) return;
+  throw new ConfigError(
+    orphans.map(([tierName]) => ({ path: `apps.tiers.${tierName}.elasticsearch`, message: "needs Elasticsearch, which elasticsearch.enabled: false turns off: remove it or enable Elasticsearch" })),
+  );
 }
 
 /**
@@ -99,8 +113,8 @@ export class Platform extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   /** The StorageClass of Elasticsearch's data; undefined when the cluster's default class is used. */
   readonly storageClassName: pulumi.Output<string | undefined>;
-  /** Elasticsearch's in-cluster URL. */
-  readonly elasticsearchUrl: pulumi.Output<string>;
+  /** Elasticsearch's in-cluster URL; undefined when `elasticsearch.enabled` is false. */
+  readonly elasticsearchUrl: pulumi.Output<string | undefined>;
   /** Each tier's URL (external when exposed, else in-cluster; undefined for expose none). */
   readonly tierUrls: pulumi.Output<Record<string, string | undefined>>;
   /** The Kubernetes provider every in-cluster resource uses. */
@@ -108,11 +122,13 @@ export class Platform extends pulumi.ComponentResource {
   readonly network?: Network;
   readonly cluster?: Cluster;
   readonly storageClass?: StorageClass;
-  readonly elasticsearch: Elasticsearch;
+  /** Elasticsearch; undefined when `elasticsearch.enabled` is false. */
+  readonly elasticsearch?: Elasticsearch;
   readonly tiers: Record<string, AppTier>;
 
   constructor(name: string, config: PlatformConfig, secrets: PlatformSecrets = {}, options: PlatformOptions = {}) {
     const { kubeconfig, kubeContext, ...opts } = options;
+    checkElasticsearchWanted(config);
     super(componentType("Platform"), name, {}, opts);
     const parent = { parent: this };
     const protect = config.protect;
@@ -241,7 +257,6 @@ export class Platform extends pulumi.ComponentResource {
 
     // ----- secrets: supplied, or generated and kept encrypted in state ---------------------------------------
     const generated = (resourceName: string) => new random.RandomPassword(resourceName, { length: 32, special: false }, parent).result;
-    const elasticPassword = secrets.elasticPassword !== undefined ? pulumi.secret(secrets.elasticPassword) : generated(`${name}-elastic-password`);
     const secretFor = (tierName: string, key: string): pulumi.Output<string> => {
       const supplied = appSecrets[tierName]?.[key];
       return supplied !== undefined ? pulumi.secret(supplied) : generated(dnsLabel(name, tierName, key));
@@ -251,30 +266,34 @@ export class Platform extends pulumi.ComponentResource {
     const esName = `${name}-elasticsearch`;
     const esTiers = Object.entries(config.apps.tiers).filter(([, tier]) => tier.elasticsearch);
     const es = config.elasticsearch;
-    this.elasticsearch = new Elasticsearch(
-      esName,
-      {
-        namespace: this.namespace,
-        version: es.version,
-        ...(es.image !== undefined ? { image: es.image } : {}),
-        replicas: es.replicas,
-        ...(this.storageClass ? { storageClassName: this.storageClass.storageClassName } : {}),
-        storageSize: es.storageSize,
-        cpu: es.cpu,
-        memory: es.memory,
-        ...(es.heapSize !== undefined ? { heapSize: es.heapSize } : {}),
-        elasticPassword,
-        tls: es.tls,
-        antiAffinity: es.antiAffinity,
-        zoneSpread: es.zoneSpread,
-        vmMaxMapCount: es.vmMaxMapCount,
-        volumeClaimRetention: es.volumeClaimRetention,
-        ...(es.certificates !== undefined ? { certificates: { secretName: es.certificates.secretName } } : {}),
-        clusterBootstrapped: es.clusterBootstrapped,
-        users: esTiers.map(([tierName, tier]) => elasticsearchUserFor(tierName, tier, secretFor(tierName, ELASTICSEARCH_PASSWORD_KEY))),
-      },
-      { ...inCluster, transforms: protectTransforms },
-    );
+    let elasticsearch: Elasticsearch | undefined;
+    if (es.enabled) {
+      elasticsearch = new Elasticsearch(
+        esName,
+        {
+          namespace: this.namespace,
+          version: es.version,
+          ...(es.image !== undefined ? { image: es.image } : {}),
+          replicas: es.replicas,
+          ...(this.storageClass ? { storageClassName: this.storageClass.storageClassName } : {}),
+          storageSize: es.storageSize,
+          cpu: es.cpu,
+          memory: es.memory,
+          ...(es.heapSize !== undefined ? { heapSize: es.heapSize } : {}),
+          elasticPassword: secrets.elasticPassword !== undefined ? pulumi.secret(secrets.elasticPassword) : generated(`${name}-elastic-password`),
+          tls: es.tls,
+          antiAffinity: es.antiAffinity,
+          zoneSpread: es.zoneSpread,
+          vmMaxMapCount: es.vmMaxMapCount,
+          volumeClaimRetention: es.volumeClaimRetention,
+          ...(es.certificates !== undefined ? { certificates: { secretName: es.certificates.secretName } } : {}),
+          clusterBootstrapped: es.clusterBootstrapped,
+          users: esTiers.map(([tierName, tier]) => elasticsearchUserFor(tierName, tier, secretFor(tierName, ELASTICSEARCH_PASSWORD_KEY))),
+        },
+        { ...inCluster, transforms: protectTransforms },
+      );
+    }
+    this.elasticsearch = elasticsearch;
     const esNames = elasticsearchNames(esName);
     const esClientLabel = clientLabelFor(esNames);
 
@@ -289,28 +308,28 @@ export class Platform extends pulumi.ComponentResource {
       };
       const dependsOn: pulumi.Resource[] = [...clusterServices];
       if (tier.stateful && this.storageClass) dependsOn.push(this.storageClass);
-      if (tier.elasticsearch) {
+      if (tier.elasticsearch && elasticsearch) {
         // The user and CA Secrets keep their names and are replaced (delete, then create) when their content
         // changes. Referenced through their resources' outputs, that replacement would cascade to this tier's
         // Deployment and Job (the engine replaces every resource with an input computed from a deleted one),
         // so they are referenced by their known names, and the pods roll on their revisions instead.
-        args.env = { ...args.env, ELASTICSEARCH_URL: this.elasticsearch.url, ELASTICSEARCH_USERNAME: tierName };
+        args.env = { ...args.env, ELASTICSEARCH_URL: elasticsearch.url, ELASTICSEARCH_USERNAME: tierName };
         args.secretEnvRefs = { ELASTICSEARCH_PASSWORD: { secretName: esNames.userSecret(tierName), key: "password" } };
         args.podLabels = { ...esClientLabel };
-        args.podAnnotations = { ...args.podAnnotations, [ELASTICSEARCH_USER_REVISION_ANNOTATION]: this.elasticsearch.userSecretRevisions.apply((revisions) => revisions[tierName]) };
+        args.podAnnotations = { ...args.podAnnotations, [ELASTICSEARCH_USER_REVISION_ANNOTATION]: elasticsearch.userSecretRevisions.apply((revisions) => revisions[tierName]) };
         if (es.tls) {
           args.env.ELASTICSEARCH_CA_CERT = `${ELASTICSEARCH_CA_MOUNT}/ca.crt`;
           args.secretVolumes = [{ name: "elasticsearch-ca", secretName: es.certificates?.secretName ?? esNames.caSecret, mountPath: ELASTICSEARCH_CA_MOUNT, items: [{ key: "ca.crt", path: "ca.crt" }] }];
-          args.podAnnotations[ELASTICSEARCH_CA_REVISION_ANNOTATION] = this.elasticsearch.caRevision.apply((revision) => revision ?? "");
+          args.podAnnotations[ELASTICSEARCH_CA_REVISION_ANNOTATION] = elasticsearch.caRevision.apply((revision) => revision ?? "");
         }
         // Migrations and first requests need a running cluster and the tier's user.
-        dependsOn.push(this.elasticsearch);
+        dependsOn.push(elasticsearch);
       }
       // Stateful tiers' StatefulSets and claims are protected with the rest of the platform's data.
       this.tiers[tierName] = new AppTier(`${name}-${tierName}`, args, { ...inCluster, dependsOn, transforms: protectTransforms });
     }
 
-    this.elasticsearchUrl = this.elasticsearch.url;
+    this.elasticsearchUrl = elasticsearch ? elasticsearch.url : pulumi.output(undefined);
     this.tierUrls = pulumi.all(Object.fromEntries(Object.entries(this.tiers).map(([tierName, t]) => [tierName, t.url])));
     this.registerOutputs({
       vpcId: this.vpcId,

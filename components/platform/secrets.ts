@@ -50,6 +50,7 @@ export function parseSecretConfig(raw: RawSecretConfig, config: PlatformConfig):
   let elasticPassword: string | undefined;
   if (raw.elasticPassword !== undefined) {
     if (!raw.elasticPassword.secret) issues.push(plainText("elasticPassword", "--secret elasticPassword <value>"));
+    else if (!config.elasticsearch.enabled) issues.push({ path: "elasticPassword", message: "has no effect: elasticsearch.enabled is false (remove it with `pulumi config rm elasticPassword`)" });
     else if (raw.elasticPassword.value.length < MIN_ES_PASSWORD) issues.push({ path: "elasticPassword", message: `must be at least ${MIN_ES_PASSWORD} characters (got ${raw.elasticPassword.value.length})` });
     else elasticPassword = raw.elasticPassword.value;
   }
