@@ -127,7 +127,15 @@ describe("elasticsearch.yml", () => {
     expect(s["xpack.security.http.ssl.enabled"]).toBe(false);
     const withTls = elasticsearchSettings(plan({ replicas: 3, tls: true }));
     expect(withTls["xpack.security.http.ssl.enabled"]).toBe(true);
-    expect(withTls["xpack.security.http.ssl.certificate_authorities"]).toEqual(["certs/ca.crt"]);
+  });
+
+  it("renders no no-op HTTP TLS setting: no certificate_authorities, since HTTP client authentication is off", () => {
+    // On the HTTP layer the CA list only verifies client certificates; with client_authentication at its
+    // default (none) Elasticsearch never reads it. Transport TLS does use it (the nodes verify each other).
+    const withTls = elasticsearchSettings(plan({ replicas: 3, tls: true }));
+    const http = Object.keys(withTls).filter((k) => k.startsWith("xpack.security.http.ssl.")).sort();
+    expect(http).toEqual(["xpack.security.http.ssl.certificate", "xpack.security.http.ssl.enabled", "xpack.security.http.ssl.key"]);
+    expect(withTls["xpack.security.transport.ssl.certificate_authorities"]).toEqual(["certs/ca.crt"]);
   });
 
   it("turns mmap off for disableMmap and adds zone awareness for zoneSpread", () => {

@@ -63,7 +63,9 @@ export function elasticsearchSettings(plan: ElasticsearchPlan): Record<string, u
   const tlsFiles = (layer: "transport" | "http") => ({
     [`xpack.security.${layer}.ssl.key`]: "certs/tls.key",
     [`xpack.security.${layer}.ssl.certificate`]: "certs/tls.crt",
-    [`xpack.security.${layer}.ssl.certificate_authorities`]: ["certs/ca.crt"],
+    // The CA verifies the peer's certificate: on transport the other nodes'. HTTP asks clients for none
+    // (client_authentication: none), so there it would be a setting Elasticsearch never reads.
+    ...(layer === "transport" ? { [`xpack.security.${layer}.ssl.certificate_authorities`]: ["certs/ca.crt"] } : {}),
   });
   return {
     "cluster.name": names.base,
