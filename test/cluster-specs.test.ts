@@ -82,10 +82,10 @@ describe("cluster service values", () => {
     expect(clusterAutoscalerImageTag("1.34")).toBe("v1.34.5");
     expect(clusterAutoscalerImageTag("1.33.2")).toBe("v1.33.6");
     expect(clusterAutoscalerImageTag("1.20")).toBeUndefined();
-    expect(clusterAutoscalerValues({ clusterName: "c", region: "r", roleArn: "a", kubernetesVersion: "1.20" })).not.toHaveProperty("image");
+    expect(clusterAutoscalerValues({ clusterName: "c", region: "r", serviceAccountAnnotations: {}, workloadIdentity: "podIdentity", kubernetesVersion: "1.20" })).not.toHaveProperty("image");
   });
 
   it("passes region and VPC to the Load Balancer Controller, which cannot read IMDS through a hop limit of 1", () => {
-    expect(loadBalancerControllerValues({ clusterName: "c", region: "eu-west-1", vpcId: "vpc-1", roleArn: "arn" })).toMatchObject({ region: "eu-west-1", vpcId: "vpc-1", clusterName: "c" });
+    expect(loadBalancerControllerValues({ clusterName: "c", region: "eu-west-1", vpcId: "vpc-1", serviceAccountAnnotations: {}, workloadIdentity: "podIdentity" })).toMatchObject({ region: "eu-west-1", vpcId: "vpc-1", clusterName: "c" });
   });
 });

@@ -23,6 +23,7 @@ const T = {
   provider: "pulumi:providers:kubernetes",
   kms: "aws:kms/key:Key",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  podIdentity: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
 };
 
 const baseArgs = (overrides: Partial<ClusterArgs> = {}): ClusterArgs => ({
@@ -186,17 +187,15 @@ describe("Cluster: add-ons", () => {
     expect(coredns.dependencies).toEqual(expect.arrayContaining([child(T.ng, "main-general").urn, child(T.ng, "main-search").urn]));
   });
 
-  it("runs the EBS CSI driver under its own role, trusted only for kube-system/ebs-csi-controller-sa via the cluster's OIDC provider", () => {
+  it("runs the EBS CSI driver under its own role, bound by the add-on's Pod Identity association and trusted only for kube-system/ebs-csi-controller-sa of this cluster", () => {
     const role = child(T.role, "main-ebs-csi");
     const addon = child(T.addon, "main-aws-ebs-csi-driver");
-    expect(addon.inputs.serviceAccountRoleArn).toBe(role.state.arn);
-    const statement = trustOf(role).Statement[0];
-    const issuer = eksState().oidcIssuer as string;
-    expect(statement.Principal).toEqual({ Federated: eksState().oidcProviderArn });
-    expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
-    expect(statement.Condition.StringEquals).toEqual({ [`${issuer}:sub`]: "system:serviceaccount:kube-system:ebs-csi-controller-sa", [`${issuer}:aud`]: "sts.amazonaws.com" });
+    expect(addon.inputs.podIdentityAssociations).toEqual([{ roleArn: role.state.arn, serviceAccount: "ebs-csi-controller-sa" }]);
+    expect(addon.inputs.serviceAccountRoleArn).toBeUndefined();
+    expect(trustOf(role).Statement[0]).toMatchObject({ Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] });
+    expect(trustOf(role).Statement[0].Condition.StringEquals).toMatchObject({ "aws:RequestTag/kubernetes-namespace": "kube-system", "aws:RequestTag/kubernetes-service-account": "ebs-csi-controller-sa" });
     expect(child(T.attach, "main-ebs-csi").inputs).toMatchObject({ role: role.state.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" });
-    expect(addon.dependencies).toContain(child(T.attach, "main-ebs-csi").urn);
+    expect(addon.dependencies).toEqual(expect.arrayContaining([child(T.attach, "main-ebs-csi").urn, child(T.addon, "main-eks-pod-identity-agent").urn]));
   });
 
   it("lets the EBS CSI driver use the customer KMS keys it is given, grants only for AWS resources", () => {
@@ -219,7 +218,7 @@ describe("Cluster: add-on versions", () => {
     expect(child(T.addon, "pinned-aws-ebs-csi-driver").inputs.addonVersion).toBe("v1.44.0-eksbuild.1");
     expect(child(T.addon, "pinned-metrics-server").inputs.addonVersion).toBe("v1.0.0-eksbuild.1.34");
     const looked = engine.invokes.slice(before).filter((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion").map((i) => i.inputs.addonName);
-    expect(looked).toEqual(["metrics-server"]);
+    expect(looked.sort()).toEqual(["eks-pod-identity-agent", "metrics-server"]);
   });
 
   it("rejects an unknown add-on or a version EKS would not recognise", () => {
@@ -266,8 +265,11 @@ describe("Cluster: cluster services", () => {
     const role = child(T.role, "main-aws-load-balancer-controller");
     const values = release.inputs.values as Record<string, any>;
     expect(values).toMatchObject({ clusterName: "search-dev", region: "us-east-1", vpcId: "vpc-0abc" });
-    expect(values.serviceAccount).toEqual({ create: true, name: "aws-load-balancer-controller", annotations: { "eks.amazonaws.com/role-arn": role.state.arn } });
-    expect(Object.values(saOf(role))).toContain("system:serviceaccount:kube-system:aws-load-balancer-controller");
+    expect(values.serviceAccount).toEqual({ create: true, name: "aws-load-balancer-controller", annotations: {} });
+    expect(saOf(role)).toMatchObject({ "aws:RequestTag/kubernetes-namespace": "kube-system", "aws:RequestTag/kubernetes-service-account": "aws-load-balancer-controller" });
+    const association = child(T.podIdentity, "main-aws-load-balancer-controller");
+    expect(association.inputs).toMatchObject({ clusterName: "search-dev", namespace: "kube-system", serviceAccount: "aws-load-balancer-controller", roleArn: role.state.arn });
+    expect(release.dependencies).toContain(association.urn);
     const policy = child(T.policy, "main-aws-load-balancer-controller");
     expect(child(T.attach, "main-aws-load-balancer-controller").inputs).toMatchObject({ role: role.state.name, policyArn: policy.state.arn });
     expect(JSON.parse(policy.inputs.policy as string).Statement).toHaveLength(16);
@@ -280,8 +282,9 @@ describe("Cluster: cluster services", () => {
     const role = child(T.role, "main-cluster-autoscaler");
     const values = release.inputs.values as Record<string, any>;
     expect(values).toMatchObject({ autoDiscovery: { clusterName: "search-dev" }, awsRegion: "us-east-1", image: { tag: "v1.34.5" } });
-    expect(values.rbac.serviceAccount).toEqual({ create: true, name: "cluster-autoscaler", annotations: { "eks.amazonaws.com/role-arn": role.state.arn } });
-    expect(Object.values(saOf(role))).toContain("system:serviceaccount:kube-system:cluster-autoscaler");
+    expect(values.rbac.serviceAccount).toEqual({ create: true, name: "cluster-autoscaler", annotations: {} });
+    expect(saOf(role)).toMatchObject({ "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler" });
+    expect(child(T.podIdentity, "main-cluster-autoscaler").inputs).toMatchObject({ namespace: "kube-system", serviceAccount: "cluster-autoscaler", roleArn: role.state.arn });
     const policy = JSON.parse(child(T.rolePolicy, "main-cluster-autoscaler").inputs.policy as string);
     expect(policy.Statement[0].Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/search-dev": "owned" } });
   });
@@ -332,7 +335,7 @@ describe("Cluster variants", () => {
     expect(names(T.release)).toContain("fixed-aws-load-balancer-controller");
     expect(names(T.release)).not.toContain("fixed-cluster-autoscaler");
     expect(names(T.release).filter((n) => n.startsWith("bare-"))).toEqual([]);
-    expect(names(T.addon).filter((n) => n.startsWith("bare-")).sort()).toEqual(["bare-aws-ebs-csi-driver", "bare-coredns"]);
+    expect(names(T.addon).filter((n) => n.startsWith("bare-")).sort()).toEqual(["bare-aws-ebs-csi-driver", "bare-coredns", "bare-eks-pod-identity-agent"]);
     expect(engine.find(T.kms, "bare-secrets")).toBeUndefined();
     expect(engine.find(T.logGroup, "bare-control-plane")).toBeUndefined();
     expect(child(T.cluster, "bare").inputs.encryptionConfigKeyArn).toBeUndefined();

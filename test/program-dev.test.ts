@@ -87,7 +87,7 @@ describe("program: dev stack (target aws)", () => {
     expect(eks.vpcCniOptions.addonVersion).toBe("v1.0.0-eksbuild.1.34");
     expect(eks.kubeProxyAddonOptions.version).toBe("v1.0.0-eksbuild.1.34");
     const lookups = engine.invokes.filter((i) => i.token === "aws:eks/getAddonVersion:getAddonVersion");
-    expect(new Set(lookups.map((i) => i.inputs.addonName))).toEqual(new Set(["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "metrics-server"]));
+    expect(new Set(lookups.map((i) => i.inputs.addonName))).toEqual(new Set(["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "metrics-server", "eks-pod-identity-agent"]));
     for (const lookup of lookups) expect(lookup.inputs.mostRecent, String(lookup.inputs.addonName)).toBe(false);
   });
 

@@ -4,30 +4,22 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import { awsTags, componentType } from "../shared/naming";
 import { validateClusterArgs } from "./validate-args";
-import { addonVersion, type AddonVersions } from "./addons";
-import { EBS_CSI_POLICY, clusterAutoscalerPolicy, ebsCsiKmsPolicy, irsaTrustPolicy, managedPolicyArn } from "./iam";
-import { loadBalancerControllerPolicy } from "./lbc-policy";
+import { addonVersion, type AddonVersions, type ManagedAddonName } from "./addons";
+import { EBS_CSI_POLICY, ebsCsiKmsPolicy, managedPolicyArn } from "./iam";
 import { accessEntryPlans, disableCreatorAdminBootstrap, type ViewerAccessPolicy } from "./access";
 import { createAccessEntries } from "./access-entries";
 import { type NodeGroupArgs } from "./nodes";
 import { createNodeGroups } from "./node-groups";
 import { kubeconfigWithProfile, stackAwsCredentials, type KubeconfigCredentials } from "./kubeconfig";
-import { AWS_NAME_LIMITS, fitAutoNames, fittedName } from "../shared/aws-names";
-import {
-  CLUSTER_AUTOSCALER_CHART,
-  LOAD_BALANCER_CONTROLLER_CHART,
-  SERVICE_ACCOUNTS,
-  SERVICE_IMAGE_UPSTREAMS,
-  pullThroughCachePrefix,
-  clusterAutoscalerImageTag,
-  clusterAutoscalerValues,
-  loadBalancerControllerValues,
-  type ChartPin,
-} from "./services";
+import { fitAutoNames } from "../shared/aws-names";
+import { SERVICE_ACCOUNTS, SERVICE_IMAGE_UPSTREAMS, pullThroughCachePrefix } from "./services";
+import { createHelmServices } from "./cluster-services";
+import { createWorkloadRole, type ServiceAccountRef, type WorkloadIdentity, type WorkloadRole } from "./workload-identity";
 
 export type { NodeGroupArgs } from "./nodes";
 export type { KubeconfigCredentials } from "./kubeconfig";
 export type { AddonVersions, ManagedAddonName } from "./addons";
+export type { ServiceAccountRef, WorkloadIdentity, WorkloadRole } from "./workload-identity";
 
 /** A control-plane log type sent to CloudWatch. */
 export type ClusterLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
@@ -83,6 +75,13 @@ export interface ClusterArgs {
   /** Customer-managed KMS keys the EBS CSI driver may encrypt volumes with. @default - none (the AWS-managed aws/ebs key needs no grant) */
   ebsKmsKeyArns?: pulumi.Input<string>[];
   /**
+   * How the cluster's controllers (EBS CSI driver, Load Balancer Controller, Cluster Autoscaler) and
+   * {@link Cluster.workloadRole} roles are bound to their service accounts: EKS Pod Identity associations (with the
+   * eks-pod-identity-agent add-on; roles trust `pods.eks.amazonaws.com`) or IRSA (roles trust the cluster's OIDC
+   * provider; service accounts carry `eks.amazonaws.com/role-arn`). @default "podIdentity"
+   */
+  workloadIdentity?: WorkloadIdentity;
+  /**
    * Pinned EKS add-on versions, by add-on name (`vpc-cni`, `kube-proxy`, `coredns`, `aws-ebs-csi-driver`,
    * `metrics-server`, `eks-pod-identity-agent`). A pinned add-on stays put when `version` moves: raise it with
    * the control plane. @default - each add-on's EKS default version for the control plane's version
@@ -135,6 +134,14 @@ export class Cluster extends pulumi.ComponentResource {
   readonly nodeSecurityGroupId: pulumi.Output<string>;
   /** The @pulumi/eks cluster (escape hatch). */
   readonly eksCluster: eks.Cluster;
+  /** How workload roles are bound: "podIdentity" or "irsa". */
+  readonly workloadIdentity: WorkloadIdentity;
+  /**
+   * Creates an IAM role (`<name>-<key>`) for a service account of this cluster, trusted for exactly that service
+   * account, and binds it as {@link ClusterArgs.workloadIdentity} says: a Pod Identity association, or (IRSA) the
+   * `serviceAccountAnnotations` the service account must carry. Attach the role's policies yourself.
+   */
+  readonly workloadRole: (key: string, account: ServiceAccountRef, boundByAddon?: boolean) => WorkloadRole;
   /** The managed node groups, by spec name. */
   readonly nodeGroups: Record<string, eks.ManagedNodeGroup>;
   /**
@@ -276,8 +283,14 @@ export class Cluster extends pulumi.ComponentResource {
     });
     const nodes = Object.values(this.nodeGroups);
 
+    // ----- workload identity ---------------------------------------------------------------------------
+    this.workloadIdentity = args.workloadIdentity ?? "podIdentity";
+    const podIdentity = this.workloadIdentity === "podIdentity";
+    this.workloadRole = (key, account, boundByAddon = false) =>
+      createWorkloadRole(this, { resourceName: `${name}-${key}`, clusterName, cluster, mode: this.workloadIdentity, account, boundByAddon, tags });
+
     // ----- add-ons -------------------------------------------------------------------------------------
-    const addon = (addonName: "coredns" | "aws-ebs-csi-driver" | "metrics-server", extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) =>
+    const addon = (addonName: Exclude<ManagedAddonName, "vpc-cni" | "kube-proxy">, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) =>
       new aws.eks.Addon(
         `${name}-${addonName}`,
         {
@@ -295,30 +308,25 @@ export class Cluster extends pulumi.ComponentResource {
       );
 
     const coredns = addon("coredns");
+    // The agent (a DaemonSet) hands pods the credentials of their service account's association.
+    const podIdentityAgent = podIdentity ? addon("eks-pod-identity-agent") : undefined;
+    const identityReady = podIdentityAgent ? [podIdentityAgent] : [];
 
-    const irsaRole = (role: string, account: { namespace: string; name: string }) =>
-      new aws.iam.Role(
-        `${name}-${role}`,
-        {
-          ...fittedName("namePrefix", `${name}-${role}`, AWS_NAME_LIMITS.iamRole),
-          assumeRolePolicy: pulumi
-            .all([cluster.oidcProviderArn, cluster.oidcIssuer])
-            .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, account.namespace, account.name))),
-          tags: awsTags(tags, `${clusterName}-${role}`),
-        },
-        parent,
-      );
-
-    const ebsRole = irsaRole("ebs-csi", SERVICE_ACCOUNTS.ebsCsi);
+    const ebs = this.workloadRole("ebs-csi", SERVICE_ACCOUNTS.ebsCsi, true);
     const ebsPolicies: pulumi.Resource[] = [
-      new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsRole.name, policyArn: partition.apply((p) => managedPolicyArn(p, EBS_CSI_POLICY)) }, parent),
+      new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebs.role.name, policyArn: partition.apply((p) => managedPolicyArn(p, EBS_CSI_POLICY)) }, parent),
     ];
     if (args.ebsKmsKeyArns?.length) {
       ebsPolicies.push(
-        new aws.iam.RolePolicy(`${name}-ebs-csi-kms`, { role: ebsRole.id, policy: pulumi.all(args.ebsKmsKeyArns).apply((keys) => JSON.stringify(ebsCsiKmsPolicy(keys))) }, parent),
+        new aws.iam.RolePolicy(`${name}-ebs-csi-kms`, { role: ebs.role.id, policy: pulumi.all(args.ebsKmsKeyArns).apply((keys) => JSON.stringify(ebsCsiKmsPolicy(keys))) }, parent),
       );
     }
-    const ebsCsi = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, ebsPolicies);
+    const ebsCsi = addon(
+      "aws-ebs-csi-driver",
+      // The add-on binds its own service account: a Pod Identity association it manages, or the IRSA annotation.
+      podIdentity ? { podIdentityAssociations: [{ roleArn: ebs.role.arn, serviceAccount: SERVICE_ACCOUNTS.ebsCsi.name }] } : { serviceAccountRoleArn: ebs.role.arn },
+      [...ebsPolicies, ...identityReady],
+    );
 
     // ----- cluster services ----------------------------------------------------------------------------
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
@@ -338,52 +346,28 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: grants },
     );
 
-    this.clusterServices = [coredns, ebsCsi];
+    this.clusterServices = [coredns, ebsCsi, ...identityReady];
     if (services.metricsServer) this.clusterServices.push(addon("metrics-server"));
-
-    const release = (releaseName: string, pin: ChartPin, values: pulumi.Input<Record<string, unknown>>, dependsOn: pulumi.Resource[]) =>
-      new k8s.helm.v3.Release(
-        `${name}-${releaseName}`,
-        {
-          name: releaseName,
-          chart: pin.chart,
-          version: pin.version,
-          repositoryOpts: { repo: pin.repo },
-          namespace: "kube-system",
-          values,
-          atomic: true,
-          cleanupOnFail: true,
-          timeout: 600,
-        },
-        { parent: this, provider: this.provider, dependsOn: [...nodes, coredns, ...dependsOn] },
-      );
-
-    if (services.loadBalancerController) {
-      const role = irsaRole("aws-load-balancer-controller", SERVICE_ACCOUNTS.loadBalancerController);
-      const policy = new aws.iam.Policy(
-        `${name}-aws-load-balancer-controller`,
-        { ...fittedName("namePrefix", `${name}-aws-load-balancer-controller`, AWS_NAME_LIMITS.iamPolicy), description: `AWS Load Balancer Controller ${LOAD_BALANCER_CONTROLLER_CHART.appVersion} for EKS ${clusterName}`, policy: partition.apply((p) => JSON.stringify(loadBalancerControllerPolicy(p))), tags: awsTags(tags) },
-        parent,
-      );
-      const attachment = new aws.iam.RolePolicyAttachment(`${name}-aws-load-balancer-controller`, { role: role.name, policyArn: policy.arn }, parent);
-      const values = pulumi
-        .all([eksName, region, args.vpcId, role.arn, cachedImage("ecrPublic", SERVICE_IMAGE_UPSTREAMS.ecrPublic.loadBalancerController)])
-        .apply(([cn, r, vpcId, roleArn, imageRepository]) => loadBalancerControllerValues({ clusterName: cn, region: r, vpcId, roleArn, ...(imageRepository ? { imageRepository } : {}) }));
-      this.clusterServices.push(release("aws-load-balancer-controller", LOAD_BALANCER_CONTROLLER_CHART, values, [attachment]));
-    }
-
-    if (services.clusterAutoscaler && args.nodeGroups.some((g) => g.minSize < g.maxSize)) {
-      const role = irsaRole("cluster-autoscaler", SERVICE_ACCOUNTS.clusterAutoscaler);
-      const policy = new aws.iam.RolePolicy(`${name}-cluster-autoscaler`, { role: role.id, policy: JSON.stringify(clusterAutoscalerPolicy(clusterName)) }, parent);
-      const image = cachedImage("k8s", SERVICE_IMAGE_UPSTREAMS.k8s.clusterAutoscaler);
-      const values = pulumi.all([eksName, region, role.arn, kubernetesVersion, image]).apply(([cn, r, roleArn, kv, imageRepository]) => {
-        if (!clusterAutoscalerImageTag(kv)) {
-          void pulumi.log.warn(`Cluster "${name}": no Cluster Autoscaler image is pinned for Kubernetes ${kv}; using the chart's default (${CLUSTER_AUTOSCALER_CHART.appVersion})`, this);
-        }
-        return clusterAutoscalerValues({ clusterName: cn, region: r, roleArn, kubernetesVersion: kv, ...(imageRepository ? { imageRepository } : {}) });
-      });
-      this.clusterServices.push(release("cluster-autoscaler", CLUSTER_AUTOSCALER_CHART, values, [policy]));
-    }
+    this.clusterServices.push(
+      ...createHelmServices(this, {
+        name,
+        clusterName,
+        eksName,
+        region,
+        partition,
+        vpcId: args.vpcId,
+        kubernetesVersion,
+        workloadIdentity: this.workloadIdentity,
+        provider: this.provider,
+        dependsOn: [...nodes, coredns, ...identityReady],
+        loadBalancerController: services.loadBalancerController,
+        clusterAutoscaler: services.clusterAutoscaler && args.nodeGroups.some((g) => g.minSize < g.maxSize),
+        workloadRole: (key, account) => this.workloadRole(key, account),
+        loadBalancerControllerImage: cachedImage("ecrPublic", SERVICE_IMAGE_UPSTREAMS.ecrPublic.loadBalancerController),
+        clusterAutoscalerImage: cachedImage("k8s", SERVICE_IMAGE_UPSTREAMS.k8s.clusterAutoscaler),
+        tags,
+      }),
+    );
 
     this.clusterName = eksName;
     this.oidcProviderArn = cluster.oidcProviderArn;

@@ -1,7 +1,7 @@
 /**
  * IAM policy documents for the Cluster component, as pure functions of plain values so that each one
- * can be tested on its own. Roles for in-cluster controllers use IRSA: the trust policy itself names
- * the one namespace/service account allowed to assume the role.
+ * can be tested on its own. Roles for in-cluster controllers use EKS Pod Identity or IRSA: either way the
+ * trust policy itself names the one namespace/service account allowed to assume the role.
  */
 
 /** An IAM policy document (the JSON shape AWS expects). */
@@ -40,6 +40,35 @@ export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, nam
           StringEquals: {
             [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
             [`${issuer}:aud`]: "sts.amazonaws.com",
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The service principal of EKS Pod Identity. */
+export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
+
+/**
+ * The trust policy of a role for one Kubernetes service account through EKS Pod Identity: EKS assumes it
+ * (`sts:AssumeRole`) with session tags (`sts:TagSession`) naming the cluster, namespace and service account, and
+ * the conditions admit only this cluster's `<namespace>/<serviceAccount>`, as tight as the IRSA `sub` condition.
+ */
+export function podIdentityTrustPolicy(clusterArn: string, namespace: string, serviceAccount: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EksPodIdentity",
+        Effect: "Allow",
+        Principal: { Service: POD_IDENTITY_PRINCIPAL },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+          StringEquals: {
+            "aws:RequestTag/eks-cluster-arn": clusterArn,
+            "aws:RequestTag/kubernetes-namespace": namespace,
+            "aws:RequestTag/kubernetes-service-account": serviceAccount,
           },
         },
       },

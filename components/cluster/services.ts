@@ -1,7 +1,7 @@
 /**
  * Pinned versions and pure Helm values for the cluster services the Cluster component installs:
  * AWS Load Balancer Controller and Cluster Autoscaler (metrics-server is an EKS add-on).
- * Every controller gets its own service account in kube-system, bound to its own IAM role (IRSA).
+ * Every controller gets its own service account in kube-system, bound to its own IAM role (EKS Pod Identity or IRSA).
  */
 
 import { createHash } from "node:crypto";
@@ -52,13 +52,22 @@ export function clusterAutoscalerImageTag(kubernetesVersion: string): string | u
   return minor ? CLUSTER_AUTOSCALER_IMAGES[minor] : undefined;
 }
 
-const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
+/** Pod annotation naming how the controller gets its role: switching between Pod Identity and IRSA rolls the pods (credentials are injected at pod creation). */
+export const WORKLOAD_IDENTITY_ANNOTATION = "eks-search-platform/workload-identity";
+
+/** What binds a controller's service account to its role. */
+export interface ServiceAccountBinding {
+  /** Annotations of the service account: the IRSA role ARN, or none with Pod Identity (an association binds it). */
+  serviceAccountAnnotations: Record<string, string>;
+  /** "podIdentity" or "irsa". */
+  workloadIdentity: string;
+}
 
 /**
  * Helm values for the AWS Load Balancer Controller. Region and VPC are passed explicitly because the
  * nodes' IMDS hop limit of 1 keeps pods from looking them up.
  */
-export function loadBalancerControllerValues(args: { clusterName: string; region: string; vpcId: string; roleArn: string; imageRepository?: string }): Record<string, unknown> {
+export function loadBalancerControllerValues(args: { clusterName: string; region: string; vpcId: string; imageRepository?: string } & ServiceAccountBinding): Record<string, unknown> {
   return {
     // A private cluster pulls through an ECR cache, and has no endpoint for WAF or Shield to call.
     ...(args.imageRepository ? { image: { repository: args.imageRepository }, enableShield: false, enableWaf: false, enableWafv2: false } : {}),
@@ -66,20 +75,22 @@ export function loadBalancerControllerValues(args: { clusterName: string; region
     region: args.region,
     vpcId: args.vpcId,
     replicaCount: 2,
-    serviceAccount: { create: true, name: SERVICE_ACCOUNTS.loadBalancerController.name, annotations: { [IRSA_ANNOTATION]: args.roleArn } },
+    serviceAccount: { create: true, name: SERVICE_ACCOUNTS.loadBalancerController.name, annotations: args.serviceAccountAnnotations },
+    podAnnotations: { [WORKLOAD_IDENTITY_ANNOTATION]: args.workloadIdentity },
     podDisruptionBudget: { maxUnavailable: 1 },
   };
 }
 
 /** Helm values for Cluster Autoscaler: auto-discovers this cluster's tagged node groups. */
-export function clusterAutoscalerValues(args: { clusterName: string; region: string; roleArn: string; kubernetesVersion: string; imageRepository?: string }): Record<string, unknown> {
+export function clusterAutoscalerValues(args: { clusterName: string; region: string; kubernetesVersion: string; imageRepository?: string } & ServiceAccountBinding): Record<string, unknown> {
   const tag = clusterAutoscalerImageTag(args.kubernetesVersion);
   return {
     cloudProvider: "aws",
     awsRegion: args.region,
     autoDiscovery: { clusterName: args.clusterName },
     fullnameOverride: "cluster-autoscaler",
-    rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNTS.clusterAutoscaler.name, annotations: { [IRSA_ANNOTATION]: args.roleArn } } },
+    rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNTS.clusterAutoscaler.name, annotations: args.serviceAccountAnnotations } },
+    podAnnotations: { [WORKLOAD_IDENTITY_ANNOTATION]: args.workloadIdentity },
     extraArgs: { "balance-similar-node-groups": true, expander: "least-waste", "skip-nodes-with-system-pods": false },
     ...(tag || args.imageRepository ? { image: { ...(args.imageRepository ? { repository: args.imageRepository } : {}), ...(tag ? { tag } : {}) } } : {}),
   };

@@ -62,6 +62,7 @@ export function validateClusterArgs(name: string, args: ClusterArgs): void {
   if (args.upgradePolicy !== undefined) check.that(["STANDARD", "EXTENDED"].includes(args.upgradePolicy), "upgradePolicy", 'must be "STANDARD" or "EXTENDED"', args.upgradePolicy);
   check.that((args.adminRoleArns ?? []).length > 0 || args.bootstrapCreatorAdmin === true, "adminRoleArns", "nobody could administer the cluster (nor could Pulumi deploy into it): list admin roles or set bootstrapCreatorAdmin: true", args.adminRoleArns);
   checkAddonVersions(check, args.addonVersions);
+  if (args.workloadIdentity !== undefined) check.that(["podIdentity", "irsa"].includes(args.workloadIdentity), "workloadIdentity", 'must be "podIdentity" or "irsa"', args.workloadIdentity);
   (args.ebsKmsKeyArns ?? []).forEach((key, i) => {
     if (typeof key === "string") check.that(KMS_KEY_ARN.test(key), `ebsKmsKeyArns[${i}]`, KMS_KEY_ARN_MESSAGE, key);
   });

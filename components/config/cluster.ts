@@ -71,6 +71,10 @@ export const ClusterConfigSchema = z
     logRetentionDays: retentionDays().default(90).describe("Control-plane log retention in days"),
     encryptSecrets: z.boolean().default(false).describe("Envelope-encrypt Kubernetes Secrets with a KMS key (rotation on)"),
     nodeGroups: z.array(NodeGroupSpecSchema).default([]).describe("Managed node groups (required for target aws)"),
+    workloadIdentity: z
+      .enum(["podIdentity", "irsa"])
+      .default("podIdentity")
+      .describe("How the cluster's controllers and Elasticsearch get their IAM roles: EKS Pod Identity associations, or IRSA (OIDC) annotations"),
     addonVersions: z
       .partialRecord(z.enum(MANAGED_ADDONS), z.string().regex(ADDON_VERSION, "must be an EKS add-on version such as v1.19.2-eksbuild.1 (aws eks describe-addon-versions)"))
       .default({})
@@ -96,6 +100,7 @@ export const ClusterConfigSchema = z
     logRetentionDays: 90,
     encryptSecrets: false,
     nodeGroups: [],
+    workloadIdentity: "podIdentity",
     addonVersions: {},
     services: { metricsServer: true, loadBalancerController: true, clusterAutoscaler: true },
   })

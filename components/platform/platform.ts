@@ -188,6 +188,7 @@ export class Platform extends pulumi.ComponentResource {
           logRetentionDays: config.cluster.logRetentionDays,
           encryptSecrets: config.cluster.encryptSecrets,
           ...(config.storage.kmsKeyId ? { ebsKmsKeyArns: [config.storage.kmsKeyId] } : {}),
+          workloadIdentity: config.cluster.workloadIdentity,
           addonVersions: config.cluster.addonVersions,
           services: config.cluster.services,
           privateNetworking: config.network.natGateways === "none",
