@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { Platform } from "../components/platform/platform";
 import { parsePlatformConfig } from "../components/config/parse";
-import { setupMocks, kubeObjects } from "./mocks";
+import { elasticsearchPlan } from "../components/elasticsearch/elasticsearch";
+import { setupMocks, kubeObjects, argumentErrorOf } from "./mocks";
 
 async function renderedYml(elasticsearch: Record<string, unknown>): Promise<Record<string, unknown>> {
   const engine = await setupMocks();
@@ -24,5 +25,28 @@ describe("elasticsearch.clusterBootstrapped (stack config)", () => {
     const yml = await renderedYml({ replicas: 3, clusterBootstrapped: true });
     expect(yml["cluster.initial_master_nodes"]).toBeUndefined();
     expect(yml["discovery.seed_hosts"]).toEqual(["p-elasticsearch-headless"]);
+  });
+});
+
+describe("elasticsearch.version: 8.x and 9.x only", () => {
+  const configError = (version: string): string => {
+    try {
+      parsePlatformConfig({ target: "kubeconfig", elasticsearch: { version } });
+    } catch (error) {
+      expect((error as Error).name).toBe("ConfigError");
+      return (error as Error).message;
+    }
+    return "accepted";
+  };
+
+  it.each(["8.19.7", "8.0.0", "9.0.0", "9.2.0"])("accepts %s in stack config and in the component", (version) => {
+    expect(configError(version)).toBe("accepted");
+    expect(() => elasticsearchPlan("search", { namespace: "search", elasticPassword: "pw", version })).not.toThrow();
+  });
+
+  it.each(["6.3.2", "7.17.0", "10.0.0"])("rejects %s with one clear error in stack config and in the component", (version) => {
+    expect(configError(version)).toBe(`eks-search-platform:elasticsearch.version: must be Elasticsearch 8.x or 9.x (this platform renders their settings; older majors reject them at startup) (got "${version}")`);
+    const error = argumentErrorOf(() => elasticsearchPlan("search", { namespace: "search", elasticPassword: "pw", version }));
+    expect(error.issues).toEqual([expect.objectContaining({ path: "version", message: "must be Elasticsearch 8.x or 9.x (this platform renders their settings; older majors reject them at startup)" })]);
   });
 });

@@ -4,13 +4,19 @@
 import { z } from "zod";
 import { isQuantity, parseQuantity, GiB } from "../shared/quantity";
 import { SEMVER, imageRef, quantity } from "./formats";
+import { isSupportedEsVersion, UNSUPPORTED_ES_VERSION } from "../elasticsearch/names";
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export const ElasticsearchConfigSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Create Elasticsearch; false creates none of it, and no tier may then set elasticsearch: true"),
-    version: z.string().regex(SEMVER, "must be a version such as 8.19.7").default("8.19.7").describe("Elasticsearch version"),
+    version: z
+      .string()
+      .regex(SEMVER, "must be a version such as 8.19.7")
+      .refine((v) => !SEMVER.test(v) || isSupportedEsVersion(v), UNSUPPORTED_ES_VERSION)
+      .default("8.19.7")
+      .describe("Elasticsearch version: 8.x or 9.x (see docs/elasticsearch.md for the 8 → 9 upgrade)"),
     image: imageRef().optional().describe("Image override. Default: docker.elastic.co/elasticsearch/elasticsearch:<version>"),
     replicas: z.number().int().default(1).describe("Node count: 1, or 3 and more (2 cannot keep a quorum through one loss)"),
     storageSize: quantity().default("20Gi").describe("Data volume size per node"),

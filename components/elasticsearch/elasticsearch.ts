@@ -7,6 +7,8 @@ import { ArgumentChecker, argumentKeys } from "../shared/validate";
 import { esHeapSize, jvmSize } from "./heap";
 import {
   DEFAULT_ES_VERSION,
+  isSupportedEsVersion,
+  UNSUPPORTED_ES_VERSION,
   elasticsearchImage,
   elasticsearchNames,
   MAX_BASE_NAME,
@@ -147,7 +149,9 @@ function checkArgs(name: string, args: ElasticsearchArgs): void {
   check.that(base.length > 0 && base.length <= MAX_BASE_NAME, "(name)", `must make a Kubernetes name of 1–${MAX_BASE_NAME} characters (StatefulSet pod and revision names add a suffix)`, name);
   if (typeof args.namespace === "string") check.that(DNS_LABEL.test(args.namespace) && args.namespace.length <= 63, "namespace", "must be a DNS label", args.namespace);
   else check.that(args.namespace !== undefined && args.namespace !== null, "namespace", "is required", args.namespace);
-  if (args.version !== undefined) check.that(/^\d+\.\d+\.\d+$/.test(args.version), "version", "must be a version such as 8.19.7", args.version);
+  if (args.version !== undefined && check.that(typeof args.version === "string" && /^\d+\.\d+\.\d+$/.test(args.version), "version", "must be a version such as 8.19.7", args.version)) {
+    check.that(isSupportedEsVersion(args.version), "version", UNSUPPORTED_ES_VERSION, args.version);
+  }
   if (args.image !== undefined) check.that(/^\S+$/.test(args.image), "image", "must be an image reference without spaces", args.image);
   const replicas = args.replicas ?? 1;
   check.that(Number.isInteger(replicas) && (replicas === 1 || replicas >= 3), "replicas", "must be 1, or 3 and more: 2 nodes cannot keep a quorum through one loss", args.replicas);

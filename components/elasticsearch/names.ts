@@ -5,6 +5,16 @@ import { dnsLabel, PACKAGE_NAME } from "../shared/naming";
 import { GiB } from "../shared/quantity";
 
 export const DEFAULT_ES_VERSION = "8.19.7";
+/** The Elasticsearch majors whose settings this component renders (and that were run for real: 8.19.7, 9.2.0). */
+export const SUPPORTED_ES_MAJORS = [8, 9] as const;
+/** Why a version is not supported, for both config validation and the component's own check. */
+export const UNSUPPORTED_ES_VERSION = "must be Elasticsearch 8.x or 9.x (this platform renders their settings; older majors reject them at startup)";
+
+/** Whether `version` (x.y.z) is of a supported major. */
+export function isSupportedEsVersion(version: string): boolean {
+  const major = Number(/^(\d+)\.\d+\.\d+$/.exec(version)?.[1]);
+  return (SUPPORTED_ES_MAJORS as readonly number[]).includes(major);
+}
 export const ES_HTTP_PORT = 9200;
 export const ES_TRANSPORT_PORT = 9300;
 /** The label key a client pod carries (value: the cluster's name) to pass the NetworkPolicy on 9200. */
