@@ -5,6 +5,7 @@ import { Service } from "kubernetes-models/v1/Service";
 import { AppTier, type AppTierArgs } from "../components/app-tier/app-tier";
 import { ConfigError } from "../components/config/errors";
 import { parsePlatformConfig } from "../components/config/parse";
+import { parseEnvValue } from "../components/config/references";
 import { Platform } from "../components/platform/platform";
 import { parseSecretConfig } from "../components/platform/secrets";
 import { argumentErrorOf, setupMocks, unwrapSecrets, valueOf, type MockEngine, type RecordedResource } from "./mocks";
@@ -211,5 +212,75 @@ describe("Elasticsearch optional: elasticsearch.enabled: false", () => {
     expect(config.elasticsearch.enabled).toBe(false);
     expect(configIssues({ ...aws, elasticsearch: {} }).map((i) => i.path)).toEqual(["elasticsearch.image"]);
     expect(() => parseSecretConfig({ elasticPassword: { value: "long-enough", secret: true } }, config)).toThrow(/elasticPassword: has no effect: elasticsearch.enabled is false/);
+  });
+});
+
+describe("env values that reference what the platform knows", () => {
+  it("parses references and $${ escapes, and names what a bad reference should be", () => {
+    expect(parseEnvValue("mysql://${tiers.db.host}:${ tiers.db.port }/todo?x=$${HOME}")).toEqual({
+      parts: ["mysql://", { kind: "tier", tier: "db", field: "host" }, ":", { kind: "tier", tier: "db", field: "port" }, "/todo?x=${HOME}"],
+      problems: [],
+    });
+    expect(parseEnvValue("plain ${namespace}").parts).toEqual(["plain ", { kind: "namespace" }]);
+    expect(parseEnvValue("${tiers.db.password} ${elasticsearch.user} ${db}").problems).toEqual([
+      expect.stringMatching(/^\$\{tiers\.db\.password\} is not a reference: use \$\{tiers\.<tier>\.host\|port\|url\}/),
+      expect.stringMatching(/^\$\{elasticsearch\.user\} is not a reference/),
+      expect.stringMatching(/^\$\{db\} is not a reference/),
+    ]);
+  });
+
+  it("resolves another tier's address (its Service name and port) and the namespace; injects Elasticsearch's host, port and scheme beside its URL", async () => {
+    const e = await setupMocks();
+    const platform = new Platform(
+      "p",
+      parsePlatformConfig({
+        target: "kubeconfig",
+        elasticsearch: { tls: true },
+        apps: {
+          namespace: "shop",
+          tiers: {
+            db: { image: "mariadb:11", port: 3306, servicePort: 3307 },
+            app: {
+              image: "app:1",
+              elasticsearch: true,
+              env: { DB_HOST: "${tiers.db.host}", DB_PORT: "${tiers.db.port}", DB_URL: "mysql://${tiers.db.host}:${tiers.db.port}/todo", NS: "${namespace}", LITERAL: "$${HOME}", SEARCH: "${elasticsearch.scheme}://${elasticsearch.host}" },
+            },
+          },
+        },
+      }),
+      { elasticPassword: "elastic-pw" },
+    );
+    await e.settle();
+    const env = Object.fromEntries((state(e.get(T.deployment, "p-app-deployment")).spec.template.spec.containers[0].env as { name: string; value?: string }[]).map((v) => [v.name, v.value]));
+    const dbHost = await valueOf(platform.tiers.db.internalHost);
+    expect(dbHost).toBe("db.shop.svc.cluster.local");
+    expect(env).toMatchObject({ DB_HOST: dbHost, DB_PORT: "3307", DB_URL: "mysql://db.shop.svc.cluster.local:3307/todo", NS: "shop", LITERAL: "${HOME}" });
+    const url = await valueOf(platform.elasticsearchUrl);
+    expect(url).toMatch(/^https:\/\//);
+    expect(env.ELASTICSEARCH_URL).toBe(url);
+    expect(`${env.ELASTICSEARCH_SCHEME}://${env.ELASTICSEARCH_HOSTNAME}:${env.ELASTICSEARCH_PORT}`).toBe(url);
+    expect(env).toMatchObject({ ELASTICSEARCH_SCHEME: "https", ELASTICSEARCH_PORT: "9200", SEARCH: `https://${env.ELASTICSEARCH_HOSTNAME}` });
+    // The migrations Job would get the same env (envFor); here a tier without migrations: the db has none of it.
+    expect(state(e.get(T.deployment, "p-db-deployment")).spec.template.spec.containers[0].env).toEqual([]);
+  });
+
+  it("refuses references to a missing tier, a tier without a Service, Elasticsearch from a non-client tier, and the platform's own Elasticsearch env", () => {
+    const issues = configIssues({
+      target: "kubeconfig",
+      apps: {
+        tiers: {
+          worker: { image: "w:1", expose: { type: "none" } },
+          api: { image: "api:1", elasticsearch: true, env: { ELASTICSEARCH_HOSTNAME: "es", A: "${tiers.nope.host}" } },
+          web: { image: "web:1", env: { B: "${tiers.worker.url}", C: "${elasticsearch.url}", D: "${tiers.api.secret}" } },
+        },
+      },
+    });
+    expect(issues.map((i) => `${i.path}: ${i.message}`).sort()).toEqual([
+      'apps.tiers.api.env.A: references tier nope, which does not exist (tiers: worker, api, web) (got "${tiers.nope.host}")',
+      expect.stringMatching(/^apps\.tiers\.api\.env\.ELASTICSEARCH_HOSTNAME: is set by the platform for tiers with elasticsearch: true/),
+      'apps.tiers.web.env.B: references tier worker, which has no Service (expose.type none) (got "${tiers.worker.url}")',
+      'apps.tiers.web.env.C: references Elasticsearch, which needs elasticsearch: true on tier web (its NetworkPolicy admits only clients) (got "${elasticsearch.url}")',
+      expect.stringMatching(/^apps\.tiers\.web\.env\.D: \$\{tiers\.api\.secret\} is not a reference/),
+    ]);
   });
 });

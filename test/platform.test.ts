@@ -77,7 +77,7 @@ describe("Platform: kubeconfig target without supplied secrets", () => {
   it("gives only Elasticsearch tiers a user, the URL and the client label; the user's password never enters the tier's own Secret", () => {
     const deployments = Object.fromEntries(kubeObjects(engine, "Deployment").map((d) => [d.metadata.name, d]));
     const apiEnv = deployments.api.spec.template.spec.containers[0].env.map((e: any) => e.name);
-    expect(apiEnv).toEqual(["ELASTICSEARCH_URL", "ELASTICSEARCH_USERNAME", "SESSION_KEY", "ELASTICSEARCH_PASSWORD"]);
+    expect(apiEnv).toEqual(["ELASTICSEARCH_URL", "ELASTICSEARCH_HOSTNAME", "ELASTICSEARCH_PORT", "ELASTICSEARCH_SCHEME", "ELASTICSEARCH_USERNAME", "SESSION_KEY", "ELASTICSEARCH_PASSWORD"]);
     expect(deployments.web.spec.template.spec.containers[0].env).toEqual([]);
     const apiSecret = kubeObjects(engine, "Secret").find((s) => String(s.metadata.name).startsWith("api-secrets-"))!;
     expect(Object.keys(apiSecret.stringData).sort()).toEqual(["SESSION_KEY", "db.conf"]);

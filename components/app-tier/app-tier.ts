@@ -4,6 +4,7 @@ import { componentType, dnsLabel } from "../shared/naming";
 import { type AppTierSpecArgs } from "./args";
 import {
   headlessServiceName,
+  inClusterHost,
   inClusterUrl,
   migrationJobName,
   migrationLabels,
@@ -46,8 +47,12 @@ export class AppTier extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string | undefined>;
   /** The external URL when exposed through a load balancer or Ingress, else the in-cluster URL; undefined for `none`. */
   readonly url: pulumi.Output<string | undefined>;
-  /** The in-cluster URL, `http://<service>.<namespace>.svc.cluster.local:<port>`; undefined for `none`. */
+  /** The in-cluster URL, `http://<service>.<namespace>.svc.cluster.local:<servicePort>`; undefined for `none`. */
   readonly internalUrl: pulumi.Output<string | undefined>;
+  /** The Service's in-cluster DNS name, `<service>.<namespace>.svc.cluster.local`; undefined for `none`. */
+  readonly internalHost: pulumi.Output<string | undefined>;
+  /** The Service port of the main port (`servicePort`, else `port`), e.g. for a client's `DB_PORT`. */
+  readonly servicePort: number;
   /** The Deployment; undefined for a `stateful` tier (see `statefulSet`). */
   readonly deployment?: k8s.apps.v1.Deployment;
   /** The StatefulSet of a `stateful` tier. */
@@ -157,6 +162,7 @@ export class AppTier extends pulumi.ComponentResource {
 
     let url: pulumi.Output<string | undefined> = pulumi.output(undefined);
     let internalUrl: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    let internalHost: pulumi.Output<string | undefined> = pulumi.output(undefined);
     if (tier.expose.type !== "none") {
       const annotations = tier.expose.type === "loadBalancer" ? loadBalancerAnnotations(tier.expose) : {};
       const service = new k8s.core.v1.Service(
@@ -166,6 +172,7 @@ export class AppTier extends pulumi.ComponentResource {
       );
       this.service = service;
       internalUrl = pulumi.all([service.metadata.name, service.metadata.namespace]).apply(([svc, ns]) => inClusterUrl(svc, ns, tier.servicePort));
+      internalHost = pulumi.all([service.metadata.name, service.metadata.namespace]).apply(([svc, ns]) => inClusterHost(svc, ns));
       url = internalUrl;
       if (tier.expose.type === "loadBalancer") {
         url = service.status.apply((status) => {
@@ -197,6 +204,8 @@ export class AppTier extends pulumi.ComponentResource {
     this.serviceName = this.service ? this.service.metadata.name : pulumi.output(undefined);
     this.url = url;
     this.internalUrl = internalUrl;
-    this.registerOutputs({ serviceName: this.serviceName, url: this.url, internalUrl: this.internalUrl });
+    this.internalHost = internalHost;
+    this.servicePort = tier.servicePort;
+    this.registerOutputs({ serviceName: this.serviceName, url: this.url, internalUrl: this.internalUrl, internalHost: this.internalHost });
   }
 }

@@ -52,7 +52,12 @@ export function headlessServiceName(tier: Pick<ResolvedTier, "name">): string {
   return dnsLabel(tier.name, "headless");
 }
 
+/** The in-cluster DNS name of a Service. */
+export function inClusterHost(serviceName: string, namespace: string): string {
+  return `${serviceName}.${namespace}.svc.cluster.local`;
+}
+
 /** The in-cluster URL of a Service. */
 export function inClusterUrl(serviceName: string, namespace: string, port: number): string {
-  return `http://${serviceName}.${namespace}.svc.cluster.local:${port}`;
+  return `http://${inClusterHost(serviceName, namespace)}:${port}`;
 }

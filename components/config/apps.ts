@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { ENV_NAME } from "../shared/naming";
+import { parseEnvValue } from "./references";
 import { DNS_NAME, LABEL_KEY, dnsLabel, imageRef, intOrPercent, port, quantity, stringMap } from "./formats";
 
 const ProbeSchema = z
@@ -73,7 +74,10 @@ export const TierConfigSchema = z
     replicas: z.number().int().min(0).default(1).describe("Pod count (the HPA owns it when autoscaling is set)"),
     command: z.array(z.string()).optional().describe("Container entrypoint override"),
     args: z.array(z.string()).optional().describe("Container arguments"),
-    env: z.record(z.string().regex(ENV_NAME, "must be an environment variable name"), z.string()).default({}).describe("Plain environment variables"),
+    env: z
+      .record(z.string().regex(ENV_NAME, "must be an environment variable name"), z.string())
+      .default({})
+      .describe("Environment variables; values may reference ${tiers.<tier>.host|port|url}, ${elasticsearch.host|port|scheme|url} (tiers with elasticsearch: true) and ${namespace}; $${ is a literal ${"),
     secretEnv: z.array(z.string().regex(ENV_NAME, "must be an environment variable name")).default([]).describe("Keys of appSecrets.<tier> exposed as env vars via secretKeyRef"),
     secretFiles: z
       .strictObject({
@@ -184,10 +188,41 @@ export const TierConfigSchema = z
     if (tier.elasticsearchIndices !== undefined && !tier.elasticsearch) ctx.addIssue({ code: "custom", path: ["elasticsearchIndices"], message: "requires elasticsearch: true" });
   });
 
+/** Env vars the platform sets on a tier with `elasticsearch: true`. */
+export const ELASTICSEARCH_ENV = ["ELASTICSEARCH_URL", "ELASTICSEARCH_HOSTNAME", "ELASTICSEARCH_PORT", "ELASTICSEARCH_SCHEME", "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_CA_CERT"] as const;
+
+type TierConfigOutput = z.output<typeof TierConfigSchema>;
+
+/** Rules across tiers: what an env value references must exist, and the platform's env vars are its own. */
+function crossTierRules(apps: { tiers: Record<string, TierConfigOutput> }, ctx: z.RefinementCtx): void {
+  for (const [tierName, tier] of Object.entries(apps.tiers)) {
+    for (const [key, value] of Object.entries(tier.env)) {
+      const path = ["tiers", tierName, "env", key];
+      const parsed = parseEnvValue(value);
+      for (const message of parsed.problems) ctx.addIssue({ code: "custom", path, message });
+      for (const ref of parsed.parts) {
+        if (typeof ref === "string") continue;
+        if (ref.kind === "tier") {
+          const other = apps.tiers[ref.tier] as TierConfigOutput | undefined;
+          if (!other) ctx.addIssue({ code: "custom", path, message: `references tier ${ref.tier}, which does not exist (tiers: ${Object.keys(apps.tiers).join(", ")})` });
+          else if (other.expose.type === "none") ctx.addIssue({ code: "custom", path, message: `references tier ${ref.tier}, which has no Service (expose.type none)` });
+        }
+        if (ref.kind === "elasticsearch" && !tier.elasticsearch) {
+          ctx.addIssue({ code: "custom", path, message: `references Elasticsearch, which needs elasticsearch: true on tier ${tierName} (its NetworkPolicy admits only clients)` });
+        }
+      }
+      if (tier.elasticsearch && (ELASTICSEARCH_ENV as readonly string[]).includes(key)) {
+        ctx.addIssue({ code: "custom", path, message: `is set by the platform for tiers with elasticsearch: true (${ELASTICSEARCH_ENV.join(", ")})` });
+      }
+    }
+  }
+}
+
 export const AppsConfigSchema = z
   .strictObject({
     namespace: dnsLabel(63).default("search").describe("Namespace for Elasticsearch and the tiers"),
     tiers: z.record(dnsLabel(30), TierConfigSchema.describe("One tier: a Deployment, its Service and what it needs")).default({}).describe("Application tiers by name"),
   })
+  .superRefine(crossTierRules)
   .default({ namespace: "search", tiers: {} })
   .describe("Application tiers");

@@ -5,6 +5,7 @@ import { AppTier, type AppTierArgs } from "../app-tier/app-tier";
 import { Cluster } from "../cluster/cluster";
 import { availabilityZoneCount } from "../config/parse";
 import { ConfigError } from "../config/errors";
+import { elasticsearchAddress } from "../config/references";
 import { type PlatformConfig, type TierConfig } from "../config/schema";
 import { Elasticsearch } from "../elasticsearch/elasticsearch";
 import { elasticsearchNames } from "../elasticsearch/names";
@@ -12,6 +13,7 @@ import { clientLabelFor } from "../elasticsearch/services";
 import { type ElasticsearchUser } from "../elasticsearch/users";
 import { componentType, dnsLabel, standardLabels } from "../shared/naming";
 import { Network, privateClusterEndpoints } from "../network/network";
+import { resolveEnv } from "./env";
 import { declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets } from "./secrets";
 import { StorageClass } from "../storage-class/storage-class";
 
@@ -299,22 +301,33 @@ export class Platform extends pulumi.ComponentResource {
     const esClientLabel = clientLabelFor(esNames);
 
     // ----- application tiers ------------------------------------------------------------------------------
+    const esAddress = elasticsearch?.url.apply(elasticsearchAddress);
+    const envContext = { config, ...(esAddress ? { elasticsearch: esAddress } : {}) };
     this.tiers = {};
     for (const [tierName, tier] of Object.entries(config.apps.tiers)) {
       const keys = declaredSecretKeys(tier).filter((k) => k !== ELASTICSEARCH_PASSWORD_KEY || !tier.elasticsearch);
       const args: AppTierArgs = {
         ...tierArgsFromConfig(tierName, tier, this.storageClass ? platformStorageClassName : undefined),
         namespace: this.namespace,
+        env: resolveEnv(tier.env, envContext),
         secrets: Object.fromEntries(keys.map((k) => [k, secretFor(tierName, k)])),
       };
       const dependsOn: pulumi.Resource[] = [...clusterServices];
       if (tier.stateful && this.storageClass) dependsOn.push(this.storageClass);
-      if (tier.elasticsearch && elasticsearch) {
+      if (tier.elasticsearch && elasticsearch && esAddress) {
         // The user and CA Secrets keep their names and are replaced (delete, then create) when their content
         // changes. Referenced through their resources' outputs, that replacement would cascade to this tier's
         // Deployment and Job (the engine replaces every resource with an input computed from a deleted one),
         // so they are referenced by their known names, and the pods roll on their revisions instead.
-        args.env = { ...args.env, ELASTICSEARCH_URL: elasticsearch.url, ELASTICSEARCH_USERNAME: tierName };
+        args.env = {
+          ...args.env,
+          ELASTICSEARCH_URL: elasticsearch.url,
+          // For clients configured by parts (hobnob reads these): the same address as the URL, so TLS changes both.
+          ELASTICSEARCH_HOSTNAME: esAddress.apply((a) => a.host),
+          ELASTICSEARCH_PORT: esAddress.apply((a) => a.port),
+          ELASTICSEARCH_SCHEME: esAddress.apply((a) => a.scheme),
+          ELASTICSEARCH_USERNAME: tierName,
+        };
         args.secretEnvRefs = { ELASTICSEARCH_PASSWORD: { secretName: esNames.userSecret(tierName), key: "password" } };
         args.podLabels = { ...esClientLabel };
         args.podAnnotations = { ...args.podAnnotations, [ELASTICSEARCH_USER_REVISION_ANNOTATION]: elasticsearch.userSecretRevisions.apply((revisions) => revisions[tierName]) };
