@@ -6,13 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   ConfigError,
   Platform,
-  dnsLabel,
   parsePlatformConfig,
   readPlatformSecrets,
   readRawPlatformConfig,
   type PlatformConfig,
   type PlatformSecrets,
 } from "./components";
+import { dnsLabel } from "./components/specs";
 
 function load(): { config: PlatformConfig; secrets: PlatformSecrets } {
   try {

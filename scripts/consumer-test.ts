@@ -5,26 +5,48 @@
  *  1. the export list is read from components/index.ts; every ComponentResource under components/ and its
  *     <Name>Args type must be in it, plus a minimum set (parsePlatformConfig, ConfigError, ArgumentError);
  *  2. `npm pack --dry-run --json` in the repo ships only the library (no tests, stacks, CI, scripts);
- *  3. a clean build in a staging copy is packed into a real tarball and checked file by file;
+ *  3. a staging copy laid out as a clean clone (sources, package.json, tsconfigs, no dist/) is packed with
+ *     scripts on, so `prepack` must build: the tarball is checked file by file;
  *  4. a fresh temp project installs the tarball offline from the npm cache (--prefer-offline), with the
- *     peer dependencies linked from this repo's node_modules (the versions the suite runs against);
+ *     peer dependencies linked from this repo's node_modules (the versions the suite runs against), or,
+ *     with --peer-floor, installed at the lowest versions package.json's ranges allow;
  *  5. plain Node imports it from CommonJS (every export, ConfigError, ArgumentError, every component
- *     constructed under the shared mock engine) and from ESM (static named imports of every export:
- *     Node's CJS named-export detection must find them all);
- *  6. tsc type-checks every exported name (types included) and examples/network-cluster against the
- *     package's .d.ts files.
+ *     constructed under the shared mock engine) and from ESM (static named imports of every export of
+ *     every entry point: Node's CJS named-export detection must find them all);
+ *  6. each subpath entry point loads in a fresh process; `/kubernetes` and `/config` must load no module
+ *     of @pulumi/aws or @pulumi/eks (module counts and load times are printed);
+ *  7. tsc type-checks every exported name of every entry point (types included) and the examples against
+ *     the package's .d.ts files (moduleResolution node16 through `exports`), and the subpaths again under
+ *     moduleResolution node10 (through `typesVersions`).
  *
- * Flags: --keep (leave the temp directory for inspection).
+ * Flags: --keep (leave the temp directory for inspection); --peer-floor (install the peers at their floors).
  */
 import { execFileSync, type ExecFileSyncOptions } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkFileList, findComponents, readExports, sourceFiles, type PackResult } from "./consumer-test/checks";
+import { checkFileList, findComponents, peerFloors, readExports, sourceFiles, type PackResult } from "./consumer-test/checks";
 
 const REPO = path.resolve(__dirname, "..");
 const KEEP = process.argv.includes("--keep");
+const PEER_FLOOR = process.argv.includes("--peer-floor");
 const MINIMUM_EXPORTS = ["parsePlatformConfig", "ConfigError", "ArgumentError"];
+
+/** The package's entry points: subpath ("" for the root), its source, and whether it must load no AWS SDK. */
+const ENTRIES = [
+  { subpath: "", source: "components/index.ts", kubernetesOnly: false },
+  { subpath: "kubernetes", source: "components/kubernetes.ts", kubernetesOnly: true },
+  { subpath: "aws", source: "components/aws.ts", kubernetesOnly: false },
+  { subpath: "config", source: "components/config/index.ts", kubernetesOnly: true },
+  { subpath: "specs", source: "components/specs.ts", kubernetesOnly: false },
+] as const;
+const specifier = (name: string, subpath: string): string => (subpath ? `${name}/${subpath}` : name);
+
+/** The example programs type-checked against the packed package (each a directory under examples/ with index.ts). */
+function examplePrograms(): string[] {
+  const dir = path.join(REPO, "examples");
+  return fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, "index.ts")) && fs.existsSync(path.join(dir, d, "Pulumi.yaml"))).sort();
+}
 
 const started = Date.now();
 function step<T>(title: string, run: () => T): T {
@@ -43,6 +65,13 @@ function exec(file: string, args: string[], options: ExecFileSyncOptions = {}): 
   }
 }
 
+/** `npm pack --json` output, after any lifecycle-script output npm printed before it. */
+function packResult(stdout: string): PackResult {
+  const start = stdout.search(/^\[\s*$/m);
+  if (start < 0) throw new Error(`npm pack printed no JSON:\n${stdout}`);
+  return (JSON.parse(stdout.slice(start)) as PackResult[])[0];
+}
+
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const tsc = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
 
@@ -54,15 +83,19 @@ function main(): void {
     if (KEEP) console.log(`kept ${temp}`);
     else fs.rmSync(temp, { recursive: true, force: true });
   }
-  console.log(`consumer test passed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  console.log(`consumer test${PEER_FLOOR ? " (peer floors)" : ""} passed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+interface PackageJson {
+  name: string;
+  version: string;
+  peerDependencies: Record<string, string>;
+  exports: Record<string, unknown>;
+  typesVersions: Record<string, Record<string, string[]>>;
 }
 
 function run(temp: string): void {
-  const pkgJson = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as {
-    name: string;
-    version: string;
-    peerDependencies: Record<string, string>;
-  };
+  const pkgJson = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as PackageJson;
 
   const exportsList = step("export list read from components/index.ts covers every component and its Args", () => {
     const list = readExports(path.join(REPO, "components", "index.ts"));
@@ -76,19 +109,31 @@ function run(temp: string): void {
     return { ...list, components: components.map((c) => c.name) };
   });
 
+  const entries = step("every entry point is in package.json exports and typesVersions, and its export list is read", () => {
+    const subpaths = ENTRIES.map((e) => (e.subpath ? `./${e.subpath}` : "."));
+    const declared = Object.keys(pkgJson.exports).filter((k) => k !== "./package.json");
+    if (JSON.stringify([...declared].sort()) !== JSON.stringify([...subpaths].sort())) {
+      throw new Error(`package.json exports ${declared.join(", ")}; this test knows ${subpaths.join(", ")}`);
+    }
+    const typesVersions = Object.keys(pkgJson.typesVersions["*"] ?? {}).sort();
+    const expected = ENTRIES.flatMap((e) => (e.subpath ? [e.subpath] : [])).sort();
+    if (JSON.stringify(typesVersions) !== JSON.stringify(expected)) throw new Error(`typesVersions maps ${typesVersions.join(", ")}, expected ${expected.join(", ")}`);
+    return ENTRIES.map((e) => ({ ...e, list: readExports(path.join(REPO, e.source)) }));
+  });
+
   step("npm pack --dry-run in the repo ships only the library", () => {
-    const [result] = JSON.parse(exec(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO })) as PackResult[];
+    const result = packResult(exec(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO }));
     checkFileList(result.files.map((f) => f.path), "npm pack --dry-run");
   });
 
   const stage = path.join(temp, "stage");
-  const tarball = step("clean build in a staging copy, packed into a tarball", () => {
+  const tarball = step("a clean-clone copy (no dist/) packed with scripts on: prepack builds, the tarball has the build", () => {
     fs.mkdirSync(stage);
-    for (const f of ["package.json", "README.md", "CHANGELOG.md", "LICENSE"]) fs.copyFileSync(path.join(REPO, f), path.join(stage, f));
+    for (const f of ["package.json", "README.md", "CHANGELOG.md", "LICENSE", "tsconfig.json", "tsconfig.build.json"]) fs.copyFileSync(path.join(REPO, f), path.join(stage, f));
     fs.cpSync(path.join(REPO, "components"), path.join(stage, "components"), { recursive: true });
     fs.cpSync(path.join(REPO, "automation"), path.join(stage, "automation"), { recursive: true });
-    exec(process.execPath, [tsc, "-p", path.join(REPO, "tsconfig.build.json"), "--outDir", path.join(stage, "dist")], { cwd: REPO });
-    const [result] = JSON.parse(exec(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", temp], { cwd: stage })) as PackResult[];
+    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(stage, "node_modules"), "dir");
+    const result = packResult(exec(npm, ["pack", "--json", "--pack-destination", temp], { cwd: stage }));
     const files = result.files.map((f) => f.path);
     checkFileList(files, "npm pack");
     const sources = sourceFiles(path.join(REPO, "components"));
@@ -99,19 +144,36 @@ function run(temp: string): void {
   });
 
   const consumer = path.join(temp, "consumer");
-  step("fresh project installs the tarball offline (npm cache) with peers from this repo", () => {
-    fs.mkdirSync(consumer);
-    fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "0.0.0", private: true }, null, 2));
-    exec(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps", "--no-package-lock", tarball], { cwd: consumer });
-    const linked = [...Object.keys(pkgJson.peerDependencies), "@types/node"];
-    for (const dep of linked) {
-      const target = path.join(consumer, "node_modules", dep);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.symlinkSync(path.join(REPO, "node_modules", dep), target, "dir");
-    }
-    const installed = JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", pkgJson.name, "package.json"), "utf8")) as { version: string };
-    if (installed.version !== pkgJson.version) throw new Error(`installed ${installed.version}, expected ${pkgJson.version}`);
-  });
+  const peers = PEER_FLOOR ? peerFloors(pkgJson.peerDependencies) : undefined;
+  step(
+    peers
+      ? `fresh project installs the tarball offline (npm cache) with the peers at their floors: ${Object.entries(peers).map(([n, v]) => `${n}@${v}`).join(" ")}`
+      : "fresh project installs the tarball offline (npm cache) with peers from this repo",
+    () => {
+      fs.mkdirSync(consumer);
+      fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "0.0.0", private: true }, null, 2));
+      const common = ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"];
+      if (peers) {
+        // Exact floors, resolved together with the tarball: npm refuses the install if they conflict.
+        exec(npm, [...common, tarball, ...Object.entries(peers).map(([n, v]) => `${n}@${v}`)], { cwd: consumer });
+        // Some Pulumi provider SDKs write their version as "v4.16.0".
+        const versionOf = (n: string): string => (JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", n, "package.json"), "utf8")) as { version: string }).version.replace(/^v/, "");
+        const got = Object.keys(peers).filter((n) => versionOf(n) !== peers[n]);
+        if (got.length > 0) throw new Error(`installed other versions than the floors: ${got.map((n) => `${n}@${versionOf(n)}`).join(", ")}`);
+      } else {
+        exec(npm, [...common, "--legacy-peer-deps", tarball], { cwd: consumer });
+      }
+      const linked = [...(peers ? [] : Object.keys(pkgJson.peerDependencies)), "@types/node"];
+      for (const dep of linked) {
+        const target = path.join(consumer, "node_modules", dep);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.rmSync(target, { recursive: true, force: true }); // a peer install may have brought its own @types/node
+        fs.symlinkSync(path.join(REPO, "node_modules", dep), target, "dir");
+      }
+      const installed = JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", pkgJson.name, "package.json"), "utf8")) as { version: string };
+      if (installed.version !== pkgJson.version) throw new Error(`installed ${installed.version}, expected ${pkgJson.version}`);
+    },
+  );
 
   step("the CI driver's bin: installed on the path, --help and a command's --help run from the compiled package", () => {
     const bin = path.join(consumer, "node_modules", ".bin", "eks-search-platform-deploy");
@@ -133,7 +195,7 @@ function run(temp: string): void {
       "--skipLibCheck",
       "--types", "node",
     ]);
-    fs.copyFileSync(path.join(__dirname, "consumer-test", "construct.js"), path.join(consumer, "construct.js"));
+    for (const f of ["construct.js", "load.js"]) fs.copyFileSync(path.join(__dirname, "consumer-test", f), path.join(consumer, f));
     fs.writeFileSync(path.join(consumer, "expected.json"), JSON.stringify(exportsList));
   });
 
@@ -142,35 +204,79 @@ function run(temp: string): void {
     console.log(`    ${out.trim().split("\n").pop()}`);
   });
 
-  step("ESM: static named imports of every export (Node's CJS named-export detection)", () => {
-    const names = exportsList.values;
-    fs.writeFileSync(
-      path.join(consumer, "esm.mjs"),
-      [
-        `import { ${names.join(", ")} } from "eks-search-platform";`,
-        `import pkg from "eks-search-platform";`,
-        `const values = { ${names.join(", ")} };`,
-        `const missing = Object.entries(values).filter(([, v]) => v === undefined).map(([k]) => k);`,
-        `if (missing.length) throw new Error("ESM exports undefined: " + missing.join(", "));`,
-        `if (pkg.parsePlatformConfig !== parsePlatformConfig) throw new Error("default and named exports differ");`,
-        `console.log(JSON.stringify({ esmNamedImports: ${names.length} }));`,
-        "",
-      ].join("\n"),
+  step("CommonJS, one fresh process per entry point: its exports present; /kubernetes and /config load no @pulumi/aws or @pulumi/eks module", () => {
+    const reports = entries.map((e) => {
+      const report = JSON.parse(exec(process.execPath, ["load.js", specifier(pkgJson.name, e.subpath), e.list.values.join(",")], { cwd: consumer }).trim()) as {
+        specifier: string;
+        modules: number;
+        aws: number;
+        eks: number;
+        kubernetes: number;
+        ms: number;
+        missing: string[];
+      };
+      console.log(`    ${report.specifier}: ${report.modules} modules (@pulumi/aws ${report.aws}, @pulumi/eks ${report.eks}, @pulumi/kubernetes ${report.kubernetes}) in ${report.ms} ms`);
+      if (report.missing.length > 0) throw new Error(`${report.specifier} lacks at runtime: ${report.missing.join(", ")}`);
+      if (e.kubernetesOnly && report.aws + report.eks > 0) throw new Error(`${report.specifier} loaded ${report.aws} @pulumi/aws and ${report.eks} @pulumi/eks modules`);
+      return report;
+    });
+    const root = reports[0];
+    const kubernetes = reports[ENTRIES.findIndex((e) => e.subpath === "kubernetes")];
+    if (root.aws === 0 || kubernetes.modules >= root.modules) throw new Error("the measurement cannot tell: the root entry loaded no @pulumi/aws, or /kubernetes loaded no fewer modules than the root");
+  });
+
+  step("ESM: static named imports of every export of every entry point (Node's CJS named-export detection)", () => {
+    const lines: string[] = [];
+    entries.forEach((e, i) => {
+      const names = e.list.values.map((n) => `${n} as e${i}_${n}`);
+      lines.push(`import { ${names.join(", ")} } from "${specifier(pkgJson.name, e.subpath)}";`);
+    });
+    lines.push(`import pkg from "${pkgJson.name}";`);
+    entries.forEach((e, i) => lines.push(`const v${i} = { ${e.list.values.map((n) => `${n}: e${i}_${n}`).join(", ")} };`));
+    lines.push(
+      `const missing = [${entries.map((_, i) => `v${i}`).join(", ")}].flatMap((v) => Object.entries(v).filter(([, x]) => x === undefined).map(([k]) => k));`,
+      `if (missing.length) throw new Error("ESM exports undefined: " + missing.join(", "));`,
+      `if (pkg.parsePlatformConfig !== e0_parsePlatformConfig) throw new Error("default and named exports differ");`,
+      `console.log(JSON.stringify({ esmNamedImports: ${entries.reduce((n, e) => n + e.list.values.length, 0)} }));`,
+      "",
     );
+    fs.writeFileSync(path.join(consumer, "esm.mjs"), lines.join("\n"));
     const out = exec(process.execPath, ["esm.mjs"], { cwd: consumer });
     console.log(`    ${out.trim()}`);
   });
 
-  step("TypeScript: every exported name and examples/network-cluster type-check against the .d.ts", () => {
-    const typeNames = [...exportsList.types.map((t) => `type ${t}`), ...exportsList.values];
-    fs.writeFileSync(path.join(consumer, "types.ts"), `import { ${typeNames.join(", ")} } from "eks-search-platform";\nexport {};\n`);
-    const example = path.join(consumer, "example");
-    fs.mkdirSync(example);
-    for (const f of ["index.ts", "tsconfig.json", "package.json"]) fs.copyFileSync(path.join(REPO, "examples", "network-cluster", f), path.join(example, f));
-    // One program (the @pulumi/aws typings dominate the time): the example with its own compiler options,
-    // plus the export list.
-    fs.writeFileSync(path.join(consumer, "tsconfig.json"), JSON.stringify({ extends: "./example/tsconfig.json", files: ["types.ts", "example/index.ts"] }));
+  const examples = examplePrograms();
+  step(`TypeScript (node16, through exports): every exported name of every entry point and the examples (${examples.join(", ")}) type-check against the .d.ts`, () => {
+    const imports = entries.map((e, i) => {
+      const names = [...e.list.types.map((t) => `type ${t} as T${i}_${t}`), ...e.list.values.map((v) => `${v} as V${i}_${v}`)];
+      return `import { ${names.join(", ")} } from "${specifier(pkgJson.name, e.subpath)}";`;
+    });
+    fs.writeFileSync(path.join(consumer, "types.ts"), `${imports.join("\n")}\nexport {};\n`);
+    for (const name of examples) {
+      const example = path.join(consumer, "examples", name);
+      fs.mkdirSync(example, { recursive: true });
+      for (const f of fs.readdirSync(path.join(REPO, "examples", name)).filter((f) => f.endsWith(".ts") || f === "tsconfig.json")) {
+        fs.copyFileSync(path.join(REPO, "examples", name, f), path.join(example, f));
+      }
+    }
+    // One program (the @pulumi/aws typings dominate the time): the examples with the first one's compiler
+    // options (they share them), plus the export lists.
+    fs.writeFileSync(
+      path.join(consumer, "tsconfig.json"),
+      JSON.stringify({ extends: `./examples/${examples[0]}/tsconfig.json`, compilerOptions: { noEmit: true }, files: ["types.ts", ...examples.map((e) => `examples/${e}/index.ts`)] }),
+    );
     exec(process.execPath, [tsc, "-p", consumer]);
+  });
+
+  step("TypeScript (node10, through typesVersions): every subpath's names resolve", () => {
+    const subpaths = entries.filter((e) => e.subpath);
+    const imports = subpaths.map((e, i) => `import { ${[...e.list.types.map((t) => `type ${t} as T${i}_${t}`), ...e.list.values.map((v) => `${v} as V${i}_${v}`)].join(", ")} } from "${specifier(pkgJson.name, e.subpath)}";`);
+    fs.writeFileSync(path.join(consumer, "types-node10.ts"), `${imports.join("\n")}\nexport {};\n`);
+    fs.writeFileSync(
+      path.join(consumer, "tsconfig.node10.json"),
+      JSON.stringify({ compilerOptions: { module: "commonjs", moduleResolution: "node10", target: "ES2022", strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true, types: ["node"] }, files: ["types-node10.ts"] }),
+    );
+    exec(process.execPath, [tsc, "-p", path.join(consumer, "tsconfig.node10.json")]);
   });
 }
 

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkFileList, findComponents, readExports } from "../scripts/consumer-test/checks";
+import { checkFileList, findComponents, peerFloors, readExports, runtimePackages } from "../scripts/consumer-test/checks";
 
 // The packed-package consumer test itself is slow (build, pack, install, tsc): it runs in .ci/run as its
 // own step (`npm run test:consumer`). These are its pure checks.
@@ -71,5 +71,44 @@ describe("export list", () => {
       if (c.args) expect(list.types).toContain(c.args);
     }
     expect(list.values).toEqual(expect.arrayContaining(["parsePlatformConfig", "ConfigError", "ArgumentError"]));
+  });
+});
+
+describe("peer floors", () => {
+  it("takes the lowest version a caret, tilde or exact range allows", () => {
+    expect(peerFloors({ "@pulumi/aws": "^7.2.0", "@pulumi/tls": "~5.0.1", "@pulumi/eks": "4.2.0" })).toEqual({ "@pulumi/aws": "7.2.0", "@pulumi/tls": "5.0.1", "@pulumi/eks": "4.2.0" });
+  });
+
+  it("refuses ranges whose floor is not one version, naming each", () => {
+    expect(() => peerFloors({ a: ">=1.0.0 <2", b: "^1.0.0 || ^2.0.0", c: "^1.2.3" })).toThrow(/a: ">=1.0.0 <2", b: "\^1.0.0 \|\| \^2.0.0"/);
+  });
+
+  it("reads the real package.json: every peer has a floor", () => {
+    const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")) as { peerDependencies: Record<string, string> };
+    expect(Object.keys(peerFloors(pkg.peerDependencies)).sort()).toEqual(Object.keys(pkg.peerDependencies).sort());
+  });
+});
+
+describe("what each entry point loads (static walk of runtime imports)", () => {
+  it("eks-search-platform/kubernetes loads neither @pulumi/aws nor @pulumi/eks", () => {
+    const packages = runtimePackages("components/kubernetes.ts");
+    expect(packages).toEqual(expect.arrayContaining(["@pulumi/kubernetes", "@pulumi/pulumi"]));
+    expect(packages).not.toContain("@pulumi/aws");
+    expect(packages).not.toContain("@pulumi/eks");
+  });
+
+  it("eks-search-platform/config loads no Pulumi provider SDK", () => {
+    expect(runtimePackages("components/config/index.ts").filter((p) => p.startsWith("@pulumi/") && p !== "@pulumi/pulumi")).toEqual([]);
+  });
+
+  it("sees the AWS SDKs where they are loaded (the root entry point), so the checks above can fail", () => {
+    expect(runtimePackages("components/index.ts")).toEqual(expect.arrayContaining(["@pulumi/aws", "@pulumi/eks"]));
+  });
+
+  it("skips type-only imports and follows re-exports", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-walk-"));
+    fs.writeFileSync(path.join(dir, "entry.ts"), 'export { a } from "./a";\nimport type * as aws from "@pulumi/aws";\nimport { type Foo } from "@pulumi/eks";\n');
+    fs.writeFileSync(path.join(dir, "a.ts"), 'import * as k8s from "@pulumi/kubernetes";\nexport const a = k8s;\n');
+    expect(runtimePackages(path.join(dir, "entry.ts"))).toEqual(["@pulumi/kubernetes"]);
   });
 });

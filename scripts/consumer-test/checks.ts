@@ -79,3 +79,58 @@ export function checkFileList(files: string[], where: string): void {
   if (bad.length > 0) throw new Error(`${where}: the package would ship files outside the library:\n  ${bad.join("\n  ")}`);
 }
 
+
+/**
+ * The lowest version each peer range allows, for the peer-floor run. Only the range forms package.json
+ * uses (`^X.Y.Z`, `~X.Y.Z`, `X.Y.Z`): anything else fails rather than guess a floor.
+ */
+export function peerFloors(ranges: Record<string, string>): Record<string, string> {
+  const floors: Record<string, string> = {};
+  const bad: string[] = [];
+  for (const [name, range] of Object.entries(ranges)) {
+    const match = /^[\^~]?(\d+\.\d+\.\d+)$/.exec(range.trim());
+    if (match) floors[name] = match[1];
+    else bad.push(`${name}: "${range}"`);
+  }
+  if (bad.length > 0) throw new Error(`peer ranges without a single floor (use ^X.Y.Z): ${bad.join(", ")}`);
+  return floors;
+}
+
+/**
+ * The packages an entry point can load at run time: a walk of its relative imports and re-exports,
+ * skipping `import type`/`export type` and type-only specifiers. Conservative (TypeScript may elide more),
+ * so a package absent from the answer is never loaded. The consumer test measures the built package too.
+ */
+export function runtimePackages(entry: string): string[] {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
+    for (const statement of source.statements) {
+      let specifier: ts.Expression | undefined;
+      if (ts.isImportDeclaration(statement)) {
+        const clause = statement.importClause;
+        const typeOnly = clause?.isTypeOnly || (clause && !clause.name && clause.namedBindings && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.every((e) => e.isTypeOnly));
+        if (!typeOnly) specifier = statement.moduleSpecifier;
+      } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier) {
+        const clause = statement.exportClause;
+        const typeOnly = statement.isTypeOnly || (clause && ts.isNamedExports(clause) && clause.elements.every((e) => e.isTypeOnly));
+        if (!typeOnly) specifier = statement.moduleSpecifier;
+      }
+      if (!specifier || !ts.isStringLiteral(specifier)) continue;
+      const name = specifier.text;
+      if (name.startsWith(".")) {
+        const base = path.resolve(path.dirname(file), name);
+        const target = [`${base}.ts`, path.join(base, "index.ts")].find((f) => fs.existsSync(f));
+        if (!target) throw new Error(`${file}: cannot resolve ${name}`);
+        visit(target);
+      } else if (!name.startsWith("node:")) {
+        packages.add(name.startsWith("@") ? name.split("/").slice(0, 2).join("/") : name.split("/")[0]);
+      }
+    }
+  };
+  visit(path.resolve(entry));
+  return [...packages].sort();
+}
