@@ -6,11 +6,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { type ArgumentChecker } from "../shared/validate";
-import { ADDON_VERSION } from "../shared/aws-formats";
+import { ADDON_VERSION, MANAGED_ADDONS, type ManagedAddonName } from "../shared/aws-formats";
 
-/** The EKS add-ons whose versions the Cluster chooses (by their EKS names). */
-export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "metrics-server", "eks-pod-identity-agent"] as const;
-export type ManagedAddonName = (typeof MANAGED_ADDONS)[number];
+// In shared/aws-formats.ts, so the config schema (eks-search-platform/config) can name them without loading @pulumi/aws.
+export { MANAGED_ADDONS, type ManagedAddonName };
 
 /** Explicit add-on versions, by EKS add-on name, e.g. `{ "vpc-cni": "v1.19.2-eksbuild.1" }`. */
 export type AddonVersions = Partial<Record<ManagedAddonName, string>>;

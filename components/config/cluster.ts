@@ -2,8 +2,7 @@
  * The `cluster` config section: the EKS cluster and its node groups.
  */
 import { z } from "zod";
-import { ADDON_VERSION, ROLE_ARN } from "../shared/aws-formats";
-import { MANAGED_ADDONS } from "../cluster/addons";
+import { ADDON_VERSION, MANAGED_ADDONS, ROLE_ARN } from "../shared/aws-formats";
 import { EKS_VERSION, LABEL_KEY, cidr, dnsLabel, retentionDays } from "./formats";
 
 const roleArn = () => z.string().regex(ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin");

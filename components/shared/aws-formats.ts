@@ -35,3 +35,7 @@ export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(ke
 
 /** The message for a value that is not a {@link KMS_KEY_ARN}. */
 export const KMS_KEY_ARN_MESSAGE = "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>)";
+
+/** The EKS add-ons whose versions the Cluster chooses (by their EKS names). */
+export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "metrics-server", "eks-pod-identity-agent"] as const;
+export type ManagedAddonName = (typeof MANAGED_ADDONS)[number];
