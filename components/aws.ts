@@ -7,4 +7,5 @@
 export { Network, type NetworkArgs, type NatStrategy } from "./network/network";
 export { Cluster, type ClusterArgs, type ClusterLogType, type NodeGroupArgs, type KubeconfigCredentials } from "./cluster/cluster";
 export { type ViewerAccessPolicy } from "./cluster/access";
+export { type WorkloadIdentity, type WorkloadRole, type ServiceAccountRef } from "./cluster/workload-identity";
 export { ArgumentError, type ArgumentIssue } from "./shared/validate";

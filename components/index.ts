@@ -12,6 +12,7 @@
 export { Network, type NetworkArgs, type NatStrategy } from "./network/network";
 export { Cluster, type ClusterArgs, type ClusterLogType, type NodeGroupArgs, type KubeconfigCredentials } from "./cluster/cluster";
 export { type ViewerAccessPolicy } from "./cluster/access";
+export { type WorkloadIdentity, type WorkloadRole, type ServiceAccountRef } from "./cluster/workload-identity";
 export { StorageClass, type StorageClassArgs, type EbsVolumeType } from "./storage-class/storage-class";
 export {
   Elasticsearch,
@@ -40,6 +41,8 @@ export {
   type TierResourceRequestsArgs,
   type TierResourceLimitsArgs,
   type TierNetworkPolicyArgs,
+  type PersistentVolumeArgs,
+  type TierPortArgs,
 } from "./app-tier/args";
 export { Platform, type PlatformOptions } from "./platform/platform";
 export { readPlatformSecrets, type PlatformSecrets } from "./platform/secrets";

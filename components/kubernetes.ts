@@ -32,6 +32,8 @@ export {
   type TierResourceRequestsArgs,
   type TierResourceLimitsArgs,
   type TierNetworkPolicyArgs,
+  type PersistentVolumeArgs,
+  type TierPortArgs,
 } from "./app-tier/args";
 export { StorageClass, type StorageClassArgs, type EbsVolumeType } from "./storage-class/storage-class";
 export { ArgumentError, type ArgumentIssue } from "./shared/validate";

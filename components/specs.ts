@@ -12,14 +12,14 @@ export { NODE_ENDPOINTS, SERVICE_ENDPOINTS, PRIVATE_CLUSTER_ENDPOINTS, privateCl
 export { natLayout, subnetTags, isLogRetentionDays, LOG_RETENTION_DAYS } from "./network/network";
 export { isQuantity, parseQuantity } from "./shared/quantity";
 export { redactSecrets, REDACTED } from "./shared/redact";
-export { ArgumentChecker } from "./shared/validate";
+export { ArgumentChecker, ArgumentError } from "./shared/validate";
 export { componentType, standardLabels, selectorLabels, awsTags, dnsLabel, contentHash, PACKAGE_NAME } from "./shared/naming";
 export { physicalNamePrefix, fittedName, fitAutoNames, AWS_NAME_LIMITS } from "./shared/aws-names";
 export { dnsEgressRule, tcpEgressRule } from "./shared/network-policy";
-export { secretObjectName, migrationJobName, inClusterUrl, migrationSelector } from "./app-tier/names";
+export { secretObjectName, migrationJobName, migrationLabels, inClusterUrl, migrationSelector } from "./app-tier/names";
 export { tierNetworkPolicySpecFor, migrationNetworkPolicySpecFor, tierEgressRules } from "./app-tier/network-policy";
 export { tierPodSpecFor, probeFor, containerResourcesFor, type TierSecretRef } from "./app-tier/pod";
-export { resolveTier, resolveResources, DEFAULT_EPHEMERAL_STORAGE, type ResolvedTier } from "./app-tier/resolve";
+export { resolveTier, resolveResources, DEFAULT_EPHEMERAL_STORAGE, DEFAULT_RESOURCES, type ResolvedTier } from "./app-tier/resolve";
 export { validateTierArgs } from "./app-tier/validate";
 export {
   deploymentSpecFor,
@@ -48,7 +48,7 @@ export { readinessScript } from "./elasticsearch/readiness-script";
 export { certificateDnsNames, clientLabelFor, networkPolicySpecFor as elasticsearchNetworkPolicySpecFor } from "./elasticsearch/services";
 export { discoverySettings, elasticsearchSettings, elasticsearchYml, type ElasticsearchPlan } from "./elasticsearch/settings";
 export { fileRealmPasswordHash } from "./elasticsearch/users";
-export { kubeconfigWithProfile, stackAwsCredentials } from "./cluster/kubeconfig";
+export { kubeconfigWithProfile, stackAwsCredentials, type AwsConfigReader } from "./cluster/kubeconfig";
 export { accessEntryKey, accessEntryPlans, accessPolicyArn, disableCreatorAdminBootstrap, CLUSTER_ADMIN_POLICY, type AccessEntryPlan, type AccessLevel } from "./cluster/access";
 export { nodeGroupPlan, nodeGroupInstances, nodeUserData, autoscalerDiscoveryTags, NODE_METADATA_OPTIONS, NODE_VM_MAX_MAP_COUNT, type NodeGroupPlan, type NodeGroupInstance } from "./cluster/nodes";
 export { irsaTrustPolicy, serviceTrustPolicy, clusterAutoscalerPolicy, ebsCsiKmsPolicy, type PolicyDocument, type PolicyStatement } from "./cluster/iam";
@@ -61,6 +61,7 @@ export {
   loadBalancerControllerValues,
   clusterAutoscalerValues,
   type ChartPin,
+  type ServiceAccountBinding,
 } from "./cluster/services";
 export { protectStatefulResources, podSecurityLevel, elasticsearchUserFor, tierArgsFromConfig, PROTECTED_TYPES, ELASTICSEARCH_CA_MOUNT } from "./platform/platform";
 export { availabilityZoneCount } from "./config/parse";
