@@ -61,6 +61,10 @@ const badCases: Case[] = [
   ["KMS key ARN of another service", (c) => (c.storage = { kmsKeyId: "arn:aws:iam::123456789012:role/key" }), "storage.kmsKeyId", "alias ARN"],
   ["add-on version not a version", (c) => (c.cluster.addonVersions = { coredns: "latest" }), "cluster.addonVersions.coredns", "eksbuild"],
   ["unknown add-on", (c) => (c.cluster.addonVersions = { "vpc-cin": "v1.19.2-eksbuild.1" }), "cluster.addonVersions.vpc-cin", "unknown key"],
+  ["Auto Mode with node groups", (c) => (c.cluster.autoMode = { enabled: true }), "cluster.nodeGroups", "must be empty with cluster.autoMode.enabled"],
+  ["Auto Mode without NAT", (c) => Object.assign(c, { network: { natGateways: "none" }, cluster: { ...c.cluster, nodeGroups: [], autoMode: { enabled: true } } }), "network.natGateways", "autoMode"],
+  ["Auto Mode with vm.max_map_count on the node", (c) => Object.assign(c, { elasticsearch: { vmMaxMapCount: "node" }, cluster: { ...c.cluster, nodeGroups: [], autoMode: { enabled: true } } }), "elasticsearch.vmMaxMapCount", "no user data"],
+  ["Auto Mode bad node pool", (c) => (c.cluster.autoMode = { enabled: false, builtInNodePools: ["gpu"] }), "cluster.autoMode.builtInNodePools.0", "general-purpose"],
   ["provisioner on aws", (c) => (c.storage = { provisioner: "rancher.io/local-path" }), "storage.provisioner", "kubeconfig"],
   ["bad image", (c) => (tier(c).image = "Not An Image"), "apps.tiers.api.image", "image reference"],
   ["bad expose host", (c) => (tier(c).expose = { type: "ingress", host: "under_score.example.com" }), "apps.tiers.api.expose.host", "DNS name"],
@@ -157,7 +161,7 @@ describe("parsePlatformConfig: defaults", () => {
 });
 
 describe("the committed stack files", () => {
-  it.each(["dev", "prod", "local"])("Pulumi.%s.yaml parses", (stack) => {
+  it.each(["dev", "prod", "local", "automode"])("Pulumi.%s.yaml parses", (stack) => {
     const { config, encryptedKeys } = loadStackFile(stack, process.cwd());
     expect(encryptedKeys).toEqual([]);
     const parsed = parsePlatformConfig(readRawPlatformConfig(config));

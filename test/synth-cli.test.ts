@@ -42,7 +42,7 @@ describe("npm run synth", () => {
   it("names the stacks that exist when the stack is unknown", () => {
     const { code, stderr } = synth("--stack", "staging");
     expect(code).toBe(1);
-    expect(stderr).toMatch(/unknown stack "staging": no Pulumi\.staging\.yaml .*\(stacks: dev, local, prod\)/);
+    expect(stderr).toMatch(/unknown stack "staging": no Pulumi\.staging\.yaml .*\(stacks: automode, dev, local, prod\)/);
     expect(stderr).not.toMatch(STACK_TRACE);
   });
 

@@ -14,12 +14,14 @@ import { kubeconfigWithProfile, stackAwsCredentials, type KubeconfigCredentials 
 import { fitAutoNames } from "../shared/aws-names";
 import { SERVICE_ACCOUNTS, SERVICE_IMAGE_UPSTREAMS, pullThroughCachePrefix } from "./services";
 import { createHelmServices } from "./cluster-services";
+import { createAutoModeResources, type AutoModeArgs } from "./auto-mode";
 import { createWorkloadRole, type ServiceAccountRef, type WorkloadIdentity, type WorkloadRole } from "./workload-identity";
 
 export type { NodeGroupArgs } from "./nodes";
 export type { KubeconfigCredentials } from "./kubeconfig";
 export type { AddonVersions, ManagedAddonName } from "./addons";
 export type { ServiceAccountRef, WorkloadIdentity, WorkloadRole } from "./workload-identity";
+export type { AutoModeArgs, AutoModeNodePool } from "./auto-mode";
 
 /** A control-plane log type sent to CloudWatch. */
 export type ClusterLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
@@ -35,8 +37,16 @@ export interface ClusterArgs {
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Kubernetes version of the control plane, "1.NN". @default "1.34" */
   version?: pulumi.Input<string>;
-  /** Managed node groups (at least one). */
-  nodeGroups: NodeGroupArgs[];
+  /** Managed node groups (at least one, none with `autoMode`). @default - none */
+  nodeGroups?: NodeGroupArgs[];
+  /**
+   * EKS Auto Mode instead of managed node groups: AWS runs compute, EBS volumes (provisioner
+   * `ebs.csi.eks.amazonaws.com`), load balancing (IngressClass controller `eks.amazonaws.com/alb`), pod networking
+   * and DNS, so the component creates no node groups, coredns, EBS CSI, Pod Identity agent, Load Balancer
+   * Controller or Cluster Autoscaler; it adds a NodePool whose NodeClass enforces NetworkPolicy, and the `alb`
+   * IngressClass. Not with `privateNetworking`. @default - off (managed node groups)
+   */
+  autoMode?: AutoModeArgs;
   /** API server endpoint access. @default - public (from 0.0.0.0/0) and private */
   endpoint?: {
     /** Serve the API on a public endpoint. @default true */
@@ -160,6 +170,7 @@ export class Cluster extends pulumi.ComponentResource {
     const version = args.version ?? DEFAULT_VERSION;
     const logTypes = args.logTypes ?? [];
     const services = { metricsServer: true, loadBalancerController: true, clusterAutoscaler: true, ...args.services };
+    const autoMode = args.autoMode?.enabled ? args.autoMode : undefined;
     const partitionInfo = aws.getPartitionOutput({}, parent);
     const partition = partitionInfo.partition;
     const region = aws.getRegionOutput({}, parent).region;
@@ -226,11 +237,19 @@ export class Cluster extends pulumi.ComponentResource {
         encryptionConfigKeyArn: secretsKey?.arn,
         deletionProtection: args.deletionProtection ?? false,
         ...(args.upgradePolicy ? { upgradePolicy: { supportType: args.upgradePolicy } } : {}),
-        // vpc-cni and kube-proxy are managed add-ons created by @pulumi/eks; coredns comes after the nodes (below).
-        // The VPC CNI enforces NetworkPolicy (its node agent) only when asked; the components rely on it.
-        // Versions explicit: without one, @pulumi/eks installs the most recent version, not EKS's default.
-        vpcCniOptions: { enableNetworkPolicy: true, addonVersion: addonVersion("vpc-cni", version, args.addonVersions, parent) },
-        kubeProxyAddonOptions: { enabled: true, version: addonVersion("kube-proxy", version, args.addonVersions, parent) },
+        ...(autoMode
+          ? {
+              // Auto Mode runs pod networking, kube-proxy and DNS itself; @pulumi/eks makes its node role and IAM.
+              autoMode: { enabled: true, createNodeRole: true, computeConfig: { nodePools: autoMode.builtInNodePools ?? ["system"] } },
+              kubeProxyAddonOptions: { enabled: false },
+            }
+          : {
+              // vpc-cni and kube-proxy are managed add-ons created by @pulumi/eks; coredns comes after the nodes (below).
+              // The VPC CNI enforces NetworkPolicy (its node agent) only when asked; the components rely on it.
+              // Versions explicit: without one, @pulumi/eks installs the most recent version, not EKS's default.
+              vpcCniOptions: { enableNetworkPolicy: true, addonVersion: addonVersion("vpc-cni", version, args.addonVersions, parent) },
+              kubeProxyAddonOptions: { enabled: true, version: addonVersion("kube-proxy", version, args.addonVersions, parent) },
+            }),
         corednsAddonOptions: { enabled: false },
         tags: awsTags(tags),
       },
@@ -268,14 +287,14 @@ export class Cluster extends pulumi.ComponentResource {
     });
 
     // ----- nodes ---------------------------------------------------------------------------------------
-    this.nodeGroups = createNodeGroups(this, {
+    this.nodeGroups = autoMode ? {} : createNodeGroups(this, {
       name,
       clusterName,
       cluster,
       kubernetesVersion,
       partition,
       privateSubnetIds: args.privateSubnetIds,
-      groups: args.nodeGroups,
+      groups: args.nodeGroups ?? [],
       tags,
       ...(caches
         ? { pullThroughCacheRepositoryArns: pulumi.all([partition, region, accountId]).apply(([p, r, a]) => Object.values(caches).map((prefix) => `arn:${p}:ecr:${r}:${a}:repository/${prefix}/*`)) }
@@ -288,45 +307,6 @@ export class Cluster extends pulumi.ComponentResource {
     const podIdentity = this.workloadIdentity === "podIdentity";
     this.workloadRole = (key, account, boundByAddon = false) =>
       createWorkloadRole(this, { resourceName: `${name}-${key}`, clusterName, cluster, mode: this.workloadIdentity, account, boundByAddon, tags });
-
-    // ----- add-ons -------------------------------------------------------------------------------------
-    const addon = (addonName: Exclude<ManagedAddonName, "vpc-cni" | "kube-proxy">, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) =>
-      new aws.eks.Addon(
-        `${name}-${addonName}`,
-        {
-          clusterName: eksName,
-          addonName,
-          // Pinned, or the default version for the control plane's version, so an upgrade moves the add-on too.
-          addonVersion: addonVersion(addonName, kubernetesVersion, args.addonVersions, parent),
-          resolveConflictsOnCreate: "OVERWRITE",
-          resolveConflictsOnUpdate: "OVERWRITE",
-          tags: awsTags(tags),
-          ...extra,
-        },
-        // Add-ons whose pods need nodes wait for them; coredns otherwise sits DEGRADED (pulumi-eks #1819).
-        { parent: this, dependsOn: [...nodes, ...dependsOn] },
-      );
-
-    const coredns = addon("coredns");
-    // The agent (a DaemonSet) hands pods the credentials of their service account's association.
-    const podIdentityAgent = podIdentity ? addon("eks-pod-identity-agent") : undefined;
-    const identityReady = podIdentityAgent ? [podIdentityAgent] : [];
-
-    const ebs = this.workloadRole("ebs-csi", SERVICE_ACCOUNTS.ebsCsi, true);
-    const ebsPolicies: pulumi.Resource[] = [
-      new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebs.role.name, policyArn: partition.apply((p) => managedPolicyArn(p, EBS_CSI_POLICY)) }, parent),
-    ];
-    if (args.ebsKmsKeyArns?.length) {
-      ebsPolicies.push(
-        new aws.iam.RolePolicy(`${name}-ebs-csi-kms`, { role: ebs.role.id, policy: pulumi.all(args.ebsKmsKeyArns).apply((keys) => JSON.stringify(ebsCsiKmsPolicy(keys))) }, parent),
-      );
-    }
-    const ebsCsi = addon(
-      "aws-ebs-csi-driver",
-      // The add-on binds its own service account: a Pod Identity association it manages, or the IRSA annotation.
-      podIdentity ? { podIdentityAssociations: [{ roleArn: ebs.role.arn, serviceAccount: SERVICE_ACCOUNTS.ebsCsi.name }] } : { serviceAccountRoleArn: ebs.role.arn },
-      [...ebsPolicies, ...identityReady],
-    );
 
     // ----- cluster services ----------------------------------------------------------------------------
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
@@ -346,28 +326,85 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: grants },
     );
 
-    this.clusterServices = [coredns, ebsCsi, ...identityReady];
-    if (services.metricsServer) this.clusterServices.push(addon("metrics-server"));
-    this.clusterServices.push(
-      ...createHelmServices(this, {
-        name,
-        clusterName,
-        eksName,
-        region,
-        partition,
-        vpcId: args.vpcId,
-        kubernetesVersion,
-        workloadIdentity: this.workloadIdentity,
-        provider: this.provider,
-        dependsOn: [...nodes, coredns, ...identityReady],
-        loadBalancerController: services.loadBalancerController,
-        clusterAutoscaler: services.clusterAutoscaler && args.nodeGroups.some((g) => g.minSize < g.maxSize),
-        workloadRole: (key, account) => this.workloadRole(key, account),
-        loadBalancerControllerImage: cachedImage("ecrPublic", SERVICE_IMAGE_UPSTREAMS.ecrPublic.loadBalancerController),
-        clusterAutoscalerImage: cachedImage("k8s", SERVICE_IMAGE_UPSTREAMS.k8s.clusterAutoscaler),
-        tags,
-      }),
-    );
+    // ----- add-ons -------------------------------------------------------------------------------------
+    const addon = (addonName: Exclude<ManagedAddonName, "vpc-cni" | "kube-proxy">, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) =>
+      new aws.eks.Addon(
+        `${name}-${addonName}`,
+        {
+          clusterName: eksName,
+          addonName,
+          // Pinned, or the default version for the control plane's version, so an upgrade moves the add-on too.
+          addonVersion: addonVersion(addonName, kubernetesVersion, args.addonVersions, parent),
+          resolveConflictsOnCreate: "OVERWRITE",
+          resolveConflictsOnUpdate: "OVERWRITE",
+          tags: awsTags(tags),
+          ...extra,
+        },
+        // Add-ons whose pods need nodes wait for them; coredns otherwise sits DEGRADED (pulumi-eks #1819).
+        { parent: this, dependsOn: [...nodes, ...dependsOn] },
+      );
+
+    this.clusterServices = [];
+    if (autoMode) {
+      // AWS runs compute, EBS, load balancing and DNS: no coredns, EBS CSI, Pod Identity agent, LBC or autoscaler.
+      this.clusterServices.push(
+        ...createAutoModeResources(this, {
+          name,
+          provider: this.provider,
+          nodeRoleName: cluster.autoModeNodeRoleName,
+          privateSubnetIds: args.privateSubnetIds,
+          securityGroupId: cluster.clusterSecurityGroupId,
+          loadBalancing: services.loadBalancerController,
+          settings: autoMode,
+          tags: awsTags(tags),
+        }),
+      );
+    } else {
+      const coredns = addon("coredns");
+      // The agent (a DaemonSet) hands pods the credentials of their service account's association.
+      const podIdentityAgent = podIdentity ? addon("eks-pod-identity-agent") : undefined;
+      const identityReady = podIdentityAgent ? [podIdentityAgent] : [];
+
+      const ebs = this.workloadRole("ebs-csi", SERVICE_ACCOUNTS.ebsCsi, true);
+      const ebsPolicies: pulumi.Resource[] = [
+        new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebs.role.name, policyArn: partition.apply((p) => managedPolicyArn(p, EBS_CSI_POLICY)) }, parent),
+      ];
+      if (args.ebsKmsKeyArns?.length) {
+        ebsPolicies.push(
+          new aws.iam.RolePolicy(`${name}-ebs-csi-kms`, { role: ebs.role.id, policy: pulumi.all(args.ebsKmsKeyArns).apply((keys) => JSON.stringify(ebsCsiKmsPolicy(keys))) }, parent),
+        );
+      }
+      const ebsCsi = addon(
+        "aws-ebs-csi-driver",
+        // The add-on binds its own service account: a Pod Identity association it manages, or the IRSA annotation.
+        podIdentity ? { podIdentityAssociations: [{ roleArn: ebs.role.arn, serviceAccount: SERVICE_ACCOUNTS.ebsCsi.name }] } : { serviceAccountRoleArn: ebs.role.arn },
+        [...ebsPolicies, ...identityReady],
+      );
+
+      this.clusterServices.push(coredns, ebsCsi, ...identityReady);
+      this.clusterServices.push(
+        ...createHelmServices(this, {
+          name,
+          clusterName,
+          eksName,
+          region,
+          partition,
+          vpcId: args.vpcId,
+          kubernetesVersion,
+          workloadIdentity: this.workloadIdentity,
+          provider: this.provider,
+          dependsOn: [...nodes, coredns, ...identityReady],
+          loadBalancerController: services.loadBalancerController,
+          clusterAutoscaler: services.clusterAutoscaler && (args.nodeGroups ?? []).some((g) => g.minSize < g.maxSize),
+          workloadRole: (key, account) => this.workloadRole(key, account),
+          loadBalancerControllerImage: cachedImage("ecrPublic", SERVICE_IMAGE_UPSTREAMS.ecrPublic.loadBalancerController),
+          clusterAutoscalerImage: cachedImage("k8s", SERVICE_IMAGE_UPSTREAMS.k8s.clusterAutoscaler),
+          tags,
+        }),
+      );
+    }
+    // On Auto Mode its pods wait for the NodePool that takes them.
+    if (services.metricsServer) this.clusterServices.push(addon("metrics-server", {}, autoMode ? [...this.clusterServices] : []));
 
     this.clusterName = eksName;
     this.oidcProviderArn = cluster.oidcProviderArn;

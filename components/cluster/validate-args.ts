@@ -6,6 +6,7 @@ import { ArgumentChecker } from "../shared/validate";
 import { NodeGroupSpecSchema } from "../config/cluster";
 import { isLogRetentionDays, KMS_KEY_ARN, KMS_KEY_ARN_MESSAGE, LOG_RETENTION_DAYS, ROLE_ARN } from "../shared/aws-formats";
 import { checkAddonVersions } from "./addons";
+import { checkAutoMode } from "./auto-mode";
 import type { ClusterArgs, ClusterLogType } from "./cluster";
 
 const LOG_TYPES: readonly ClusterLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -19,7 +20,14 @@ export function validateClusterArgs(name: string, args: ClusterArgs): void {
   if (Array.isArray(args.privateSubnetIds)) check.that(args.privateSubnetIds.length >= 2, "privateSubnetIds", "must list at least 2 subnets in different AZs (EKS requires it)", args.privateSubnetIds.length);
 
   const groups = Array.isArray(args.nodeGroups) ? args.nodeGroups : [];
-  check.that(groups.length > 0, "nodeGroups", "must list at least one node group (coredns and every workload need nodes)", args.nodeGroups);
+  const autoMode = args.autoMode?.enabled === true;
+  if (autoMode) {
+    check.that(groups.length === 0, "nodeGroups", "must be empty with autoMode: Auto Mode runs the compute (its NodePools replace node groups)", args.nodeGroups);
+    check.that(!args.privateNetworking, "privateNetworking", "is not supported with autoMode yet (the private-cluster endpoints and image caches are planned for node groups)", args.privateNetworking);
+    checkAutoMode(check, args.autoMode);
+  } else {
+    check.that(groups.length > 0, "nodeGroups", "must list at least one node group (coredns and every workload need nodes), or turn on autoMode", args.nodeGroups);
+  }
   const seen = new Set<string>();
   groups.forEach((group, i) => {
     // The same rules as the stack config's cluster.nodeGroups, from the one schema.

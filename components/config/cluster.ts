@@ -69,7 +69,16 @@ export const ClusterConfigSchema = z
     logTypes: z.array(z.enum(["api", "audit", "authenticator", "controllerManager", "scheduler"])).default([]).describe("Control-plane log types sent to CloudWatch"),
     logRetentionDays: retentionDays().default(90).describe("Control-plane log retention in days"),
     encryptSecrets: z.boolean().default(false).describe("Envelope-encrypt Kubernetes Secrets with a KMS key (rotation on)"),
-    nodeGroups: z.array(NodeGroupSpecSchema).default([]).describe("Managed node groups (required for target aws)"),
+    nodeGroups: z.array(NodeGroupSpecSchema).default([]).describe("Managed node groups (required for target aws, unless autoMode)"),
+    autoMode: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe("Run EKS Auto Mode instead of managed node groups (then nodeGroups stays empty)"),
+        builtInNodePools: z.array(z.enum(["general-purpose", "system"])).default(["system"]).describe("Auto Mode's built-in node pools to keep; workloads run on the platform's own NodePool, which enforces NetworkPolicy"),
+        capacityTypes: z.array(z.enum(["on-demand", "spot"])).min(1).default(["on-demand"]).describe("Capacity types of the platform's NodePool"),
+        instanceCategories: z.array(z.string().regex(/^[a-z]$/, "must be an instance category letter such as c, m or r")).min(1).default(["c", "m", "r"]).describe("Instance categories of the platform's NodePool"),
+      })
+      .default({ enabled: false, builtInNodePools: ["system"], capacityTypes: ["on-demand"], instanceCategories: ["c", "m", "r"] })
+      .describe("EKS Auto Mode: AWS runs compute, EBS, load balancing and DNS"),
     workloadIdentity: z
       .enum(["podIdentity", "irsa"])
       .default("podIdentity")
@@ -99,6 +108,7 @@ export const ClusterConfigSchema = z
     logRetentionDays: 90,
     encryptSecrets: false,
     nodeGroups: [],
+    autoMode: { enabled: false, builtInNodePools: ["system"], capacityTypes: ["on-demand"], instanceCategories: ["c", "m", "r"] },
     workloadIdentity: "podIdentity",
     addonVersions: {},
     services: { metricsServer: true, loadBalancerController: true, clusterAutoscaler: true },

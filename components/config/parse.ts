@@ -25,7 +25,8 @@ export function parsePlatformConfig(raw: unknown): PlatformConfig {
     config.storage.iops ??= 3000;
     config.storage.throughputMiBps ??= 125;
   }
-  config.elasticsearch.vmMaxMapCount ??= config.target === "aws" ? "node" : "disableMmap";
+  // Node groups' user data raises vm.max_map_count; Auto Mode nodes and other clusters' nodes may not have it.
+  config.elasticsearch.vmMaxMapCount ??= config.target === "aws" && !config.cluster.autoMode.enabled ? "node" : "disableMmap";
   for (const group of config.cluster.nodeGroups) group.desiredSize ??= group.minSize;
   // Without NAT the endpoints are the nodes' only way to AWS (the rules refuse turning them off then).
   config.network.interfaceEndpoints.enabled ??= config.network.natGateways === "none";

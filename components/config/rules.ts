@@ -65,8 +65,23 @@ export function crossSectionRules(raw: unknown, ctx: Ctx): void {
 
   if (target === "aws") {
     const groups = cluster.nodeGroups;
-    if (!Array.isArray(groups) || groups.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["cluster", "nodeGroups"], message: "at least one node group is required when target is aws" });
+    const autoMode = obj(cluster.autoMode).enabled === true;
+    if (autoMode) {
+      if (Array.isArray(groups) && groups.length > 0) {
+        ctx.addIssue({ code: "custom", path: ["cluster", "nodeGroups"], message: "must be empty with cluster.autoMode.enabled: Auto Mode runs the compute (its NodePools replace node groups)" });
+      }
+      if (network.natGateways === "none") {
+        ctx.addIssue({ code: "custom", path: ["network", "natGateways"], message: "cannot be none with cluster.autoMode.enabled yet: the private-cluster endpoints and image caches are planned for node groups" });
+      }
+      if (obj(cfg.elasticsearch).vmMaxMapCount === "node") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["elasticsearch", "vmMaxMapCount"],
+          message: "cannot be node with cluster.autoMode.enabled: Auto Mode nodes take no user data, so nothing raises vm.max_map_count; use disableMmap (the default there) or initContainer",
+        });
+      }
+    } else if (!Array.isArray(groups) || groups.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["cluster", "nodeGroups"], message: "at least one node group is required when target is aws (or turn on cluster.autoMode)" });
     }
     const admins = cluster.adminRoleArns;
     if ((!Array.isArray(admins) || admins.length === 0) && cluster.bootstrapCreatorAdmin !== true) {

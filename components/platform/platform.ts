@@ -15,7 +15,7 @@ import { componentType, dnsLabel, standardLabels } from "../shared/naming";
 import { Network, privateClusterEndpoints } from "../network/network";
 import { resolveEnv } from "./env";
 import { declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets } from "./secrets";
-import { StorageClass } from "../storage-class/storage-class";
+import { AUTO_MODE_EBS_PROVISIONER, StorageClass } from "../storage-class/storage-class";
 
 /** Where a tier finds Elasticsearch, as files and env vars inside its pods. */
 export const ELASTICSEARCH_CA_MOUNT = "/etc/elasticsearch-ca";
@@ -178,6 +178,7 @@ export class Platform extends pulumi.ComponentResource {
           privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
           version: config.cluster.version,
           nodeGroups: config.cluster.nodeGroups,
+          ...(config.cluster.autoMode.enabled ? { autoMode: config.cluster.autoMode } : {}),
           endpoint: config.cluster.endpoint,
           adminRoleArns: config.cluster.adminRoleArns,
           viewerRoleArns: config.cluster.viewerRoleArns,
@@ -227,7 +228,16 @@ export class Platform extends pulumi.ComponentResource {
         `${name}-storage`,
         {
           storageClassName: platformStorageClassName,
-          ...(storage.provisioner !== undefined ? { provisioner: storage.provisioner } : { type: storage.type, iops: storage.iops, throughputMiBps: storage.throughputMiBps, encrypted: storage.encrypted }),
+          ...(storage.provisioner !== undefined
+            ? { provisioner: storage.provisioner }
+            : {
+                // EKS Auto Mode provisions EBS itself, under its own provisioner name; the parameters are the same.
+                ...(config.target === "aws" && config.cluster.autoMode.enabled ? { provisioner: AUTO_MODE_EBS_PROVISIONER } : {}),
+                type: storage.type,
+                iops: storage.iops,
+                throughputMiBps: storage.throughputMiBps,
+                encrypted: storage.encrypted,
+              }),
           ...(storage.kmsKeyId !== undefined ? { kmsKeyId: storage.kmsKeyId } : {}),
           reclaimPolicy: storage.reclaimPolicy,
           // On EKS this is the cluster's default class; in someone else's cluster we never take over the default.

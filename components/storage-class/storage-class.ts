@@ -6,6 +6,9 @@ import { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, KMS_KEY_ARN, KMS_KEY_ARN_MESSAG
 
 /** The AWS EBS CSI driver, the provisioner for every EBS-backed class. */
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
+/** EKS Auto Mode's built-in EBS provisioner: the same parameters as {@link EBS_CSI_PROVISIONER}. */
+export const AUTO_MODE_EBS_PROVISIONER = "ebs.csi.eks.amazonaws.com";
+const EBS_PROVISIONERS = [EBS_CSI_PROVISIONER, AUTO_MODE_EBS_PROVISIONER];
 
 export { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, type EbsVolumeType };
 
@@ -14,7 +17,7 @@ const EBS_TYPES: readonly EbsVolumeType[] = ["gp3", "gp2", "io1", "io2"];
 export interface StorageClassArgs {
   /** The Kubernetes name of the class (cluster-scoped, referenced by claims). @default - the component name as a DNS label */
   storageClassName?: string;
-  /** The CSI provisioner; anything other than `ebs.csi.aws.com` (e.g. `rancher.io/local-path`) gets no EBS parameters. @default "ebs.csi.aws.com" */
+  /** The CSI provisioner; anything other than `ebs.csi.aws.com` or Auto Mode's `ebs.csi.eks.amazonaws.com` (e.g. `rancher.io/local-path`) gets no EBS parameters. @default "ebs.csi.aws.com" */
   provisioner?: string;
   /** EBS volume type (ignored for a non-EBS provisioner). @default "gp3" */
   type?: EbsVolumeType;
@@ -46,9 +49,9 @@ export interface StorageClassSpec {
   allowVolumeExpansion: boolean;
 }
 
-/** True when the provisioner is the EBS CSI driver (EBS parameters apply). */
+/** True when the provisioner is the EBS CSI driver or Auto Mode's EBS provisioner (EBS parameters apply). */
 export function isEbsProvisioner(provisioner: string | undefined): boolean {
-  return (provisioner ?? EBS_CSI_PROVISIONER) === EBS_CSI_PROVISIONER;
+  return EBS_PROVISIONERS.includes(provisioner ?? EBS_CSI_PROVISIONER);
 }
 
 /** Records every problem in `args` on `check` (paths relative to the component's args). */

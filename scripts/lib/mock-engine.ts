@@ -431,6 +431,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
           core: { cluster: eksCluster, endpoint, vpcId: inputs.vpcId, subnetIds: [], clusterSecurityGroupId, oidcProvider: { arn: `arn:aws:iam::${this.options.accountId}:oidc-provider/${issuer}`, url: issuer } },
           clusterSecurityGroupId,
           nodeSecurityGroupId,
+          // @pulumi/eks creates the Auto Mode node role (`<name>-nodeRole`) when autoMode is on.
+          autoModeNodeRoleName: (unwrapSecrets(inputs.autoMode) as { enabled?: unknown } | undefined)?.enabled === true ? `${name}-nodeRole-${hash(key + "auto", 7)}` : "",
           oidcProviderArn: `arn:aws:iam::${this.options.accountId}:oidc-provider/${issuer}`,
           oidcProviderUrl: `https://${issuer}`,
           oidcIssuer: issuer,

@@ -1,0 +1,3 @@
+import { describeStackSynth } from "./synth-stack";
+
+describeStackSynth("automode");
