@@ -7,8 +7,8 @@ import { ConfigError } from "../components/config/errors";
 import { parsePlatformConfig } from "../components/config/parse";
 import { parseEnvValue } from "../components/config/references";
 import { Platform } from "../components/platform/platform";
-import { parseSecretConfig } from "../components/platform/secrets";
-import { argumentErrorOf, setupMocks, unwrapSecrets, valueOf, type MockEngine, type RecordedResource } from "./mocks";
+import { parseSecretConfig, readPlatformSecrets } from "../components/platform/secrets";
+import { argumentErrorOf, plainSecretLeaks, setupMocks, unwrapSecrets, valueOf, type MockEngine, type RecordedResource } from "./mocks";
 
 export const T = {
   deployment: "kubernetes:apps/v1:Deployment",
@@ -282,5 +282,113 @@ describe("env values that reference what the platform knows", () => {
       'apps.tiers.web.env.C: references Elasticsearch, which needs elasticsearch: true on tier web (its NetworkPolicy admits only clients) (got "${elasticsearch.url}")',
       expect.stringMatching(/^apps\.tiers\.web\.env\.D: \$\{tiers\.api\.secret\} is not a reference/),
     ]);
+  });
+});
+
+describe("generated secrets: names free of collisions", () => {
+  it("generates one password per tier and key where the names once collided (todobackend DB_MYSQL_PASSWORD, todobackend-db MYSQL_PASSWORD)", async () => {
+    const e = await setupMocks();
+    new Platform(
+      "p",
+      parsePlatformConfig({
+        target: "kubeconfig",
+        elasticsearch: { enabled: false },
+        apps: { tiers: { todobackend: { image: "app:1", secretEnv: ["DB_MYSQL_PASSWORD"] }, "todobackend-db": { image: "db:1", secretEnv: ["MYSQL_PASSWORD"] } } },
+      }),
+      {},
+    );
+    await e.settle();
+    const passwords = e.byType("random:index/randomPassword:RandomPassword");
+    expect(passwords).toHaveLength(2);
+    const secretOf = (tier: string) => e.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === `p-${tier}-secrets`)!;
+    const app = (unwrapSecrets(secretOf("todobackend").inputs) as any).stringData.DB_MYSQL_PASSWORD;
+    const db = (unwrapSecrets(secretOf("todobackend-db").inputs) as any).stringData.MYSQL_PASSWORD;
+    expect(app).not.toBe(db);
+    expect(passwords.map((p) => p.name).sort()).toEqual(["p/tiers/todobackend-db/MYSQL_PASSWORD", "p/tiers/todobackend/DB_MYSQL_PASSWORD"]);
+    // The old names collided, so neither may claim the old resource by alias.
+    expect(passwords.map((p) => p.options.aliasCount)).toEqual([0, 0]);
+  });
+
+  it("keeps a stack's generated passwords: the pre-issue-14 name is an alias where it was unique", async () => {
+    const e = await setupMocks();
+    new Platform("p", parsePlatformConfig({ target: "kubeconfig", apps: { tiers: { api: { image: "api:1", elasticsearch: true, secretEnv: ["SESSION_KEY"] } } } }), {});
+    await e.settle();
+    const session = e.get("random:index/randomPassword:RandomPassword", "p/tiers/api/SESSION_KEY");
+    expect(session.options.aliases).toEqual([expect.objectContaining({ name: "p-api-session-key" })]);
+    const esUser = e.get("random:index/randomPassword:RandomPassword", "p/tiers/api/ELASTICSEARCH_PASSWORD");
+    expect(esUser.options.aliases).toEqual([expect.objectContaining({ name: "p-api-elasticsearch-password" })]);
+  });
+
+  it("refuses a tier named like another tier's derived object (<tier>-migrations, <tier>-headless)", () => {
+    const issues = configIssues({
+      target: "kubeconfig",
+      apps: { tiers: { api: { image: "api:1", migrations: { command: ["migrate"] } }, "api-migrations": { image: "x:1" }, db: { image: "db:1", stateful: true }, "db-headless": { image: "y:1" } } },
+    });
+    expect(issues.map((i) => `${i.path}: ${i.message}`).sort()).toEqual([
+      "apps.tiers.api-migrations: collides with an object of tier api (named api-migrations): rename one of the two tiers (got {\"image\":\"x:1\"})",
+      "apps.tiers.db-headless: collides with an object of tier db (named db-headless): rename one of the two tiers (got {\"image\":\"y:1\"})",
+    ]);
+  });
+});
+
+describe("secrets shared between tiers", () => {
+  const shared = {
+    target: "kubeconfig",
+    elasticsearch: { enabled: false },
+    apps: {
+      sharedSecrets: { db: { keys: ["MYSQL_PASSWORD"] } },
+      tiers: {
+        todobackend: { image: "app:1", sharedSecretEnv: { DB_MYSQL_PASSWORD: "db.MYSQL_PASSWORD" } },
+        "todobackend-db": { image: "db:1", sharedSecretEnv: { MYSQL_PASSWORD: "db.MYSQL_PASSWORD" } },
+      },
+    },
+  };
+  const secretValue = (e: MockEngine, tier: string, key: string) =>
+    (unwrapSecrets(e.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === `p-${tier}-secrets`)!.inputs) as any).stringData[key];
+
+  it("generates one value, once, and gives it to every tier that names it (each by its own env name, via its own Secret)", async () => {
+    const e = await setupMocks();
+    new Platform("p", parsePlatformConfig(shared), {});
+    await e.settle();
+    const passwords = e.byType("random:index/randomPassword:RandomPassword");
+    expect(passwords.map((p) => p.name)).toEqual(["p/sharedSecrets/db/MYSQL_PASSWORD"]);
+    const app = secretValue(e, "todobackend", "DB_MYSQL_PASSWORD");
+    expect(app).toBeTypeOf("string");
+    expect(secretValue(e, "todobackend-db", "MYSQL_PASSWORD")).toBe(app);
+    const env = state(e.get(T.deployment, "p-todobackend-deployment")).spec.template.spec.containers[0].env;
+    expect(env).toEqual([{ name: "DB_MYSQL_PASSWORD", valueFrom: { secretKeyRef: { name: expect.stringMatching(/^todobackend-secrets-/), key: "DB_MYSQL_PASSWORD" } } }]);
+  });
+
+  it("takes a supplied value (sharedSecrets.<secret>.<KEY>, secret config only) for every tier, and it stays secret", async () => {
+    const config = parsePlatformConfig(shared);
+    const parsed = readPlatformSecrets(config, { sharedSecrets: { value: JSON.stringify({ db: { MYSQL_PASSWORD: "shared-db-pw-9f3" } }), secret: true } });
+    const e = await setupMocks();
+    new Platform("p", config, parsed);
+    await e.settle();
+    expect(e.byType("random:index/randomPassword:RandomPassword")).toEqual([]);
+    expect(secretValue(e, "todobackend", "DB_MYSQL_PASSWORD")).toBe("shared-db-pw-9f3");
+    expect(secretValue(e, "todobackend-db", "MYSQL_PASSWORD")).toBe("shared-db-pw-9f3");
+    expect(plainSecretLeaks(e, "shared-db-pw-9f3")).toEqual([]);
+  });
+
+  it("refuses undeclared secrets and keys, a name another source already sets, and plain-text or undeclared values", () => {
+    const issues = configIssues({
+      ...shared,
+      apps: {
+        sharedSecrets: { db: { keys: ["MYSQL_PASSWORD"] } },
+        tiers: { app: { image: "app:1", env: { A: "x" }, sharedSecretEnv: { A: "db.MYSQL_PASSWORD", B: "cache.TOKEN", C: "db.OTHER", D: "nodot" } } },
+      },
+    });
+    expect(issues.map((i) => i.path + ": " + i.message.replace(/ \(got .*\)$/, "")).sort()).toEqual([
+      "apps.tiers.app.sharedSecretEnv.A: sets A, which env already sets",
+      "apps.tiers.app.sharedSecretEnv.B: names shared secret cache, which apps.sharedSecrets does not declare (declared: db)",
+      "apps.tiers.app.sharedSecretEnv.C: names key OTHER of shared secret db, which declares MYSQL_PASSWORD",
+      "apps.tiers.app.sharedSecretEnv.D: must name a shared secret's key: <secret>.<KEY>",
+    ]);
+    const config = parsePlatformConfig(shared);
+    expect(() => parseSecretConfig({ sharedSecrets: { value: "{}", secret: false } }, config)).toThrow(/sharedSecrets: is stored in plain text/);
+    expect(() => parseSecretConfig({ sharedSecrets: { value: JSON.stringify({ db: { NOPE: "x" }, other: { K: "v" } }), secret: true } }, config)).toThrow(
+      /sharedSecrets\.db\.NOPE: is not a key of apps\.sharedSecrets\.db[\s\S]*sharedSecrets\.other: is not declared in apps\.sharedSecrets/,
+    );
   });
 });

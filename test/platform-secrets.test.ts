@@ -29,13 +29,13 @@ function issues(raw: RawSecretConfig): ConfigError["issues"] {
 describe("parseSecretConfig", () => {
   it("accepts declared keys, and ELASTICSEARCH_PASSWORD for a tier that uses Elasticsearch", () => {
     const parsed = parseSecretConfig({ elasticPassword: secret("elastic-pw"), appSecrets: secret({ api: { SESSION_KEY: "s", ELASTICSEARCH_PASSWORD: "api-es-pw" }, web: { "tls.key": "k" } }) }, config);
-    expect(parsed).toEqual({ elasticPassword: "elastic-pw", appSecrets: { api: { SESSION_KEY: "s", ELASTICSEARCH_PASSWORD: "api-es-pw" }, web: { "tls.key": "k" } } });
+    expect(parsed).toEqual({ elasticPassword: "elastic-pw", appSecrets: { api: { SESSION_KEY: "s", ELASTICSEARCH_PASSWORD: "api-es-pw" }, web: { "tls.key": "k" } }, sharedSecrets: {} });
     expect(declaredSecretKeys(config.apps.tiers.api)).toEqual(["SESSION_KEY", "ELASTICSEARCH_PASSWORD"]);
     expect(declaredSecretKeys(config.apps.tiers.web)).toEqual(["tls.key"]);
   });
 
   it("accepts nothing at all: absent secrets are generated later", () => {
-    expect(parseSecretConfig({}, config)).toEqual({ elasticPassword: undefined, appSecrets: {} });
+    expect(parseSecretConfig({}, config)).toEqual({ elasticPassword: undefined, appSecrets: {}, sharedSecrets: {} });
   });
 
   it("refuses values stored in plain text, saying how to set them, without echoing them", () => {

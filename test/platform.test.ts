@@ -56,7 +56,7 @@ describe("Platform: kubeconfig target without supplied secrets", () => {
 
   it("generates every absent secret with random (32 characters), keeps it out of plain text and puts it in a Secret", () => {
     const generated = engine.byType("random:index/randomPassword:RandomPassword");
-    expect(generated.map((r) => r.name).sort()).toEqual(expect.arrayContaining(["p-api-db-conf", "p-api-elasticsearch-password", "p-api-session-key", "p-elastic-password"]));
+    expect(generated.map((r) => r.name).sort()).toEqual(expect.arrayContaining(["p/tiers/api/db.conf", "p/tiers/api/ELASTICSEARCH_PASSWORD", "p/tiers/api/SESSION_KEY", "p-elastic-password"]));
     for (const r of generated.filter((g) => g.name.startsWith("p-") && !g.name.includes("probe"))) {
       expect(r.inputs).toMatchObject({ length: 32, special: false });
       const value = String(unwrapSecrets(r.state).result);

@@ -32,9 +32,9 @@ describe("program: dev stack (target aws)", () => {
     expect(secretsHolding(engine, ELASTIC)).not.toEqual([]);
     expect(secretsHolding(engine, SESSION)).not.toEqual([]);
     const generated = engine.byType("random:index/randomPassword:RandomPassword").map((r) => r.name);
-    expect(generated).toContain("search-dev-api-elasticsearch-password");
+    expect(generated).toContain("search-dev/tiers/api/ELASTICSEARCH_PASSWORD");
     expect(generated).not.toContain("search-dev-elastic-password");
-    const apiPassword = engine.byType("random:index/randomPassword:RandomPassword").find((r) => r.name === "search-dev-api-elasticsearch-password")!;
+    const apiPassword = engine.byType("random:index/randomPassword:RandomPassword").find((r) => r.name === "search-dev/tiers/api/ELASTICSEARCH_PASSWORD")!;
     const value = String(apiPassword.state.result);
     expect(leaks(engine, [value])).toEqual([]);
     expect(secretsHolding(engine, value)).not.toEqual([]);

@@ -6,6 +6,10 @@ import { ENV_NAME } from "../shared/naming";
 import { parseEnvValue } from "./references";
 import { DNS_NAME, LABEL_KEY, dnsLabel, imageRef, intOrPercent, port, quantity, stringMap } from "./formats";
 
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+/** `<secret>.<KEY>`: a key of one of apps.sharedSecrets. */
+const SHARED_SECRET_REF = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\.[-._a-zA-Z0-9]+$/;
+
 const ProbeSchema = z
   .strictObject({
     path: z.string().startsWith("/").optional().describe("HTTP GET path; neither path nor command means a TCP check"),
@@ -79,6 +83,10 @@ export const TierConfigSchema = z
       .default({})
       .describe("Environment variables; values may reference ${tiers.<tier>.host|port|url}, ${elasticsearch.host|port|scheme|url} (tiers with elasticsearch: true) and ${namespace}; $${ is a literal ${"),
     secretEnv: z.array(z.string().regex(ENV_NAME, "must be an environment variable name")).default([]).describe("Keys of appSecrets.<tier> exposed as env vars via secretKeyRef"),
+    sharedSecretEnv: z
+      .record(z.string().regex(ENV_NAME, "must be an environment variable name"), z.string().regex(SHARED_SECRET_REF, "must name a shared secret's key: <secret>.<KEY>"))
+      .default({})
+      .describe("Env vars (name → <secret>.<KEY>) from apps.sharedSecrets: one value for every tier that names it"),
     secretFiles: z
       .strictObject({
         mountPath: z.string().startsWith("/").default("/tmp/secrets").describe("Directory for secret files"),
@@ -188,14 +196,35 @@ export const TierConfigSchema = z
     if (tier.elasticsearchIndices !== undefined && !tier.elasticsearch) ctx.addIssue({ code: "custom", path: ["elasticsearchIndices"], message: "requires elasticsearch: true" });
   });
 
+/** Derived object names of a tier that another tier's name could take. */
+function derivedNames(tierName: string, tier: TierConfigOutput): string[] {
+  return [...(tier.migrations ? [`${tierName}-migrations`] : []), ...(tier.stateful ? [`${tierName}-headless`] : [])];
+}
+
 /** Env vars the platform sets on a tier with `elasticsearch: true`. */
 export const ELASTICSEARCH_ENV = ["ELASTICSEARCH_URL", "ELASTICSEARCH_HOSTNAME", "ELASTICSEARCH_PORT", "ELASTICSEARCH_SCHEME", "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_CA_CERT"] as const;
 
 type TierConfigOutput = z.output<typeof TierConfigSchema>;
 
 /** Rules across tiers: what an env value references must exist, and the platform's env vars are its own. */
-function crossTierRules(apps: { tiers: Record<string, TierConfigOutput> }, ctx: z.RefinementCtx): void {
+function crossTierRules(apps: { tiers: Record<string, TierConfigOutput>; sharedSecrets: Record<string, { keys: string[] }> }, ctx: z.RefinementCtx): void {
   for (const [tierName, tier] of Object.entries(apps.tiers)) {
+    for (const derived of derivedNames(tierName, tier)) {
+      if (apps.tiers[derived] !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["tiers", derived], message: `collides with an object of tier ${tierName} (named ${derived}): rename one of the two tiers` });
+      }
+    }
+    for (const [env, ref] of Object.entries(tier.sharedSecretEnv)) {
+      const path = ["tiers", tierName, "sharedSecretEnv", env];
+      if (!SHARED_SECRET_REF.test(ref)) continue; // reported by the field's own check
+      const dot = ref.indexOf(".");
+      const [secret, key] = [ref.slice(0, dot), ref.slice(dot + 1)];
+      const declared = apps.sharedSecrets[secret] as { keys: string[] } | undefined;
+      if (!declared) ctx.addIssue({ code: "custom", path, message: `names shared secret ${secret}, which apps.sharedSecrets does not declare (declared: ${Object.keys(apps.sharedSecrets).join(", ") || "none"})` });
+      else if (!declared.keys.includes(key)) ctx.addIssue({ code: "custom", path, message: `names key ${key} of shared secret ${secret}, which declares ${declared.keys.join(", ")}` });
+      const other = tier.env[env] !== undefined ? "env" : tier.secretEnv.includes(env) ? "secretEnv" : undefined;
+      if (other) ctx.addIssue({ code: "custom", path, message: `sets ${env}, which ${other} already sets` });
+    }
     for (const [key, value] of Object.entries(tier.env)) {
       const path = ["tiers", tierName, "env", key];
       const parsed = parseEnvValue(value);
@@ -222,7 +251,14 @@ export const AppsConfigSchema = z
   .strictObject({
     namespace: dnsLabel(63).default("search").describe("Namespace for Elasticsearch and the tiers"),
     tiers: z.record(dnsLabel(30), TierConfigSchema.describe("One tier: a Deployment, its Service and what it needs")).default({}).describe("Application tiers by name"),
+    sharedSecrets: z
+      .record(
+        dnsLabel(63),
+        z.strictObject({ keys: z.array(z.string().regex(SECRET_KEY, "must be a Secret key")).min(1).describe("Its keys; set each with --path 'sharedSecrets.<secret>.<KEY>', else generated once") }).describe("One shared secret"),
+      )
+      .default({})
+      .describe("Secrets shared between tiers (name → keys), referenced by tiers' sharedSecretEnv; each value set once or generated once"),
   })
   .superRefine(crossTierRules)
-  .default({ namespace: "search", tiers: {} })
+  .default({ namespace: "search", tiers: {}, sharedSecrets: {} })
   .describe("Application tiers");

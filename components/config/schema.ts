@@ -40,4 +40,4 @@ export type TierExpose = z.output<typeof TierExposeSchema>;
 /** The non-secret top-level keys of the project's config namespace. */
 export const CONFIG_KEYS = Object.keys(PlatformConfigSchema.shape) as (keyof PlatformConfig)[];
 /** The secret keys, set with `pulumi config set --secret` (never in the stack file in plain text). */
-export const SECRET_CONFIG_KEYS = ["elasticPassword", "appSecrets"] as const;
+export const SECRET_CONFIG_KEYS = ["elasticPassword", "appSecrets", "sharedSecrets"] as const;

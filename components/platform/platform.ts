@@ -14,6 +14,7 @@ import { type ElasticsearchUser } from "../elasticsearch/users";
 import { componentType, dnsLabel, standardLabels } from "../shared/naming";
 import { Network, privateClusterEndpoints } from "../network/network";
 import { resolveEnv } from "./env";
+import { generatedSecretName, legacyGeneratedSecretNames, splitSharedRef } from "./secret-names";
 import { declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets } from "./secrets";
 import { AUTO_MODE_EBS_PROVISIONER, StorageClass } from "../storage-class/storage-class";
 
@@ -88,7 +89,7 @@ function checkElasticsearchWanted(config: Pick<PlatformConfig, "elasticsearch" |
  * added by the caller. Persistent volumes without a StorageClass get `storageClassName` (the platform's) when given.
  */
 export function tierArgsFromConfig(tierName: string, tier: TierConfig, storageClassName?: string): Omit<AppTierArgs, "namespace"> {
-  const { elasticsearch: _elasticsearch, elasticsearchIndices: _indices, ...rest } = tier;
+  const { elasticsearch: _elasticsearch, elasticsearchIndices: _indices, sharedSecretEnv: _shared, ...rest } = tier;
   const persistentVolumes = Object.fromEntries(
     Object.entries(tier.persistentVolumes).map(([volume, v]) => [volume, { ...v, ...(v.storageClassName === undefined && storageClassName !== undefined ? { storageClassName } : {}) }]),
   );
@@ -269,10 +270,25 @@ export class Platform extends pulumi.ComponentResource {
     this.namespace = namespace.metadata.name;
 
     // ----- secrets: supplied, or generated and kept encrypted in state ---------------------------------------
-    const generated = (resourceName: string) => new random.RandomPassword(resourceName, { length: 32, special: false }, parent).result;
+    const generated = (resourceName: string, aliases: pulumi.Alias[] = []) => new random.RandomPassword(resourceName, { length: 32, special: false }, { ...parent, aliases }).result;
+    const legacyNames = legacyGeneratedSecretNames(name, config);
     const secretFor = (tierName: string, key: string): pulumi.Output<string> => {
       const supplied = appSecrets[tierName]?.[key];
-      return supplied !== undefined ? pulumi.secret(supplied) : generated(dnsLabel(name, tierName, key));
+      if (supplied !== undefined) return pulumi.secret(supplied);
+      // Stacks generated before these names keep their passwords: the old name is an alias where it was unique.
+      const legacy = dnsLabel(name, tierName, key);
+      return generated(generatedSecretName(name, { tier: tierName }, key), legacyNames.get(legacy) === 1 ? [{ name: legacy }] : []);
+    };
+    const sharedValues = new Map<string, pulumi.Output<string>>();
+    const sharedSecretFor = (secretName: string, key: string): pulumi.Output<string> => {
+      const id = `${secretName}/${key}`;
+      let value = sharedValues.get(id);
+      if (!value) {
+        const supplied = secrets.sharedSecrets?.[secretName]?.[key];
+        value = supplied !== undefined ? pulumi.secret(supplied) : generated(generatedSecretName(name, { shared: secretName }, key));
+        sharedValues.set(id, value);
+      }
+      return value;
     };
 
     // ----- Elasticsearch --------------------------------------------------------------------------------
@@ -320,7 +336,12 @@ export class Platform extends pulumi.ComponentResource {
         ...tierArgsFromConfig(tierName, tier, this.storageClass ? platformStorageClassName : undefined),
         namespace: this.namespace,
         env: resolveEnv(tier.env, envContext),
-        secrets: Object.fromEntries(keys.map((k) => [k, secretFor(tierName, k)])),
+        secretEnv: [...tier.secretEnv, ...Object.keys(tier.sharedSecretEnv)],
+        secrets: {
+          ...Object.fromEntries(keys.map((k) => [k, secretFor(tierName, k)])),
+          // A shared secret's value goes into each referencing tier's own Secret, so a rotation rolls every one of them.
+          ...Object.fromEntries(Object.entries(tier.sharedSecretEnv).map(([env, ref]) => [env, sharedSecretFor(...splitSharedRef(ref))])),
+        },
       };
       const dependsOn: pulumi.Resource[] = [...clusterServices];
       if (tier.stateful && this.storageClass) dependsOn.push(this.storageClass);

@@ -18,12 +18,15 @@ export interface PlatformSecrets {
   elasticPassword?: pulumi.Input<string>;
   /** Per tier, per key: the values of the keys the tier names in secretEnv / secretFiles.keys, plus `ELASTICSEARCH_PASSWORD` for its Elasticsearch user. @default - each generated */
   appSecrets?: Record<string, Record<string, pulumi.Input<string>>>;
+  /** Per shared secret (apps.sharedSecrets), per key: its one value for every tier that names it. @default - each generated once */
+  sharedSecrets?: Record<string, Record<string, pulumi.Input<string>>>;
 }
 
 /** The secret config as read from the engine, before wrapping: plain strings, and whether each key was set as a secret. */
 export interface RawSecretConfig {
   elasticPassword?: { value: string; secret: boolean };
   appSecrets?: { value: string; secret: boolean };
+  sharedSecrets?: { value: string; secret: boolean };
 }
 
 /** The keys of appSecrets a tier may set: those it declares, plus its Elasticsearch user's password. */
@@ -40,7 +43,10 @@ const MIN_ES_PASSWORD = 6;
  * Checks the secret config against the platform config and returns the plain values. Never puts a value in
  * an error message. Throws a {@link ConfigError} listing every problem.
  */
-export function parseSecretConfig(raw: RawSecretConfig, config: PlatformConfig): { elasticPassword?: string; appSecrets: Record<string, Record<string, string>> } {
+export function parseSecretConfig(
+  raw: RawSecretConfig,
+  config: PlatformConfig,
+): { elasticPassword?: string; appSecrets: Record<string, Record<string, string>>; sharedSecrets: Record<string, Record<string, string>> } {
   const issues: ConfigIssue[] = [];
   const plainText = (key: string, hint: string): ConfigIssue => ({
     path: key,
@@ -101,8 +107,54 @@ export function parseSecretConfig(raw: RawSecretConfig, config: PlatformConfig):
       }
     }
   }
+  const sharedSecrets = parseSharedSecrets(raw.sharedSecrets, config, issues, plainText);
   if (issues.length > 0) throw new ConfigError(issues);
-  return { elasticPassword, appSecrets };
+  return { elasticPassword, appSecrets, sharedSecrets };
+}
+
+/** `sharedSecrets.<secret>.<KEY>`: only declared secrets and keys, non-empty strings, never in plain text. */
+function parseSharedSecrets(
+  raw: RawSecretConfig["sharedSecrets"],
+  config: PlatformConfig,
+  issues: ConfigIssue[],
+  plainText: (key: string, hint: string) => ConfigIssue,
+): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  if (raw === undefined) return out;
+  if (!raw.secret) {
+    issues.push(plainText("sharedSecrets", "--secret --path 'sharedSecrets.<secret>.<KEY>' <value>"));
+    return out;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.value);
+  } catch {
+    parsed = undefined;
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(parsed)) {
+    issues.push({ path: "sharedSecrets", message: "must be a map of secret → map of KEY → value (set with --path 'sharedSecrets.<secret>.<KEY>')" });
+    return out;
+  }
+  const declared = config.apps.sharedSecrets;
+  for (const [secretName, keys] of Object.entries(parsed)) {
+    const shared = declared[secretName] as { keys: string[] } | undefined;
+    if (!shared) {
+      issues.push({ path: `sharedSecrets.${secretName}`, message: `is not declared in apps.sharedSecrets (declared: ${Object.keys(declared).join(", ") || "none"})` });
+      continue;
+    }
+    if (!isObject(keys)) {
+      issues.push({ path: `sharedSecrets.${secretName}`, message: "must be a map of KEY → value" });
+      continue;
+    }
+    out[secretName] = {};
+    for (const [key, value] of Object.entries(keys)) {
+      if (!shared.keys.includes(key)) issues.push({ path: `sharedSecrets.${secretName}.${key}`, message: `is not a key of apps.sharedSecrets.${secretName} (keys: ${shared.keys.join(", ")})` });
+      else if (typeof value !== "string" || value.length === 0) issues.push({ path: `sharedSecrets.${secretName}.${key}`, message: "must be a non-empty string" });
+      else out[secretName][key] = value;
+    }
+  }
+  return out;
 }
 
 type SecretKeyCheck = (fullKey: string) => boolean;
@@ -125,7 +177,7 @@ export function readRawSecretConfig(): RawSecretConfig {
     const value = pulumi.runtime.getConfig(fullKey);
     return value === undefined ? undefined : { value, secret: isSecretConfigKey(fullKey) };
   };
-  return { elasticPassword: read("elasticPassword"), appSecrets: read("appSecrets") };
+  return { elasticPassword: read("elasticPassword"), appSecrets: read("appSecrets"), sharedSecrets: read("sharedSecrets") };
 }
 
 /**
@@ -138,6 +190,9 @@ export function readPlatformSecrets(config: PlatformConfig, raw: RawSecretConfig
     elasticPassword: parsed.elasticPassword === undefined ? undefined : pulumi.secret(parsed.elasticPassword),
     appSecrets: Object.fromEntries(
       Object.entries(parsed.appSecrets).map(([tier, keys]) => [tier, Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, pulumi.secret(v)]))]),
+    ),
+    sharedSecrets: Object.fromEntries(
+      Object.entries(parsed.sharedSecrets).map(([shared, keys]) => [shared, Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, pulumi.secret(v)]))]),
     ),
   };
 }

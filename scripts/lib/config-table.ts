@@ -77,6 +77,7 @@ export function configKeyDocs(): ConfigKeyDoc[] {
 const SECRET_ROWS: ConfigKeyDoc[] = [
   { key: "elasticPassword", type: "secret string", default: "generated", description: "Password of the `elastic` superuser (`pulumi config set --secret`)" },
   { key: "appSecrets.<tier>.<KEY>", type: "secret string", default: "generated", description: "A tier's secret, named in its secretEnv or secretFiles.keys (`pulumi config set --secret --path`)" },
+  { key: "sharedSecrets.<secret>.<KEY>", type: "secret string", default: "generated once", description: "A key of one of apps.sharedSecrets: the one value every tier naming it in sharedSecretEnv gets (`pulumi config set --secret --path`)" },
 ];
 
 /** The configuration table of docs/configuration.md, in Markdown. */
