@@ -1,0 +1,58 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+
+// The example programs under examples/: each a Pulumi project depending on this package by local path, with
+// a README whose inputs and outputs are the program's. Their type-check against the packed package is in
+// `npm run test:consumer`; here, that they are complete and their READMEs true.
+
+const EXAMPLES = ["complete", "network-cluster", "existing-cluster", "elasticsearch-ha-tls", "app-tier-ingress", "local"];
+const dir = (name: string): string => path.join("examples", name);
+const read = (name: string, file: string): string => readFileSync(path.join(dir(name), file), "utf8");
+
+/** The backticked names in the first column of the table under `## <heading>`. */
+function tableNames(readme: string, heading: string): string[] {
+  const section = readme.split(/^## /m).find((s) => s.startsWith(`${heading}\n`)) ?? "";
+  return section
+    .split("\n")
+    .filter((l) => l.startsWith("| `"))
+    .flatMap((l) => [...l.split("|")[1].matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+}
+
+describe("examples", () => {
+  it("every Pulumi program under examples/ is one of the documented examples", () => {
+    const programs = readdirSync("examples").filter((d) => existsSync(path.join(dir(d), "Pulumi.yaml")));
+    expect(programs.sort()).toEqual([...EXAMPLES].sort());
+  });
+
+  for (const name of EXAMPLES) {
+    describe(name, () => {
+      it("is a Pulumi TypeScript project depending on the package by local path, installed as a copy", () => {
+        for (const f of ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json", "README.md", ".npmrc"]) expect(existsSync(path.join(dir(name), f)), f).toBe(true);
+        expect(read(name, "Pulumi.yaml")).toMatch(new RegExp(`^name: ${name}\\n[\\s\\S]*runtime:\\n  name: nodejs`));
+        const pkg = JSON.parse(read(name, "package.json")) as { dependencies: Record<string, string> };
+        expect(pkg.dependencies["eks-search-platform"]).toBe("file:../..");
+        expect(read(name, ".npmrc")).toMatch(/^install-links=true$/m);
+        // Every package the program imports is a dependency; Kubernetes-only examples do without the AWS SDKs.
+        const imported = [...read(name, "index.ts").matchAll(/^import .* from "((?:@[\w-]+\/)?[\w-]+)[^"]*";$/gm)].map((m) => m[1]);
+        for (const p of imported) expect(pkg.dependencies, p).toHaveProperty([p]);
+        if (/from "eks-search-platform\/kubernetes"/.test(read(name, "index.ts")) && !/from "eks-search-platform"/.test(read(name, "index.ts"))) {
+          expect(Object.keys(pkg.dependencies)).not.toContain("@pulumi/aws");
+          expect(Object.keys(pkg.dependencies)).not.toContain("@pulumi/eks");
+        }
+      });
+
+      it("README: what it builds, a cost warning, and the program's own inputs and outputs", () => {
+        const readme = read(name, "README.md");
+        const program = read(name, "index.ts");
+        expect(readme).toMatch(new RegExp(`^# ${name}\\n`));
+        expect(readme).toMatch(/^> \*\*Cost:\*\*/m);
+        const outputs = [...program.matchAll(/^export const (\w+)/gm)].map((m) => m[1]);
+        expect(tableNames(readme, "Outputs").sort()).toEqual(outputs.sort());
+        const inputs = new Set([...program.matchAll(/\.(?:get|require)(?:Secret|Boolean|Number|Object)?\("([\w:]+)"\)/g)].map((m) => m[1]));
+        const documented = tableNames(readme, "Inputs").filter((n) => !n.includes(":"));
+        expect(documented.sort()).toEqual([...inputs].sort());
+      });
+    });
+  }
+});
