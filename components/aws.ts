@@ -8,4 +8,5 @@ export { Network, type NetworkArgs, type NatStrategy } from "./network/network";
 export { Cluster, type ClusterArgs, type ClusterLogType, type NodeGroupArgs, type KubeconfigCredentials } from "./cluster/cluster";
 export { type ViewerAccessPolicy } from "./cluster/access";
 export { type WorkloadIdentity, type WorkloadRole, type ServiceAccountRef } from "./cluster/workload-identity";
+export { type AutoModeArgs, type AutoModeNodePool } from "./cluster/auto-mode";
 export { ArgumentError, type ArgumentIssue } from "./shared/validate";
