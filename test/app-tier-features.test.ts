@@ -392,3 +392,44 @@ describe("secrets shared between tiers", () => {
     );
   });
 });
+
+describe("ordering between tiers: dependsOn", () => {
+  it("makes the tier's migrations Job and workload wait for the other tier (declared after it or not)", async () => {
+    const e = await setupMocks();
+    new Platform(
+      "p",
+      parsePlatformConfig({
+        target: "kubeconfig",
+        elasticsearch: { enabled: false },
+        apps: {
+          tiers: {
+            app: { image: "app:1", dependsOn: ["db"], migrations: { command: ["python3", "manage.py", "migrate"] } },
+            db: { image: "db:1", stateful: true, persistentVolumes: { data: { mountPath: "/var/lib/mysql", size: "1Gi" } } },
+          },
+        },
+      }),
+      {},
+    );
+    await e.settle();
+    // The SDK turns a dependency on a component into one on each of its resources: the StatefulSet among them.
+    const dbStatefulSet = e.get(T.statefulSet, "p-db-statefulset");
+    const job = e.byType(T.job).find((r) => r.parent === e.get(T.tier, "p-app").urn)!;
+    expect(job.dependencies).toContain(dbStatefulSet.urn);
+    expect(e.get(T.deployment, "p-app-deployment").dependencies).toEqual(expect.arrayContaining([dbStatefulSet.urn, job.urn]));
+    // The database itself waits for no other tier.
+    const appUrns = e.resources.filter((r) => r.parent === e.get(T.tier, "p-app").urn).map((r) => r.urn);
+    expect(dbStatefulSet.dependencies.filter((d) => appUrns.includes(d))).toEqual([]);
+  });
+
+  it("refuses an unknown tier, the tier itself, and a cycle", () => {
+    const issues = configIssues({
+      target: "kubeconfig",
+      apps: { tiers: { a: { image: "a:1", dependsOn: ["b", "nope"] }, b: { image: "b:1", dependsOn: ["c"] }, c: { image: "c:1", dependsOn: ["a", "c"] } } },
+    });
+    expect(issues.map((i) => `${i.path}: ${i.message.replace(/ \(got .*\)$/, "")}`).sort()).toEqual([
+      "apps.tiers.a.dependsOn.1: is not a tier (tiers: a, b, c)",
+      "apps.tiers.a.dependsOn: makes a cycle: a → b → c → a",
+      "apps.tiers.c.dependsOn.1: is the tier itself",
+    ]);
+  });
+});

@@ -161,6 +161,10 @@ export const TierConfigSchema = z
       .default([])
       .describe("Init containers (default image: the tier's); they share sharedVolumes"),
     sharedVolumes: z.record(dnsLabel(63), z.string().startsWith("/")).default({}).describe("emptyDir volumes (name → mount path) shared by all containers"),
+    dependsOn: z
+      .array(dnsLabel(30))
+      .default([])
+      .describe("Tiers this tier waits for: its migrations Job and its rollout start only once they are deployed and ready (e.g. the app after its database)"),
     stateful: z.boolean().default(false).describe("Run as a StatefulSet with a headless Service (<tier>-headless): stable pod names, persistentVolumes claimed per pod"),
     persistentVolumes: z
       .record(
@@ -196,6 +200,58 @@ export const TierConfigSchema = z
     if (tier.elasticsearchIndices !== undefined && !tier.elasticsearch) ctx.addIssue({ code: "custom", path: ["elasticsearchIndices"], message: "requires elasticsearch: true" });
   });
 
+/** `dependsOn`: existing tiers, not the tier itself, and no cycle. */
+function dependencyRules(tiers: Record<string, TierConfigOutput>, ctx: z.RefinementCtx): void {
+  for (const [tierName, tier] of Object.entries(tiers)) {
+    tier.dependsOn.forEach((dep, i) => {
+      const path = ["tiers", tierName, "dependsOn", i];
+      if (dep === tierName) ctx.addIssue({ code: "custom", path, message: "is the tier itself" });
+      else if (tiers[dep] === undefined) ctx.addIssue({ code: "custom", path, message: `is not a tier (tiers: ${Object.keys(tiers).join(", ")})` });
+    });
+  }
+  const cycle = dependencyCycle(tiers);
+  if (cycle) ctx.addIssue({ code: "custom", path: ["tiers", cycle[0], "dependsOn"], message: `makes a cycle: ${cycle.join(" → ")}` });
+}
+
+/** A cycle in the tiers' `dependsOn` (first tier repeated at the end), or undefined. */
+export function dependencyCycle(tiers: Record<string, { dependsOn: string[] }>): string[] | undefined {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === "done" || tiers[name] === undefined) return undefined;
+    if (state.get(name) === "visiting") return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, "visiting");
+    stack.push(name);
+    for (const dep of tiers[name].dependsOn) {
+      if (dep === name) continue; // reported on its own
+      const found = visit(dep);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(name, "done");
+    return undefined;
+  };
+  for (const name of Object.keys(tiers)) {
+    const found = visit(name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The tiers in an order where each comes after those it depends on (config order otherwise). No cycles assumed. */
+export function tiersInDependencyOrder<T extends { dependsOn: string[] }>(tiers: Record<string, T>): [string, T][] {
+  const done = new Set<string>();
+  const out: [string, T][] = [];
+  const place = (name: string) => {
+    if (done.has(name) || tiers[name] === undefined) return;
+    done.add(name);
+    for (const dep of tiers[name].dependsOn) place(dep);
+    out.push([name, tiers[name]]);
+  };
+  for (const name of Object.keys(tiers)) place(name);
+  return out;
+}
+
 /** Derived object names of a tier that another tier's name could take. */
 function derivedNames(tierName: string, tier: TierConfigOutput): string[] {
   return [...(tier.migrations ? [`${tierName}-migrations`] : []), ...(tier.stateful ? [`${tierName}-headless`] : [])];
@@ -208,6 +264,7 @@ type TierConfigOutput = z.output<typeof TierConfigSchema>;
 
 /** Rules across tiers: what an env value references must exist, and the platform's env vars are its own. */
 function crossTierRules(apps: { tiers: Record<string, TierConfigOutput>; sharedSecrets: Record<string, { keys: string[] }> }, ctx: z.RefinementCtx): void {
+  dependencyRules(apps.tiers, ctx);
   for (const [tierName, tier] of Object.entries(apps.tiers)) {
     for (const derived of derivedNames(tierName, tier)) {
       if (apps.tiers[derived] !== undefined) {

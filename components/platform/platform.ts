@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { AppTier, type AppTierArgs } from "../app-tier/app-tier";
 import { Cluster } from "../cluster/cluster";
 import { availabilityZoneCount } from "../config/parse";
+import { tiersInDependencyOrder } from "../config/apps";
 import { ConfigError } from "../config/errors";
 import { elasticsearchAddress } from "../config/references";
 import { type PlatformConfig, type TierConfig } from "../config/schema";
@@ -89,7 +90,7 @@ function checkElasticsearchWanted(config: Pick<PlatformConfig, "elasticsearch" |
  * added by the caller. Persistent volumes without a StorageClass get `storageClassName` (the platform's) when given.
  */
 export function tierArgsFromConfig(tierName: string, tier: TierConfig, storageClassName?: string): Omit<AppTierArgs, "namespace"> {
-  const { elasticsearch: _elasticsearch, elasticsearchIndices: _indices, sharedSecretEnv: _shared, ...rest } = tier;
+  const { elasticsearch: _elasticsearch, elasticsearchIndices: _indices, sharedSecretEnv: _shared, dependsOn: _dependsOn, ...rest } = tier;
   const persistentVolumes = Object.fromEntries(
     Object.entries(tier.persistentVolumes).map(([volume, v]) => [volume, { ...v, ...(v.storageClassName === undefined && storageClassName !== undefined ? { storageClassName } : {}) }]),
   );
@@ -330,7 +331,8 @@ export class Platform extends pulumi.ComponentResource {
     const esAddress = elasticsearch?.url.apply(elasticsearchAddress);
     const envContext = { config, ...(esAddress ? { elasticsearch: esAddress } : {}) };
     this.tiers = {};
-    for (const [tierName, tier] of Object.entries(config.apps.tiers)) {
+    // Each tier after the tiers it depends on, so their components exist to wait for.
+    for (const [tierName, tier] of tiersInDependencyOrder(config.apps.tiers)) {
       const keys = declaredSecretKeys(tier).filter((k) => k !== ELASTICSEARCH_PASSWORD_KEY || !tier.elasticsearch);
       const args: AppTierArgs = {
         ...tierArgsFromConfig(tierName, tier, this.storageClass ? platformStorageClassName : undefined),
@@ -345,6 +347,9 @@ export class Platform extends pulumi.ComponentResource {
       };
       const dependsOn: pulumi.Resource[] = [...clusterServices];
       if (tier.stateful && this.storageClass) dependsOn.push(this.storageClass);
+      // Waiting for a component waits for all its objects (the StatefulSet or Deployment ready, the Job complete);
+      // AppTier passes it on to its migrations Job and workload, so migrations no longer race their database.
+      for (const dep of tier.dependsOn) dependsOn.push(this.tiers[dep]);
       if (tier.elasticsearch && elasticsearch && esAddress) {
         // The user and CA Secrets keep their names and are replaced (delete, then create) when their content
         // changes. Referenced through their resources' outputs, that replacement would cascade to this tier's
