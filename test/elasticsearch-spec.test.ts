@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { argumentErrorOf } from "./mocks";
-import { derivedPassword } from "../components/elasticsearch/users";
 import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
 import * as bcrypt from "bcryptjs";
@@ -13,7 +12,9 @@ import { readinessScript } from "../components/elasticsearch/readiness-script";
 import { certificateDnsNames } from "../components/elasticsearch/services";
 import { discoverySettings, elasticsearchSettings, elasticsearchYml, type ElasticsearchPlan } from "../components/elasticsearch/settings";
 import { elasticsearchPlan } from "../components/elasticsearch/elasticsearch";
+import { pbkdf2Sync } from "node:crypto";
 import {
+  derivedPassword,
   fileRealmPasswordHash,
   fileRealmRoleBindings,
   rolesYml,
@@ -232,9 +233,30 @@ describe("file-realm users", () => {
     expect(salt(fileRealmPasswordHash("elastic", "changeme", "search/prod-es"))).not.toBe(salt(fileRealmPasswordHash("elastic", "changeme", "search/dev-es")));
   });
 
+  it("uses a hash computed elsewhere as is and hashes only the passwords without one", () => {
+    const known = bcrypt.hashSync("e", 4);
+    const { accounts } = fileRealmAccounts({ elastic: { password: "e", hash: known }, users: [{ name: "app", password: "app-pw" }] });
+    expect(accounts[0].passwordHash).toBe(known);
+    expect(accounts[2].passwordHash).toBe(fileRealmPasswordHash("app", "app-pw"));
+    expect(accounts[2].passwordHash.slice(0, 7)).toBe("$2a$10$");
+  });
+
+  it("derives the probe's password from elastic's hash (it rotates with elastic) and stores it as Elasticsearch's PBKDF2", () => {
+    const realm = (elastic: string) => fileRealmAccounts({ elastic: { password: elastic }, users: [], installation: "search/es" });
+    const one = realm("elastic-pass-1");
+    expect(one.probePassword).toHaveLength(32);
+    expect(one.probePassword).toBe(derivedPassword(one.accounts[0].passwordHash, "probe"));
+    expect(one.probePassword).not.toBe(realm("elastic-pass-2").probePassword);
+    expect(realm("elastic-pass-1")).toEqual(one);
+    const probeHash = one.accounts[1].passwordHash;
+    const [iterations, salt, key] = probeHash.replace("{PBKDF2}", "").split("$");
+    expect(probeHash.startsWith("{PBKDF2}10000$")).toBe(true);
+    expect(pbkdf2Sync(one.probePassword, Buffer.from(salt, "base64"), Number(iterations), 32, "sha512").toString("base64")).toBe(key);
+  });
+
   it("renders users, users_roles and least-privilege roles", () => {
     const users = [{ name: "orders-api", indices: ["orders-*"] }, { name: "reports", indices: ["orders-*", "stats"], privileges: ["read"], clusterPrivileges: ["monitor"] }];
-    const accounts = fileRealmAccounts({ elastic: "e", probe: "p", users: users.map((u) => ({ name: u.name, password: "x" })) });
+    const { accounts } = fileRealmAccounts({ elastic: { password: "e" }, users: users.map((u) => ({ name: u.name, password: "x" })) });
     expect(usersFile(accounts).trim().split("\n").map((l) => l.split(":")[0])).toEqual(["elastic", "platform-probe", "orders-api", "reports"]);
     expect(usersRolesFile(fileRealmRoleBindings(users))).toBe("superuser:elastic\nplatform_probe:platform-probe\napp_orders_api:orders-api\napp_reports:reports\n");
     expect(parse(rolesYml(users))).toEqual({
@@ -242,16 +264,5 @@ describe("file-realm users", () => {
       app_orders_api: { cluster: [], indices: [{ names: ["orders-*"], privileges: ["read", "write", "create_index", "view_index_metadata", "indices:admin/mapping/put"] }] },
       app_reports: { cluster: ["monitor"], indices: [{ names: ["orders-*", "stats"], privileges: ["read"] }] },
     });
-  });
-});
-
-describe("derivedPassword", () => {
-  it("is deterministic per secret and purpose, and differs from the secret", () => {
-    const probe = derivedPassword("elastic-pass-1", "probe");
-    expect(probe).toHaveLength(32);
-    expect(probe).toBe(derivedPassword("elastic-pass-1", "probe"));
-    expect(probe).not.toBe(derivedPassword("elastic-pass-2", "probe"));
-    expect(probe).not.toBe(derivedPassword("elastic-pass-1", "other"));
-    expect(probe).not.toContain("elastic-pass-1");
   });
 });

@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import * as bcrypt from "bcryptjs";
+import { pbkdf2Sync } from "node:crypto";
 import { parse } from "yaml";
 import { setupMocks, childrenOf as childrenUnder, kubeObjects, valueOf, isSecretOutput, plainSecretLeaks, plainOccurrences, isSecretWrapper, unwrapSecrets, argumentErrorOf, type MockEngine, type RecordedResource } from "./mocks";
 import { Elasticsearch, type ElasticsearchArgs } from "../components/elasticsearch/elasticsearch";
 import { esHeapSize } from "../components/elasticsearch/heap";
+import { fileRealmPasswordHash } from "../components/elasticsearch/users";
 import { parseQuantity } from "../components/shared/quantity";
 import { ArgumentError } from "../components/shared/validate";
 import { validateKubeObject, validateKubeObjects } from "./k8s-schema";
@@ -178,7 +180,8 @@ describe("Elasticsearch: single node (dev defaults)", () => {
     expect(Object.keys(users)).toEqual(["elastic", "platform-probe", "orders"]);
     expect(bcrypt.compareSync(ELASTIC_PASSWORD, users.elastic)).toBe(true);
     expect(bcrypt.compareSync(ORDERS_PASSWORD, users.orders)).toBe(true);
-    expect(bcrypt.compareSync(String(stringData["probe-password"]), users["platform-probe"])).toBe(true);
+    const [iterations, salt, key] = users["platform-probe"].replace("{PBKDF2}", "").split("$");
+    expect(pbkdf2Sync(String(stringData["probe-password"]), Buffer.from(salt, "base64"), Number(iterations), 32, "sha512").toString("base64")).toBe(key);
     // A hash is a password equivalent for offline guessing: it must not leak either.
     expect(plainSecretLeaks(engine, users.elastic)).toEqual([]);
     expect(stringData.users_roles).toContain("app_orders:orders");
@@ -346,16 +349,31 @@ describe("Elasticsearch: arguments for library users (issue 14)", () => {
     const generated = childrenOf("generated").filter((r) => r.type === "random:index/randomPassword:RandomPassword");
     expect(generated.map((r) => r.name)).toEqual(["generated-elastic-password"]);
     expect(generated[0].inputs).toMatchObject({ length: 32, special: false });
-    const value = unwrapSecrets(generated[0].state).result as string;
-    expect(value).toHaveLength(32);
-    expect(one("generated", "Secret", "generated-elastic-credentials").stringData.password).toBe(value);
-    expect(plainSecretLeaks(engine, value)).toEqual([]);
+    const state = unwrapSecrets(generated[0].state) as { result: string; bcryptHash: string };
+    expect(state.result).toHaveLength(32);
+    expect(one("generated", "Secret", "generated-elastic-credentials").stringData.password).toBe(state.result);
+    expect(plainSecretLeaks(engine, state.result)).toEqual([]);
+    // The superuser's hash is the provider's, computed once and kept in state: no run hashes it again.
+    const usersLine = String(one("generated", "Secret", "generated-file-realm").stringData.users).split("\n")[0];
+    expect(usersLine).toBe(`elastic:${state.bcryptHash}`);
+    expect(bcrypt.compareSync(state.result, state.bcryptHash)).toBe(true);
+    expect(plainSecretLeaks(engine, state.bcryptHash)).toEqual([]);
   });
 
-  it("generates nothing when the password is supplied", async () => {
+  it("generates nothing when the password is supplied, and hashes the supplied one here", async () => {
     const es = await build("supplied");
     expect(es.generatedElasticPassword).toBeUndefined();
     expect(childrenOf("supplied").filter((r) => r.type.startsWith("random:"))).toEqual([]);
+    const usersLine = String(one("supplied", "Secret", "supplied-file-realm").stringData.users).split("\n")[0];
+    expect(usersLine).toBe(`elastic:${fileRealmPasswordHash("elastic", ELASTIC_PASSWORD, "search/supplied")}`);
+  });
+
+  it("takes a user's hash computed elsewhere (passwordHash) as is", async () => {
+    const known = bcrypt.hashSync(ORDERS_PASSWORD, 4);
+    await build("known-hash", { users: [{ name: "orders", password: pulumi.secret(ORDERS_PASSWORD), passwordHash: pulumi.secret(known), indices: ["orders-*"] }] });
+    const lines = String(one("known-hash", "Secret", "known-hash-file-realm").stringData.users).trim().split("\n");
+    expect(lines[2]).toBe(`orders:${known}`);
+    expect(plainSecretLeaks(engine, known)).toEqual([]);
   });
 
   it("takes requests and limits apart, and sizes the heap from the memory limit", async () => {

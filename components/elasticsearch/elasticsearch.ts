@@ -29,7 +29,7 @@ import {
   networkPolicySpecFor,
 } from "./services";
 import { elasticsearchYml, needsCertificates, type ElasticsearchPlan } from "./settings";
-import { checkUsers, derivedPassword, ELASTIC_USERNAME, fileRealmAccounts, fileRealmRoleBindings, rolesYml, usersFile, usersRolesFile, type ElasticsearchUser } from "./users";
+import { checkUsers, ELASTIC_USERNAME, fileRealmAccounts, fileRealmRoleBindings, rolesYml, usersFile, usersRolesFile, type ElasticsearchUser } from "./users";
 import { clusterCertificates, DEFAULT_CERT_EARLY_RENEWAL_HOURS, DEFAULT_CERT_VALIDITY_HOURS } from "./tls";
 
 export interface ElasticsearchArgs {
@@ -58,6 +58,12 @@ export interface ElasticsearchArgs {
    * @default - generated (`random.RandomPassword`, 32 characters, kept encrypted in state)
    */
   elasticPassword?: pulumi.Input<string>;
+  /**
+   * A bcrypt hash of exactly `elasticPassword`, computed once and kept in state (`random.RandomPassword`'s
+   * `bcryptHash`), so no run spends time hashing it.
+   * @default - with a generated password its `bcryptHash`; with a given one, hashed on every run (bcrypt cost 10)
+   */
+  elasticPasswordHash?: pulumi.Input<string>;
   /** Serve HTTPS on 9200 (transport TLS is always on with 3+ nodes). @default false */
   tls?: boolean;
   /** Hostname anti-affinity between nodes: `hard` (required) or `soft` (preferred). @default "hard" */
@@ -123,7 +129,7 @@ const REVISION_SALT = "eks-search-platform/elasticsearch-user-secret/v1";
 /** Every argument of {@link ElasticsearchArgs}: anything else is a typo and an error. */
 const ARGUMENT_KEYS = argumentKeys<ElasticsearchArgs>({
   namespace: true, version: true, image: true, replicas: true, storageClassName: true, storageSize: true, cpu: true, memory: true,
-  resources: true, heapSize: true, elasticPassword: true, tls: true, antiAffinity: true, zoneSpread: true, vmMaxMapCount: true,
+  resources: true, heapSize: true, elasticPassword: true, elasticPasswordHash: true, tls: true, antiAffinity: true, zoneSpread: true, vmMaxMapCount: true,
   volumeClaimRetention: true, users: true, clusterBootstrapped: true, clusterDomain: true, certificateValidityHours: true,
   certificateEarlyRenewalHours: true, networkPolicy: true, certificates: true,
 });
@@ -300,18 +306,30 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     // --- credentials: every user in the file realm -------------------------------------------------
+    // A bcrypt hash costs 0.2–0.4 s per password on every run when computed here. Generated passwords come
+    // with one from the random provider (cost 10, random salt), computed once at creation and kept encrypted
+    // in state; given passwords are hashed here with a deterministic salt, so their hash is stable too.
     let suppliedPassword = args.elasticPassword;
+    let elasticHash = args.elasticPasswordHash;
     if (suppliedPassword === undefined) {
       this.generatedElasticPassword = new random.RandomPassword(`${name}-elastic-password`, { length: 32, special: false }, parent);
       suppliedPassword = this.generatedElasticPassword.result;
+      elasticHash = this.generatedElasticPassword.bcryptHash;
     }
     const elasticPassword = pulumi.secret(suppliedPassword);
-    const probePassword = pulumi.secret(elasticPassword.apply((elastic) => derivedPassword(elastic, "probe")));
     const users = args.users ?? [];
     const userPasswords = users.map((u) => pulumi.secret(u.password));
-    const usersFileContent = pulumi
-      .all([elasticPassword, probePassword, pulumi.output(namespace), ...userPasswords])
-      .apply(([elastic, probe, ns, ...passwords]) => usersFile(fileRealmAccounts({ elastic, probe, installation: `${ns}/${names.base}`, users: users.map((u, i) => ({ name: u.name, password: passwords[i] })) })));
+    // One list: elastic, then each declared user, as [password, hash or ""].
+    const secretPairs = pulumi.all([pulumi.all([elasticPassword, elasticHash ?? ""]), ...users.map((u, i) => pulumi.all([userPasswords[i], u.passwordHash ?? ""]))]);
+    const realm = pulumi.secret(
+      pulumi.all([pulumi.output(namespace), secretPairs]).apply(([ns, pairs]) => {
+        const [elastic, ...declared] = pairs.map(([password, hash]) => ({ password, hash: hash || undefined }));
+        const { accounts, probePassword } = fileRealmAccounts({ elastic, installation: `${ns}/${names.base}`, users: declared.map((d, i) => ({ name: users[i].name, ...d })) });
+        return { users: usersFile(accounts), probePassword };
+      }),
+    );
+    const usersFileContent = realm.apply((r) => r.users);
+    const probePassword = realm.apply((r) => r.probePassword);
     const fileRealm = new k8s.core.v1.Secret(
       `${name}-file-realm`,
       {

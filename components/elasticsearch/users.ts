@@ -3,7 +3,7 @@
  * `users`, `users_roles` and `roles.yml` files the component ships in a Kubernetes Secret.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, pbkdf2Sync } from "node:crypto";
 import * as bcrypt from "bcryptjs";
 import { stringify } from "yaml";
 import { type ArgumentChecker } from "../shared/validate";
@@ -14,6 +14,12 @@ export interface ElasticsearchUser {
   name: string;
   /** The user's password; pass a Pulumi secret (it is wrapped as one regardless). */
   password: pulumi.Input<string>;
+  /**
+   * A bcrypt hash of exactly `password`, computed once and kept in state (`random.RandomPassword`'s
+   * `bcryptHash`), so no run spends time hashing it. It must be the hash of this password.
+   * @default - hashed on every run (bcrypt cost 10, deterministic salt; about 0.2–0.4 s)
+   */
+  passwordHash?: pulumi.Input<string>;
   /** Index patterns the user's role covers, e.g. `["orders-*"]`. */
   indices: string[];
   /**
@@ -150,25 +156,60 @@ export function fileRealmRoleBindings(users: readonly Pick<ElasticsearchUser, "n
 }
 
 /** The plain accounts for the elastic superuser, the probe user and the declared users. */
-export function fileRealmAccounts(passwords: {
-  elastic: string;
-  probe: string;
-  users: readonly { name: string; password: string }[];
-  /** Identifies this installation in the salts, e.g. `<namespace>/<cluster>`. */
-  installation?: string;
-}): FileRealmAccount[] {
-  const hash = (user: string, password: string) => fileRealmPasswordHash(user, password, passwords.installation);
-  return [
-    { username: ELASTIC_USERNAME, passwordHash: hash(ELASTIC_USERNAME, passwords.elastic), role: "superuser" },
-    { username: PROBE_USERNAME, passwordHash: hash(PROBE_USERNAME, passwords.probe), role: PROBE_ROLE },
-    ...passwords.users.map((u) => ({ username: u.name, passwordHash: hash(u.name, u.password), role: roleNameFor(u.name) })),
-  ];
+/** A password, and its bcrypt hash when one was computed elsewhere (e.g. by the random provider, once). */
+export interface FileRealmPassword {
+  password: string;
+  /** Used as is; without it the password is hashed here ({@link fileRealmPasswordHash}). */
+  hash?: string;
+}
+
+/** The file realm's accounts and the probe user's password (for the probe's mounted file). */
+export interface FileRealm {
+  accounts: FileRealmAccount[];
+  probePassword: string;
 }
 
 /**
- * A password derived one-way from `secret` for an internal account (HMAC-SHA256, 32 URL-safe characters).
- * The probe user's password comes from the elastic password this way, so it rotates with it and the
- * component needs no random provider; knowing the derived password reveals nothing about `secret`.
+ * The accounts for the elastic superuser, the probe user and the declared users. A password with a `hash`
+ * costs nothing; one without is hashed here with bcrypt, which is most of what a run spends on Elasticsearch.
+ *
+ * The probe's password is derived from elastic's bcrypt hash ({@link derivedPassword}), so it rotates with
+ * elastic and costs no bcrypt of its own: it is 32 random-looking characters that only someone holding that
+ * hash can compute, and testing a guess of elastic's password against it costs that bcrypt. Its own hash can
+ * therefore be a fast one (PBKDF2, native) without giving a reader of the Secret anything weaker.
+ */
+export function fileRealmAccounts(passwords: {
+  elastic: FileRealmPassword;
+  users: readonly ({ name: string } & FileRealmPassword)[];
+  /** Identifies this installation in the salts, e.g. `<namespace>/<cluster>`. */
+  installation?: string;
+}): FileRealm {
+  const hash = (user: string, p: FileRealmPassword) => p.hash ?? fileRealmPasswordHash(user, p.password, passwords.installation);
+  const elasticHash = hash(ELASTIC_USERNAME, passwords.elastic);
+  const probePassword = derivedPassword(elasticHash, "probe");
+  return {
+    probePassword,
+    accounts: [
+      { username: ELASTIC_USERNAME, passwordHash: elasticHash, role: "superuser" },
+      { username: PROBE_USERNAME, passwordHash: pbkdf2PasswordHash(probePassword, createHmac("sha256", elasticHash).update("probe-salt").digest()), role: PROBE_ROLE },
+      ...passwords.users.map((u) => ({ username: u.name, passwordHash: hash(u.name, u), role: roleNameFor(u.name) })),
+    ],
+  };
+}
+
+/**
+ * Elasticsearch's `{PBKDF2}` password hash (PBKDF2-HMAC-SHA512, 256-bit key, `{PBKDF2}<iterations>$<salt>$<key>`,
+ * both base64), which its file realm verifies like bcrypt. Only for high-entropy passwords such as the probe's:
+ * it is fast, so it would not slow down guessing a human's password.
+ */
+export function pbkdf2PasswordHash(password: string, salt: Buffer, iterations = 10_000): string {
+  const key = pbkdf2Sync(password, salt, iterations, 32, "sha512");
+  return `{PBKDF2}${iterations}$${salt.toString("base64")}$${key.toString("base64")}`;
+}
+
+/**
+ * A password derived one-way from `secret` for an internal account (HMAC-SHA256, 32 URL-safe characters);
+ * knowing the derived password reveals nothing about `secret`.
  */
 export function derivedPassword(secret: string, purpose: string): string {
   return createHmac("sha256", secret).update(`eks-search-platform/elasticsearch/${purpose}`).digest("base64url").slice(0, 32);

@@ -68,8 +68,8 @@ export function podSecurityLevel(config: Pick<PlatformConfig, "elasticsearch" | 
 }
 
 /** The Elasticsearch user of a tier with `elasticsearch: true`: its own name, read/write on its index patterns only. */
-export function elasticsearchUserFor(tierName: string, tier: TierConfig, password: pulumi.Input<string>): ElasticsearchUser {
-  return { name: tierName, password, indices: tier.elasticsearchIndices ?? [`${tierName}-*`] };
+export function elasticsearchUserFor(tierName: string, tier: TierConfig, password: pulumi.Input<string>, passwordHash?: pulumi.Input<string>): ElasticsearchUser {
+  return { name: tierName, password, ...(passwordHash !== undefined ? { passwordHash } : {}), indices: tier.elasticsearchIndices ?? [`${tierName}-*`] };
 }
 
 /**
@@ -271,22 +271,26 @@ export class Platform extends pulumi.ComponentResource {
     this.namespace = namespace.metadata.name;
 
     // ----- secrets: supplied, or generated and kept encrypted in state ---------------------------------------
-    const generated = (resourceName: string, aliases: pulumi.Alias[] = []) => new random.RandomPassword(resourceName, { length: 32, special: false }, { ...parent, aliases }).result;
+    // A generated password comes with the random provider's bcrypt hash (computed once, kept in state), which
+    // Elasticsearch's file realm takes as is: no run spends time hashing it (issue 12, item 5).
+    const generated = (resourceName: string, aliases: pulumi.Alias[] = []) => new random.RandomPassword(resourceName, { length: 32, special: false }, { ...parent, aliases });
     const legacyNames = legacyGeneratedSecretNames(name, config);
-    const secretFor = (tierName: string, key: string): pulumi.Output<string> => {
+    const credentialFor = (tierName: string, key: string): { password: pulumi.Output<string>; passwordHash?: pulumi.Output<string> } => {
       const supplied = appSecrets[tierName]?.[key];
-      if (supplied !== undefined) return pulumi.secret(supplied);
+      if (supplied !== undefined) return { password: pulumi.secret(supplied) };
       // Stacks generated before these names keep their passwords: the old name is an alias where it was unique.
       const legacy = dnsLabel(name, tierName, key);
-      return generated(generatedSecretName(name, { tier: tierName }, key), legacyNames.get(legacy) === 1 ? [{ name: legacy }] : []);
+      const password = generated(generatedSecretName(name, { tier: tierName }, key), legacyNames.get(legacy) === 1 ? [{ name: legacy }] : []);
+      return { password: password.result, passwordHash: password.bcryptHash };
     };
+    const secretFor = (tierName: string, key: string): pulumi.Output<string> => credentialFor(tierName, key).password;
     const sharedValues = new Map<string, pulumi.Output<string>>();
     const sharedSecretFor = (secretName: string, key: string): pulumi.Output<string> => {
       const id = `${secretName}/${key}`;
       let value = sharedValues.get(id);
       if (!value) {
         const supplied = secrets.sharedSecrets?.[secretName]?.[key];
-        value = supplied !== undefined ? pulumi.secret(supplied) : generated(generatedSecretName(name, { shared: secretName }, key));
+        value = supplied !== undefined ? pulumi.secret(supplied) : generated(generatedSecretName(name, { shared: secretName }, key)).result;
         sharedValues.set(id, value);
       }
       return value;
@@ -310,7 +314,9 @@ export class Platform extends pulumi.ComponentResource {
           cpu: es.cpu,
           memory: es.memory,
           ...(es.heapSize !== undefined ? { heapSize: es.heapSize } : {}),
-          elasticPassword: secrets.elasticPassword !== undefined ? pulumi.secret(secrets.elasticPassword) : generated(`${name}-elastic-password`),
+          ...(secrets.elasticPassword !== undefined
+            ? { elasticPassword: pulumi.secret(secrets.elasticPassword) }
+            : (({ result, bcryptHash }) => ({ elasticPassword: result, elasticPasswordHash: bcryptHash }))(generated(`${name}-elastic-password`))),
           tls: es.tls,
           antiAffinity: es.antiAffinity,
           zoneSpread: es.zoneSpread,
@@ -318,7 +324,10 @@ export class Platform extends pulumi.ComponentResource {
           volumeClaimRetention: es.volumeClaimRetention,
           ...(es.certificates !== undefined ? { certificates: { secretName: es.certificates.secretName } } : {}),
           clusterBootstrapped: es.clusterBootstrapped,
-          users: esTiers.map(([tierName, tier]) => elasticsearchUserFor(tierName, tier, secretFor(tierName, ELASTICSEARCH_PASSWORD_KEY))),
+          users: esTiers.map(([tierName, tier]) => {
+            const { password, passwordHash } = credentialFor(tierName, ELASTICSEARCH_PASSWORD_KEY);
+            return elasticsearchUserFor(tierName, tier, password, passwordHash);
+          }),
         },
         { ...inCluster, transforms: protectTransforms },
       );

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiSettings from "@pulumi/pulumi/runtime/settings";
 import { createHash } from "node:crypto";
+import * as bcrypt from "bcryptjs";
 import { isSecretWrapper, unwrapSecrets } from "../../components/shared/redact";
 
 export interface RecordedOptions {
@@ -466,7 +467,9 @@ export class MockEngine implements pulumi.runtime.Mocks {
     const length = typeof inputs.length === "number" ? inputs.length : 16;
     const value = `mock${hash(key, Math.max(length - 4, 4))}`.slice(0, Math.max(length, 8));
     const state: Record<string, unknown> = { ...inputs, result: value };
-    if (type === "random:index/randomPassword:RandomPassword") state.bcryptHash = `$2a$10$${hash(key + "bcrypt", 53)}`;
+    // A real bcrypt of the result, as the provider computes it once at creation (it uses cost 10; cost 4 here
+    // keeps mocks fast), so a test can verify what reaches Elasticsearch's users file.
+    if (type === "random:index/randomPassword:RandomPassword") state.bcryptHash = bcrypt.hashSync(value, bcrypt.genSaltSync(4));
     if (type === "random:index/randomId:RandomId") Object.assign(state, { hex: hash(key, 16), b64Url: hash(key, 11), dec: String(parseInt(hash(key, 8), 16)) });
     return { id: `${name}-${hash(key, 8)}`, state };
   }

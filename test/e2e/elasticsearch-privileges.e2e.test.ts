@@ -20,6 +20,7 @@ const APP = { user: "orders-api", password: "orders-Pa55-word-abc" };
 const LEGACY = { user: "legacy", password: "legacy-Pa55-word-abc" };
 
 let rendered: { elasticsearchYml: string; configFiles: Record<string, string> };
+let probePassword: string;
 
 beforeAll(async () => {
   const engine: MockEngine = await setupMocks();
@@ -35,7 +36,8 @@ beforeAll(async () => {
   const under = childrenOf(engine, "eks-search-platform:index:Elasticsearch", "priv");
   const secret = kubeObjects(engine, "Secret", under).find((s) => s.metadata.name === "priv-file-realm")!;
   const configMap = kubeObjects(engine, "ConfigMap", under)[0];
-  const { users, users_roles, "roles.yml": roles } = secret.stringData as Record<string, string>;
+  const { users, users_roles, "roles.yml": roles, "probe-password": probe } = secret.stringData as Record<string, string>;
+  probePassword = probe;
   rendered = { elasticsearchYml: configMap.data["elasticsearch.yml"] as string, configFiles: { users, users_roles, "roles.yml": roles } };
 });
 
@@ -56,6 +58,13 @@ describe.each(["8.19.7", "9.2.0"])("app roles on real Elasticsearch %s", (versio
     const read = await es.request("GET", "/orders-1/_mapping", APP);
     expect(read.status).toBe(200);
     expect((read.body as Record<string, any>)["orders-1"].mappings.properties.sku).toEqual({ type: "keyword" });
+  });
+
+  it("authenticates the readiness probe's user by its {PBKDF2} hash, and it may only monitor", async () => {
+    const probe = { user: "platform-probe", password: probePassword };
+    expect((await es.request("GET", "/_cluster/health", probe)).status).toBe(200);
+    expect((await es.request("GET", "/_cluster/health", { ...probe, password: `${probePassword}x` })).status).toBe(401);
+    expect((await es.request("GET", "/orders-1/_search", probe)).status).toBe(403);
   });
 
   it("still refuses the app user outside its indices and on cluster settings (403)", async () => {
