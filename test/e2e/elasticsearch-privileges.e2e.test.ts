@@ -1,13 +1,18 @@
 /**
  * The app users' roles on real Elasticsearch (issue 12, defect 4): the users, users_roles and roles.yml the
  * component renders, and its elasticsearch.yml, on one real node of 8.19.7 (Java 17) and of 9.2.0 (Java 25).
- * An app user with the default privileges must be able to update its index's mapping with 200 and no
+ * HTTPS is on (tls: true, with certificates made by openssl as a user would bring them), so the rendered
+ * http.ssl settings are checked on real nodes too (issue 12, defect 6). An app user with the default privileges must be able to update its index's mapping with 200 and no
  * deprecation warning: `write` alone still allows it (on 9.2.0 too) with a warning that the next major will not.
  *
  * No Kubernetes here: the node runs as a host process (test/e2e/elasticsearch-process.ts), so this file needs
  * no control plane. Run it alone with
  *   flock /work/coord/heavy.lock npx vitest run -c vitest.e2e.config.mts test/e2e/elasticsearch-privileges.e2e.test.ts
  */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setupMocks, childrenOf, kubeObjects, type MockEngine } from "../mocks";
@@ -19,13 +24,29 @@ const APP = { user: "orders-api", password: "orders-Pa55-word-abc" };
 // The role every app user got before the fix, declared explicitly: shows what Elasticsearch says about it.
 const LEGACY = { user: "legacy", password: "legacy-Pa55-word-abc" };
 
-let rendered: { elasticsearchYml: string; configFiles: Record<string, string> };
+let rendered: { elasticsearchYml: string; configFiles: Record<string, string>; certs: Record<string, string>; ca: string };
 let probePassword: string;
+
+/** A CA and a node certificate for localhost / 127.0.0.1, made with openssl as a user would bring them. */
+function userCertificates(): Record<string, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "es-priv-certs-"));
+  const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=priv test CA"]);
+  run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=priv"]);
+  fs.writeFileSync(path.join(dir, "ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n");
+  run(["x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "tls.crt", "-days", "2", "-extfile", "ext"]);
+  const files = Object.fromEntries(["tls.crt", "tls.key", "ca.crt"].map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return files;
+}
 
 beforeAll(async () => {
   const engine: MockEngine = await setupMocks();
   new Elasticsearch("priv", {
     namespace: "search",
+    // HTTPS with certificates the user brings (the Secret is theirs): the rendered http.ssl settings on real nodes.
+    tls: true,
+    certificates: { secretName: "priv-user-certs" },
     elasticPassword: pulumi.secret(ELASTIC.password),
     users: [
       { name: APP.user, password: pulumi.secret(APP.password), indices: ["orders-*"] },
@@ -38,7 +59,8 @@ beforeAll(async () => {
   const configMap = kubeObjects(engine, "ConfigMap", under)[0];
   const { users, users_roles, "roles.yml": roles, "probe-password": probe } = secret.stringData as Record<string, string>;
   probePassword = probe;
-  rendered = { elasticsearchYml: configMap.data["elasticsearch.yml"] as string, configFiles: { users, users_roles, "roles.yml": roles } };
+  const certs = userCertificates();
+  rendered = { elasticsearchYml: configMap.data["elasticsearch.yml"] as string, configFiles: { users, users_roles, "roles.yml": roles }, certs, ca: certs["ca.crt"] };
 });
 
 describe.each(["8.19.7", "9.2.0"])("app roles on real Elasticsearch %s", (version) => {
@@ -58,6 +80,15 @@ describe.each(["8.19.7", "9.2.0"])("app roles on real Elasticsearch %s", (versio
     const read = await es.request("GET", "/orders-1/_mapping", APP);
     expect(read.status).toBe(200);
     expect((read.body as Record<string, any>)["orders-1"].mappings.properties.sku).toEqual({ type: "keyword" });
+  });
+
+  it("serves HTTPS with the rendered http.ssl settings (no certificate_authorities), verified against the CA", async () => {
+    expect(es.url.startsWith("https://")).toBe(true);
+    const settings = await es.request("GET", "/_nodes/_local/settings?filter_path=**.xpack.security.http", ELASTIC);
+    const text = JSON.stringify(settings.body);
+    expect(text, text).toContain('"http":{"ssl":');
+    expect(text, text).not.toContain("certificate_authorities");
+    expect((await es.request("GET", "/_cluster/health", ELASTIC)).status).toBe(200);
   });
 
   it("authenticates the readiness probe's user by its {PBKDF2} hash, and it may only monitor", async () => {

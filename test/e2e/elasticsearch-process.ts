@@ -12,6 +12,8 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -45,6 +47,10 @@ export interface StartOptions {
   elastic: { user: string; password: string };
   podName?: string;
   heap?: string;
+  /** Files for config/certs (tls.crt, tls.key, ca.crt), where the rendered settings expect them. */
+  certs?: Record<string, string>;
+  /** With HTTPS: the CA (PEM) every request verifies the node against. */
+  ca?: string;
 }
 
 export interface HttpReply {
@@ -78,19 +84,37 @@ function chownTree(dir: string): void {
   execFileSync("chown", ["-R", `${NOBODY.uid}:${NOBODY.gid}`, dir]);
 }
 
-async function httpRequest(url: string, method: string, opts: { user?: string; password?: string; body?: unknown } = {}): Promise<HttpReply> {
+function httpRequest(url: string, method: string, opts: { user?: string; password?: string; body?: unknown; ca?: string } = {}): Promise<HttpReply> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (opts.user !== undefined) headers.Authorization = `Basic ${Buffer.from(`${opts.user}:${opts.password ?? ""}`).toString("base64")}`;
-  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? (JSON.parse(text) as unknown) : undefined;
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, body, warning: res.headers.get("warning") };
+  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  if (payload !== undefined) Object.assign(headers, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(payload)) });
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const onResponse = (res: http.IncomingMessage): void => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let body: unknown = text;
+        try {
+          body = text ? (JSON.parse(text) as unknown) : undefined;
+        } catch {
+          // not JSON
+        }
+        const warning = res.headers.warning;
+        resolve({ status: res.statusCode ?? 0, body, warning: warning === undefined ? null : String(warning) });
+      });
+      res.on("error", reject);
+    };
+    const common = { method, headers, timeout: 30_000 };
+    // HTTPS verifies the node's certificate against the CA and for the name localhost.
+    const req = u.protocol === "https:" ? https.request(u, { ...common, ca: opts.ca, servername: "localhost", rejectUnauthorized: true }, onResponse) : http.request(u, common, onResponse);
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
 }
 
 /** Starts one node and resolves once it answers health as `elastic` with status yellow or green. */
@@ -112,6 +136,10 @@ export async function startElasticsearch(opts: StartOptions): Promise<Elasticsea
   const config = path.join(home, "config");
   fs.writeFileSync(path.join(config, "elasticsearch.yml"), stringify(settings));
   for (const [name, content] of Object.entries(opts.configFiles)) fs.writeFileSync(path.join(config, name), content);
+  if (opts.certs !== undefined) {
+    fs.mkdirSync(path.join(config, "certs"));
+    for (const [name, content] of Object.entries(opts.certs)) fs.writeFileSync(path.join(config, "certs", name), content);
+  }
   const heap = opts.heap ?? "512m";
   fs.writeFileSync(path.join(config, "jvm.options.d", "heap.options"), `-Xms${heap}\n-Xmx${heap}\n`);
   fs.chmodSync(root, 0o755);
@@ -142,7 +170,7 @@ export async function startElasticsearch(opts: StartOptions): Promise<Elasticsea
   process.once("exit", killOnExit);
   const exit = new Promise<void>((resolve) => child.once("exit", (code) => { exited = code; resolve(); }));
 
-  const url = `http://127.0.0.1:${httpPort}`;
+  const url = `${opts.ca !== undefined ? "https" : "http"}://127.0.0.1:${httpPort}`;
   const stop = async (): Promise<void> => {
     process.removeListener("exit", killOnExit);
     if (exited === undefined && child.pid !== undefined) {
@@ -170,14 +198,14 @@ export async function startElasticsearch(opts: StartOptions): Promise<Elasticsea
       await stop();
       throw new Error(`Elasticsearch ${opts.version} was not healthy within 180 s:\n${log.slice(-8000)}`);
     }
-    const health = await httpRequest(`${url}/_cluster/health?wait_for_status=yellow&timeout=5s`, "GET", opts.elastic).catch(() => undefined);
+    const health = await httpRequest(`${url}/_cluster/health?wait_for_status=yellow&timeout=5s`, "GET", { ...opts.elastic, ca: opts.ca }).catch(() => undefined);
     if (health?.status === 200) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
   return {
     url,
     version: opts.version,
-    request: (method, urlPath, o) => httpRequest(`${url}${urlPath}`, method, o),
+    request: (method, urlPath, o) => httpRequest(`${url}${urlPath}`, method, { ...o, ca: opts.ca }),
     log: () => output,
     stop,
   };
