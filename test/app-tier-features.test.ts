@@ -433,3 +433,57 @@ describe("ordering between tiers: dependsOn", () => {
     ]);
   });
 });
+
+describe("init containers with their own image, command, env, secrets, resources and volumes", () => {
+  it("builds each init container from its own settings, inheriting the tier's only where asked", async () => {
+    engine = await setupMocks();
+    await build(
+      "todo",
+      base({
+        env: { DJANGO_SETTINGS_MODULE: "todobackend.settings", SHARED: "tier" },
+        secretEnv: ["DB_PASSWORD"],
+        secrets: { DB_PASSWORD: "db-pw-1", STATIC_TOKEN: "tok-1" },
+        sharedVolumes: { public: "/public", cache: "/cache" },
+        initContainers: [
+          { name: "collectstatic", command: ["python3", "manage.py", "collectstatic", "--no-input"], args: ["-v", "2"], env: { SHARED: "init" }, volumes: ["public"], resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+          { name: "fetch", image: "busybox:1.36", command: ["wget"], inheritEnv: false, env: { URL: "http://x" }, secretEnv: ["STATIC_TOKEN"] },
+        ],
+      }),
+    );
+    const pod = one("todo", T.deployment).spec.template.spec;
+    const [collect, fetch] = pod.initContainers;
+    const envOf = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom.secretKeyRef.key]));
+    expect(collect).toMatchObject({ image: "ghcr.io/example/app:1.0.0", command: ["python3", "manage.py", "collectstatic", "--no-input"], args: ["-v", "2"] });
+    expect(envOf(collect)).toEqual({ DJANGO_SETTINGS_MODULE: "todobackend.settings", SHARED: "init", DB_PASSWORD: "DB_PASSWORD" });
+    expect(collect.volumeMounts).toEqual([{ name: "public", mountPath: "/public" }]);
+    expect(collect.resources).toEqual({ requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "64Mi" }, limits: { memory: "128Mi", "ephemeral-storage": "1Gi" } });
+    expect(fetch.image).toBe("busybox:1.36");
+    expect(envOf(fetch)).toEqual({ URL: "http://x", STATIC_TOKEN: "STATIC_TOKEN" });
+    // The tier's resources and every mount when not given; the main container never sees the init-only secret.
+    expect(fetch.resources).toEqual(pod.containers[0].resources);
+    expect(fetch.volumeMounts.map((m: any) => m.name)).toEqual(pod.containers[0].volumeMounts.map((m: any) => m.name));
+    expect(pod.containers[0].env.map((e: any) => e.name)).not.toContain("STATIC_TOKEN");
+  });
+
+  it("refuses unknown volumes, bad env names, bad quantities and init secrets without a value", () => {
+    const error = argumentErrorOf(
+      () => new AppTier("bad-init", base({ initContainers: [{ name: "i", command: ["x"], volumes: ["nope"], env: { "bad-name": "x" }, secretEnv: ["TOKEN"], resources: { requests: { cpu: "lots" } } }] })),
+    );
+    expect(error.issues.map((i) => i.path).sort()).toEqual(["initContainers[0].env.bad-name", "initContainers[0].resources.requests.cpu", "initContainers[0].volumes[0]", "secrets.TOKEN"]);
+  });
+
+  it("is config too: own env (references resolved), secretEnv from appSecrets, resources, volumes", async () => {
+    const config = parsePlatformConfig({
+      target: "kubeconfig",
+      elasticsearch: { enabled: false },
+      apps: { tiers: { db: { image: "db:1" }, app: { image: "app:1", sharedVolumes: { public: "/public" }, initContainers: [{ name: "wait", command: ["wait-for"], inheritEnv: false, env: { DB: "${tiers.db.host}" }, secretEnv: ["TOKEN"], volumes: ["public"] }] } } },
+    });
+    const e = await setupMocks();
+    new Platform("p", config, {});
+    await e.settle();
+    const init = state(e.get(T.deployment, "p-app-deployment")).spec.template.spec.initContainers[0];
+    expect(init.env).toEqual([{ name: "DB", value: "db.search.svc.cluster.local" }, { name: "TOKEN", valueFrom: { secretKeyRef: { name: expect.stringMatching(/^app-secrets-/), key: "TOKEN" } } }]);
+    expect(e.byType("random:index/randomPassword:RandomPassword").map((r) => r.name)).toEqual(["p/tiers/app/TOKEN"]);
+    expect(configIssues({ target: "kubeconfig", apps: { tiers: { app: { image: "a:1", initContainers: [{ name: "i", command: ["x"], env: { A: "${tiers.nope.host}" } }] } } } }).map((i) => i.path)).toEqual(["apps.tiers.app.initContainers.0.env.A"]);
+  });
+});

@@ -154,6 +154,18 @@ export interface InitContainerArgs {
   image?: Input<string>;
   /** Command to run to completion. */
   command: string[];
+  /** Arguments to the command. @default - none */
+  args?: string[];
+  /** Start from the tier's env, secret env and `secretEnvRefs`; false starts from nothing. @default true */
+  inheritEnv?: boolean;
+  /** Env vars of this container (over the inherited ones). @default {} */
+  env?: Record<string, Input<string>>;
+  /** Keys of the tier's `secrets` exposed to this container only, via secretKeyRef. @default [] */
+  secretEnv?: string[];
+  /** Requests and limits of this container. @default - the tier's `resources` */
+  resources?: TierResourcesArgs;
+  /** Names of the pod's volumes to mount (sharedVolumes, persistentVolumes, secretVolumes, "secrets", "tmp"). @default - every mount of the main container */
+  volumes?: string[];
 }
 
 /** An env var taken from a key of a Secret the tier does not own (e.g. Elasticsearch credentials). */

@@ -142,6 +142,27 @@ export function mainContainerFor(tier: ResolvedTier, tierSecret: TierSecretRef |
   };
 }
 
+/** One init container: its own command, env (over the tier's unless `inheritEnv` is false), secret env, resources and mounts. */
+export function initContainerFor(tier: ResolvedTier, c: ResolvedTier["initContainers"][number], tierSecret: TierSecretRef | undefined, tierEnv: EnvVar[], tierMounts: VolumeMount[]): Container {
+  const own = new Set([...Object.keys(c.env), ...c.secretEnv]);
+  const env: EnvVar[] = [
+    ...(c.inheritEnv ? tierEnv.filter((e) => !(typeof e.name === "string" && own.has(e.name))) : []),
+    ...Object.entries(c.env).map(([name, value]) => ({ name, value })),
+    ...(tierSecret ? c.secretEnv.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: tierSecret.secretName, key } } })) : []),
+  ];
+  const volumes = c.volumes;
+  return {
+    name: c.name,
+    image: c.image,
+    command: c.command,
+    ...(c.args ? { args: c.args } : {}),
+    env,
+    resources: containerResourcesFor(c.resources),
+    securityContext: containerSecurityContext(tier.security),
+    volumeMounts: volumes ? tierMounts.filter((m) => typeof m.name === "string" && volumes.includes(m.name)) : tierMounts,
+  };
+}
+
 /** The Deployment's pod spec: init containers, the main container, volumes, and the secure defaults. */
 export function tierPodSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | undefined, serviceAccountName: Input<string> | undefined): PodSpec {
   const { volumes, mounts } = volumesFor(tier, tierSecret);
@@ -153,19 +174,7 @@ export function tierPodSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | u
     // Service env vars (API_PORT=tcp://...) can collide with the app's own settings; DNS is the way.
     enableServiceLinks: false,
     securityContext: podSecurityContext(tier.security),
-    ...(tier.initContainers.length > 0
-      ? {
-          initContainers: tier.initContainers.map((c) => ({
-            name: c.name,
-            image: c.image,
-            command: c.command,
-            env,
-            resources: containerResourcesFor(tier.resources),
-            securityContext: containerSecurityContext(tier.security),
-            volumeMounts: mounts,
-          })),
-        }
-      : {}),
+    ...(tier.initContainers.length > 0 ? { initContainers: tier.initContainers.map((c) => initContainerFor(tier, c, tierSecret, env, mounts)) } : {}),
     containers: [mainContainerFor(tier, tierSecret)],
     volumes,
     ...(spread.length > 0 ? { topologySpreadConstraints: spread } : {}),

@@ -43,7 +43,17 @@ export interface ResolvedTier {
   networkPolicy: Required<TierNetworkPolicyArgs>;
   strategy: Required<StrategyArgs>;
   topologySpread: boolean;
-  initContainers: { name: string; image: Input<string>; command: string[] }[];
+  initContainers: {
+    name: string;
+    image: Input<string>;
+    command: string[];
+    args?: string[];
+    inheritEnv: boolean;
+    env: Record<string, Input<string>>;
+    secretEnv: string[];
+    resources: ResolvedTier["resources"];
+    volumes?: string[];
+  }[];
   sharedVolumes: Record<string, string>;
   stateful: boolean;
   persistentVolumes: ({ name: string } & Required<Omit<PersistentVolumeArgs, "storageClassName">> & { storageClassName?: string })[];
@@ -91,7 +101,18 @@ export function resolveTier(name: string, args: AppTierSpecArgs): ResolvedTier {
     networkPolicy: { enabled: args.networkPolicy?.enabled ?? true, allowExternalEgress: args.networkPolicy?.allowExternalEgress ?? true },
     strategy: { maxUnavailable: args.strategy?.maxUnavailable ?? 0, maxSurge: args.strategy?.maxSurge ?? "25%" },
     topologySpread: args.topologySpread ?? true,
-    initContainers: (args.initContainers ?? []).map((c) => ({ name: c.name, image: c.image ?? args.image, command: c.command })),
+    initContainers: (args.initContainers ?? []).map((c) => ({
+      name: c.name,
+      image: c.image ?? args.image,
+      command: c.command,
+      args: c.args,
+      inheritEnv: c.inheritEnv ?? true,
+      env: c.env ?? {},
+      secretEnv: c.secretEnv ?? [],
+      // The tier's own resources (its defaults included) unless the container gives its own.
+      resources: resolveResources(c.resources ?? args.resources),
+      volumes: c.volumes,
+    })),
     sharedVolumes: args.sharedVolumes ?? {},
     stateful: args.stateful ?? false,
     persistentVolumes: Object.entries(args.persistentVolumes ?? {}).map(([volume, v]) => ({

@@ -59,11 +59,11 @@ export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, se
   });
 
   // Secrets: every declared key has a value, and every value is declared.
-  const declared = new Set([...tier.secretEnv, ...(tier.secretFiles?.keys ?? [])]);
+  const declared = new Set([...tier.secretEnv, ...(tier.secretFiles?.keys ?? []), ...tier.initContainers.flatMap((c) => c.secretEnv)]);
   tier.secretFiles?.keys.forEach((k, i) => check.that(SECRET_KEY.test(k), `secretFiles.keys[${i}]`, "must be a Secret key (letters, digits, '-', '_', '.')", k));
   if (tier.secretFiles) check.that(tier.secretFiles.mountPath.startsWith("/"), "secretFiles.mountPath", "must be an absolute path", tier.secretFiles.mountPath);
   for (const key of declared) check.that(secretKeys.includes(key), `secrets.${key}`, "needs a value: the key is named in secretEnv or secretFiles.keys", undefined);
-  for (const key of secretKeys) check.that(declared.has(key), `secrets.${key}`, `is not named in secretEnv or secretFiles.keys (declared: ${[...declared].join(", ") || "none"})`, "[secret]");
+  for (const key of secretKeys) check.that(declared.has(key), `secrets.${key}`, `is not named in secretEnv, secretFiles.keys or an init container's secretEnv (declared: ${[...declared].join(", ") || "none"})`, "[secret]");
 
   // Volumes and mount paths: unique names, unique paths.
   const volumeNames = new Set<string>([TMP_VOLUME, SECRET_VOLUME]);
@@ -156,6 +156,22 @@ export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, se
     check.that(DNS_LABEL.test(c.name) && c.name !== tier.name && !initNames.has(c.name), `initContainers[${i}].name`, "must be a DNS label, unique, and not the tier's name", c.name);
     initNames.add(c.name);
     check.that(c.command.length > 0, `initContainers[${i}].command`, "must not be empty", c.command);
+    const names = new Set<string>();
+    for (const [key, path] of [...Object.keys(c.env).map((k) => [k, `initContainers[${i}].env.${k}`]), ...c.secretEnv.map((k, j) => [k, `initContainers[${i}].secretEnv[${j}]`])]) {
+      check.that(ENV_NAME.test(key) && !names.has(key), path, "must be an environment variable name, set once in this container", key);
+      names.add(key);
+    }
+    for (const key of c.secretEnv) check.that(SECRET_KEY.test(key), `initContainers[${i}].secretEnv`, "must be a Secret key", key);
+    (c.volumes ?? []).forEach((v, j) => check.that(volumeNames.has(v), `initContainers[${i}].volumes[${j}]`, `must name one of the pod's volumes (${[...volumeNames].join(", ")})`, v));
+    for (const kind of ["cpu", "memory", "ephemeralStorage"] as const) {
+      const request = c.resources.requests[kind];
+      const limit = c.resources.limits[kind];
+      if (request !== undefined) check.that(isQuantity(request), `initContainers[${i}].resources.requests.${kind}`, "must be a Kubernetes quantity such as 500m or 256Mi", request);
+      if (limit !== undefined) check.that(isQuantity(limit), `initContainers[${i}].resources.limits.${kind}`, "must be a Kubernetes quantity such as 500m or 256Mi", limit);
+      if (request !== undefined && limit !== undefined && isQuantity(request) && isQuantity(limit)) {
+        check.that(parseQuantity(request) <= parseQuantity(limit), `initContainers[${i}].resources.requests.${kind}`, `must be ≤ resources.limits.${kind} (${limit})`, request);
+      }
+    }
   });
   if (tier.migrations) {
     check.that(tier.migrations.command.length > 0, "migrations.command", "must not be empty", tier.migrations.command);

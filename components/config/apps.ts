@@ -156,6 +156,12 @@ export const TierConfigSchema = z
           name: dnsLabel(63).describe("Init container name"),
           image: imageRef().optional().describe("Image. Default: the tier's image"),
           command: z.array(z.string()).min(1).describe("Command to run to completion"),
+          args: z.array(z.string()).optional().describe("Arguments to the command"),
+          inheritEnv: z.boolean().default(true).describe("Start from the tier's env and secret env; false starts from nothing"),
+          env: z.record(z.string().regex(ENV_NAME, "must be an environment variable name"), z.string()).default({}).describe("Env vars of this container (over the inherited ones)"),
+          secretEnv: z.array(z.string().regex(ENV_NAME, "must be an environment variable name")).default([]).describe("Keys of appSecrets.<tier> for this container only, via secretKeyRef"),
+          resources: ResourcesSchema.optional().describe("Requests and limits of this container. Default: the tier's"),
+          volumes: z.array(dnsLabel(63)).optional().describe("Pod volumes to mount (sharedVolumes, persistentVolumes, secrets, tmp...). Default: every mount of the main container"),
         }),
       )
       .default([])
@@ -282,8 +288,11 @@ function crossTierRules(apps: { tiers: Record<string, TierConfigOutput>; sharedS
       const other = tier.env[env] !== undefined ? "env" : tier.secretEnv.includes(env) ? "secretEnv" : undefined;
       if (other) ctx.addIssue({ code: "custom", path, message: `sets ${env}, which ${other} already sets` });
     }
-    for (const [key, value] of Object.entries(tier.env)) {
-      const path = ["tiers", tierName, "env", key];
+    const envs: [string, string, (string | number)[]][] = [
+      ...Object.entries(tier.env).map(([key, value]): [string, string, (string | number)[]] => [key, value, ["tiers", tierName, "env", key]]),
+      ...tier.initContainers.flatMap((c, i) => Object.entries(c.env).map(([key, value]): [string, string, (string | number)[]] => [key, value, ["tiers", tierName, "initContainers", i, "env", key]])),
+    ];
+    for (const [key, value, path] of envs) {
       const parsed = parseEnvValue(value);
       for (const message of parsed.problems) ctx.addIssue({ code: "custom", path, message });
       for (const ref of parsed.parts) {

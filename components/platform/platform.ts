@@ -347,6 +347,7 @@ export class Platform extends pulumi.ComponentResource {
         ...tierArgsFromConfig(tierName, tier, this.storageClass ? platformStorageClassName : undefined),
         namespace: this.namespace,
         env: resolveEnv(tier.env, envContext),
+        initContainers: tier.initContainers.map((c) => ({ ...c, env: resolveEnv(c.env, envContext) })),
         secretEnv: [...tier.secretEnv, ...Object.keys(tier.sharedSecretEnv)],
         secrets: {
           ...Object.fromEntries(keys.map((k) => [k, secretFor(tierName, k)])),

@@ -31,7 +31,7 @@ export interface RawSecretConfig {
 
 /** The keys of appSecrets a tier may set: those it declares, plus its Elasticsearch user's password. */
 export function declaredSecretKeys(tier: TierConfig): string[] {
-  const keys = [...tier.secretEnv, ...(tier.secretFiles?.keys ?? [])];
+  const keys = [...tier.secretEnv, ...(tier.secretFiles?.keys ?? []), ...tier.initContainers.flatMap((c) => c.secretEnv)];
   if (tier.elasticsearch) keys.push(ELASTICSEARCH_PASSWORD_KEY);
   return [...new Set(keys)];
 }
