@@ -487,3 +487,14 @@ describe("init containers with their own image, command, env, secrets, resources
     expect(configIssues({ target: "kubeconfig", apps: { tiers: { app: { image: "a:1", initContainers: [{ name: "i", command: ["x"], env: { A: "${tiers.nope.host}" } }] } } } }).map((i) => i.path)).toEqual(["apps.tiers.app.initContainers.0.env.A"]);
   });
 });
+
+describe("unknown AppTier arguments are errors", () => {
+  it("names each unknown key, at the top level and nested, without showing its value", () => {
+    const error = argumentErrorOf(
+      () => new AppTier("typo", { ...base(), replica: 3, expose: { type: "loadBalancer", internal: true }, initContainers: [{ name: "i", command: ["x"], resource: {} }], ports: [{ name: "docs", port: 8100, svcPort: 81 }] } as unknown as AppTierArgs),
+    );
+    expect(error.issues.map((i) => i.path).sort()).toEqual(["expose.internal", "initContainers[0].resource", "ports[0].svcPort", "replica"]);
+    expect(error.message).toContain("args.replica: is not an argument (allowed: name, image, port");
+    expect(error.message).toContain("(got a value, not shown)");
+  });
+});

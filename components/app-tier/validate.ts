@@ -5,8 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { LABEL_KEY } from "../config/formats";
 import { DNS_LABEL, ENV_NAME } from "../shared/naming";
 import { isQuantity, parseQuantity } from "../shared/quantity";
-import { ArgumentChecker } from "../shared/validate";
-import { type AppTierSpecArgs } from "./args";
+import { ArgumentChecker, argumentKeys } from "../shared/validate";
+import { type AppTierSpecArgs, type InitContainerArgs } from "./args";
 import { SECRET_VOLUME, TMP_VOLUME, resolveTier } from "./resolve";
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -14,12 +14,37 @@ const INT_OR_PERCENT = (v: number | string): boolean => (typeof v === "number" ?
 const isZero = (v: number | string): boolean => v === 0 || v === "0%";
 const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
 
+const SPEC_KEYS = argumentKeys<AppTierSpecArgs>({
+  name: true, image: true, port: true, servicePort: true, ports: true, replicas: true, command: true, args: true, env: true, secretEnv: true, secretFiles: true,
+  secretEnvRefs: true, secretVolumes: true, podLabels: true, podAnnotations: true, expose: true, migrations: true, autoscaling: true, disruptionBudget: true,
+  probes: true, resources: true, networkPolicy: true, strategy: true, topologySpread: true, initContainers: true, sharedVolumes: true, stateful: true,
+  persistentVolumes: true, serviceAccountName: true, security: true,
+});
+const INIT_KEYS = argumentKeys<InitContainerArgs>({ name: true, image: true, command: true, args: true, inheritEnv: true, env: true, secretEnv: true, resources: true, volumes: true });
+
+/** Unknown argument names are errors: a typo must not silently fall back to a default. */
+function knownArguments(check: ArgumentChecker, args: AppTierSpecArgs): void {
+  // AppTierArgs adds where the tier runs and its secret values.
+  check.knownKeys(args, [...SPEC_KEYS, "namespace", "secrets"], "");
+  check.knownKeys(args.expose, ["type", "host", "path", "ingressClassName", "tlsSecretName", "internalLoadBalancer", "annotations"], "expose");
+  check.knownKeys(args.migrations, ["command", "image", "backoffLimit"], "migrations");
+  check.knownKeys(args.autoscaling, ["minReplicas", "maxReplicas", "targetCpuUtilization"], "autoscaling");
+  check.knownKeys(args.strategy, ["maxUnavailable", "maxSurge"], "strategy");
+  check.knownKeys(args.networkPolicy, ["enabled", "allowExternalEgress"], "networkPolicy");
+  check.knownKeys(args.security, ["runAsNonRoot", "runAsUser", "readOnlyRootFilesystem", "dropAllCapabilities", "seccompRuntimeDefault", "automountServiceAccountToken"], "security");
+  check.knownKeys(args.resources, ["requests", "limits"], "resources");
+  check.knownKeys(args.secretFiles, ["mountPath", "keys"], "secretFiles");
+  (args.ports ?? []).forEach((p, i) => check.knownKeys(p, ["name", "port", "servicePort"], `ports[${i}]`));
+  (args.initContainers ?? []).forEach((c, i) => check.knownKeys(c, INIT_KEYS, `initContainers[${i}]`));
+}
+
 /**
  * Checks every plain argument (Outputs are skipped) and the keys of `secrets`, then throws one
  * {@link ArgumentError} listing every problem.
  */
 export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, secretKeys: readonly string[]): void {
   const check = new ArgumentChecker("AppTier", resourceName);
+  knownArguments(check, args);
   const tier = resolveTier(resourceName, args);
   check.that(tier.name.length <= 63 && DNS_LABEL.test(tier.name), args.name === undefined ? "(resource name)" : "name", "must be a DNS label (lowercase letters, digits and '-', at most 63 characters)", tier.name);
   if (typeof args.image === "string") check.that(args.image.trim().length > 0 && !/\s/.test(args.image), "image", "must be an image reference such as ghcr.io/team/app:1.2.3", args.image);
