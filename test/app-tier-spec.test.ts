@@ -1,3 +1,4 @@
+import { tierArgsFromConfig } from "../components/platform/platform";
 import { describe, expect, it } from "vitest";
 import { argumentErrorOf } from "./mocks";
 import { migrationJobName, secretObjectName, inClusterUrl } from "../components/app-tier/names";
@@ -143,7 +144,8 @@ describe("validateTierArgs", () => {
       const { config } = loadStackFile(stack, ".");
       const platform = parsePlatformConfig(readRawPlatformConfig(config));
       for (const [name, t] of Object.entries(platform.apps.tiers)) {
-        const { elasticsearch: _es, elasticsearchIndices: _idx, ...args } = t;
+        // The Platform's own mapping from config to arguments (it drops the keys only the Platform reads).
+        const args = tierArgsFromConfig(name, t);
         const secrets = Object.fromEntries([...t.secretEnv, ...(t.secretFiles?.keys ?? [])].map((k) => [k, "v"]));
         expect(() => validateTierArgs(name, args, Object.keys(secrets)), `${stack}/${name}`).not.toThrow();
       }
