@@ -498,3 +498,17 @@ describe("unknown AppTier arguments are errors", () => {
     expect(error.message).toContain("(got a value, not shown)");
   });
 });
+
+describe("pod placement and pulling: nodeSelector, priorityClassName, imagePullSecrets", () => {
+  it("sets them on the tier's pods and the migrations Job's, validated, in config too", async () => {
+    engine = await setupMocks();
+    await build("placed", base({ nodeSelector: { "workload/type": "apps" }, priorityClassName: "apps-high", imagePullSecrets: ["regcred"], migrations: { command: ["migrate"] } }));
+    for (const spec of [one("placed", T.deployment).spec.template.spec, one("placed", T.job).spec.template.spec]) {
+      expect(spec).toMatchObject({ nodeSelector: { "workload/type": "apps" }, priorityClassName: "apps-high", imagePullSecrets: [{ name: "regcred" }] });
+    }
+    const error = argumentErrorOf(() => new AppTier("bad-place", base({ priorityClassName: "High!", imagePullSecrets: ["Reg Cred"] })));
+    expect(error.issues.map((i) => i.path).sort()).toEqual(["imagePullSecrets[0]", "priorityClassName"]);
+    const config = parsePlatformConfig({ target: "kubeconfig", apps: { tiers: { web: { image: "web:1", nodeSelector: { pool: "a" }, imagePullSecrets: ["regcred"] } } } });
+    expect(config.apps.tiers.web).toMatchObject({ nodeSelector: { pool: "a" }, imagePullSecrets: ["regcred"] });
+  });
+});

@@ -281,6 +281,12 @@ export interface AppTierSpecArgs {
   stateful?: boolean;
   /** Volumes backed by PersistentVolumeClaims (name → claim), one per pod; only for `stateful` tiers. @default {} */
   persistentVolumes?: Record<string, PersistentVolumeArgs>;
+  /** Node labels the pods must run on (pod `nodeSelector`). @default {} */
+  nodeSelector?: Record<string, string>;
+  /** PriorityClass of the pods (and the migrations Job's). @default - none: the cluster's default priority */
+  priorityClassName?: string;
+  /** Secrets (type dockerconfigjson) to pull the images with. @default [] */
+  imagePullSecrets?: string[];
   /** An existing ServiceAccount. @default - a dedicated ServiceAccount named after the tier */
   serviceAccountName?: string;
   /** Secure pod defaults. @default - all on: non-root, read-only root FS, no capabilities, seccomp RuntimeDefault, no token */

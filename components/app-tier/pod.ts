@@ -178,6 +178,16 @@ export function tierPodSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | u
     containers: [mainContainerFor(tier, tierSecret)],
     volumes,
     ...(spread.length > 0 ? { topologySpreadConstraints: spread } : {}),
+    ...placementOf(tier),
+  };
+}
+
+/** Placement and pulling shared by the tier's and the migrations Job's pods; each field omitted when unset. */
+function placementOf(tier: ResolvedTier): Pick<PodSpec, "nodeSelector" | "priorityClassName" | "imagePullSecrets"> {
+  return {
+    ...(Object.keys(tier.nodeSelector).length > 0 ? { nodeSelector: tier.nodeSelector } : {}),
+    ...(tier.priorityClassName !== undefined ? { priorityClassName: tier.priorityClassName } : {}),
+    ...(tier.imagePullSecrets.length > 0 ? { imagePullSecrets: tier.imagePullSecrets.map((name) => ({ name })) } : {}),
   };
 }
 
@@ -203,5 +213,6 @@ export function migrationPodSpecFor(tier: ResolvedTier, tierSecret: TierSecretRe
       },
     ],
     volumes,
+    ...placementOf(tier),
   };
 }

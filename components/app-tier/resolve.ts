@@ -59,6 +59,9 @@ export interface ResolvedTier {
   persistentVolumes: ({ name: string } & Required<Omit<PersistentVolumeArgs, "storageClassName">> & { storageClassName?: string })[];
   serviceAccountName?: string;
   createServiceAccount: boolean;
+  nodeSelector: Record<string, string>;
+  priorityClassName?: string;
+  imagePullSecrets: string[];
   security: Required<Omit<TierSecurityArgs, "runAsUser">> & { runAsUser?: number };
 }
 
@@ -124,6 +127,9 @@ export function resolveTier(name: string, args: AppTierSpecArgs): ResolvedTier {
     })),
     serviceAccountName: args.serviceAccountName,
     createServiceAccount: args.serviceAccountName === undefined,
+    nodeSelector: args.nodeSelector ?? {},
+    priorityClassName: args.priorityClassName,
+    imagePullSecrets: args.imagePullSecrets ?? [],
     security: {
       runAsNonRoot: security.runAsNonRoot ?? true,
       runAsUser: security.runAsUser,

@@ -18,7 +18,7 @@ const SPEC_KEYS = argumentKeys<AppTierSpecArgs>({
   name: true, image: true, port: true, servicePort: true, ports: true, replicas: true, command: true, args: true, env: true, secretEnv: true, secretFiles: true,
   secretEnvRefs: true, secretVolumes: true, podLabels: true, podAnnotations: true, expose: true, migrations: true, autoscaling: true, disruptionBudget: true,
   probes: true, resources: true, networkPolicy: true, strategy: true, topologySpread: true, initContainers: true, sharedVolumes: true, stateful: true,
-  persistentVolumes: true, serviceAccountName: true, security: true,
+  persistentVolumes: true, serviceAccountName: true, security: true, nodeSelector: true, priorityClassName: true, imagePullSecrets: true,
 });
 const INIT_KEYS = argumentKeys<InitContainerArgs>({ name: true, image: true, command: true, args: true, inheritEnv: true, env: true, secretEnv: true, resources: true, volumes: true });
 
@@ -202,6 +202,9 @@ export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, se
     check.that(tier.migrations.command.length > 0, "migrations.command", "must not be empty", tier.migrations.command);
     check.that(isInt(tier.migrations.backoffLimit, 0), "migrations.backoffLimit", "must be an integer ≥ 0", tier.migrations.backoffLimit);
   }
+  if (tier.priorityClassName !== undefined) check.that(DNS_LABEL.test(tier.priorityClassName), "priorityClassName", "must be a PriorityClass name (a DNS label)", tier.priorityClassName);
+  tier.imagePullSecrets.forEach((n, i) => check.that(DNS_LABEL.test(n), `imagePullSecrets[${i}]`, "must be a Secret name (a DNS label)", n));
+  for (const k of Object.keys(tier.nodeSelector)) check.that(LABEL_KEY.test(k), `nodeSelector.${k}`, "must be a label key", k);
   if (tier.serviceAccountName !== undefined) check.that(DNS_LABEL.test(tier.serviceAccountName), "serviceAccountName", "must be a DNS label", tier.serviceAccountName);
   for (const k of Object.keys(tier.podAnnotations)) check.that(LABEL_KEY.test(k), `podAnnotations.${k}`, "must be an annotation key: [prefix/]name, the name at most 63 letters, digits, '-', '_' or '.'", k);
   for (const [k, v] of Object.entries(tier.podAnnotations)) if (!pulumi.Output.isInstance(v)) check.that(typeof v === "string", `podAnnotations.${k}`, "must be a string", v);

@@ -184,6 +184,9 @@ export const TierConfigSchema = z
       )
       .default({})
       .describe("Volumes backed by PersistentVolumeClaims (name → claim), one per pod; needs stateful: true. Claims are kept on scale-down and deletion"),
+    nodeSelector: z.record(z.string().regex(LABEL_KEY, "must be a label key"), z.string()).default({}).describe("Node labels the pods must run on"),
+    priorityClassName: dnsLabel(253).optional().describe("PriorityClass of the pods and the migrations Job. Default: the cluster's default"),
+    imagePullSecrets: z.array(dnsLabel(253)).default([]).describe("Secrets to pull the images with"),
     serviceAccountName: dnsLabel(253).optional().describe("An existing ServiceAccount. Default: a dedicated one per tier"),
     security: z
       .strictObject({
