@@ -13,12 +13,15 @@ import { nameFromUrn } from "./progress";
  * - an update, delete, read or import of a resource in the state: refresh that resource (the provider
  *   reports what is really there; the refresh's write drops the pending entry);
  * - a create of a resource that lives only in the state (a provider, `random`, `tls`): clear it;
- * - a create of a Kubernetes object with a fixed name: clear it. The next `up` applies the same name
- *   with server-side apply, which adopts the object if the interrupted create made it, and awaits it;
+ * - a create of a Kubernetes object with a fixed name: adopt it into the state under its ID
+ *   (namespace/name) and refresh it, which keeps it when the interrupted create made it and drops it when
+ *   not; the next `up` then updates or creates it. Clearing it instead is not enough: since v4.29 the
+ *   provider creates with a plain POST (`AlreadyExists` for the object the interrupted run made), and the
+ *   older server-side-apply creates conflicted with the interrupted run's field manager. The components
+ *   give every object a stable field manager (components/shared/field-manager.ts), so the update that
+ *   follows the adoption applies as the same manager as the interrupted run;
  * - a create of an auto-named Kubernetes object (the next `up` would choose another name, and the half-made
- *   one would be orphaned), or of any object when the provider does not use server-side apply: adopt it
- *   into the state under its ID (namespace/name) and refresh it, which keeps it when it exists and drops
- *   it when it does not; an auto-named one is adopted as pending deletion, so the next `up` removes it;
+ *   one would be orphaned): adopt it the same way, as pending deletion, so the next `up` removes it;
  * - a create of anything else (an AWS resource, whose ID only the cloud knows): the driver cannot tell
  *   whether it exists. It stops and asks for a decision: `--import-pending-create <urn>=<id>` adopts one
  *   under the ID the user found (as above), `--clear-pending-creates` clears the rest.
@@ -106,15 +109,6 @@ function isAutonamed(resource: StateResource): boolean {
   return meta?.annotations?.[AUTONAMED] === "true";
 }
 
-/** Whether the object's provider (a `urn::id` reference) applies with server-side apply (the default since v4). */
-function providerUsesServerSideApply(resource: StateResource, resources: readonly StateResource[]): boolean {
-  const ref = resource.provider ?? "";
-  const i = ref.lastIndexOf("::");
-  const provider = i < 0 ? undefined : resources.find((r) => r.urn === ref.slice(0, i) && r.id === ref.slice(i + 2));
-  const setting = provider?.inputs?.enableServerSideApply ?? provider?.outputs?.enableServerSideApply;
-  return !(setting === false || setting === "false");
-}
-
 export interface RepairOptions {
   /** Clear the creates the driver cannot verify (`--clear-pending-creates`). */
   clearUnverifiable: boolean;
@@ -138,10 +132,7 @@ function planOne(op: PendingOperation, resources: readonly StateResource[], opti
     if (isAutonamed(op.resource)) {
       return { ...base, action: "adopt-for-deletion", id, why: `auto-named: adopted as ${id} and deleted by the next up if it exists` };
     }
-    if (!providerUsesServerSideApply(op.resource, resources)) {
-      return { ...base, action: "adopt", id, why: `adopted as ${id} and refreshed (the provider does not use server-side apply)` };
-    }
-    return { ...base, action: "clear", why: `the next up applies ${id} again with server-side apply, adopting it if it exists` };
+    return { ...base, action: "adopt", id, why: `adopted as ${id} and refreshed: kept if the interrupted create made it, else created by the next up` };
   }
   if (options.clearUnverifiable) return { ...base, action: "clear", why: "cleared as --clear-pending-creates asked; if the create completed, the resource is now unmanaged" };
   return { ...base, action: "unverifiable", why: "its ID is known only to the cloud: the create may have completed" };

@@ -235,7 +235,7 @@ const autonamedRole = k8s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
 const vpc: StateResource = { urn: urn(VPC, "vpc"), type: VPC, custom: true, inputs: { cidrBlock: "10.0.0.0/16", tags: { Name: "search-dev" } } };
 
 describe("planning the repair of pending operations", () => {
-  it("refreshes interrupted updates and deletes, clears named Kubernetes creates, adopts auto-named ones for deletion, stops at cloud creates", () => {
+  it("refreshes interrupted updates and deletes, adopts named Kubernetes creates (auto-named ones for deletion), clears state-only ones, stops at cloud creates", () => {
     const plan = planRepair(
       state([webDeploy], [
         { type: "updating", resource: webDeploy },
@@ -248,17 +248,19 @@ describe("planning the repair of pending operations", () => {
     );
     expect(plan.items.map((i) => [i.op, i.name, i.action, i.id])).toEqual([
       ["updating", "web-deployment", "refresh", undefined],
-      ["creating", "api-service", "clear", undefined],
+      ["creating", "api-service", "adopt", "search/api"],
       ["creating", "node-reader", "adopt-for-deletion", "node-reader-1a2b3c4d"],
       ["creating", "pw", "clear", undefined],
       ["creating", "vpc", "unverifiable", undefined],
     ]);
     expect(plan.unverifiable.map((i) => i.name)).toEqual(["vpc"]);
-    expect(plan.refreshTargets).toEqual([webDeploy.urn, autonamedRole.urn]);
+    expect(plan.refreshTargets).toEqual([webDeploy.urn, apiSvc.urn, autonamedRole.urn]);
     expect(plan.clearPendingCreates).toBe(true);
-    // The adopted object moves from the pending list into the resources, under its ID, marked for deletion.
+    // The adopted objects move from the pending list into the resources, under their IDs; the auto-named one marked for deletion.
     const adopted = plan.adoptedState!.deployment;
-    expect(adopted.pending_operations?.map((p) => p.resource.urn)).toEqual([webDeploy.urn, apiSvc.urn, urn("random:index/randomPassword:RandomPassword", "pw"), vpc.urn]);
+    expect(adopted.pending_operations?.map((p) => p.resource.urn)).toEqual([webDeploy.urn, urn("random:index/randomPassword:RandomPassword", "pw"), vpc.urn]);
+    expect(adopted.resources?.at(-2)).toMatchObject({ urn: apiSvc.urn, id: "search/api", provider: providerRef });
+    expect(adopted.resources?.at(-2)?.delete).toBeUndefined();
     expect(adopted.resources?.at(-1)).toMatchObject({ urn: autonamedRole.urn, id: "node-reader-1a2b3c4d", delete: true, provider: providerRef, outputs: { metadata: { name: "node-reader-1a2b3c4d" } } });
   });
 
@@ -271,10 +273,12 @@ describe("planning the repair of pending operations", () => {
     expect(plan.adoptedState!.deployment.resources?.at(-1)?.delete).toBeUndefined();
   });
 
-  it("adopts (instead of clearing) a named Kubernetes create when its provider does not use server-side apply", () => {
-    const noSsa = { ...provider, inputs: { enableServerSideApply: "false" } };
-    const plan = planRepair({ version: 3, deployment: { resources: [stackRes, noSsa], pending_operations: [{ type: "creating", resource: apiSvc }] } }, { clearUnverifiable: false });
-    expect(plan.items[0]).toMatchObject({ action: "adopt", id: "search/api" });
+  it("adopts a named Kubernetes create whatever the provider's apply mode (a plain create would fail with AlreadyExists)", () => {
+    for (const inputs of [{}, { enableServerSideApply: "false" }, { enableServerSideApply: "true" }]) {
+      const plan = planRepair({ version: 3, deployment: { resources: [stackRes, { ...provider, inputs }], pending_operations: [{ type: "creating", resource: apiSvc }] } }, { clearUnverifiable: false });
+      expect(plan.items[0]).toMatchObject({ action: "adopt", id: "search/api" });
+      expect(plan.clearPendingCreates).toBe(false);
+    }
   });
 
   it("derives the Kubernetes provider's IDs", () => {
@@ -285,33 +289,35 @@ describe("planning the repair of pending operations", () => {
 });
 
 describe("the driver resolves pending operations before the command", () => {
-  it("up: reports each, refreshes and clears them (targeted, non-interactive), checks none is left, then updates", async () => {
+  it("up: reports each, adopts the named object (state import) and refreshes both (targeted, non-interactive), checks none is left, then updates", async () => {
     const { stack, h } = setup();
     stack.state = state([webDeploy], [
       { type: "updating", resource: webDeploy },
       { type: "creating", resource: apiSvc },
     ]);
     expect(await h.run("up", "--stack", "dev", "--json")).toBe(0);
-    expect(stack.calls).toEqual(["getAllConfig", "refresh", "up"]);
-    expect(stack.operationOptions.refresh?.[0]).toMatchObject({ target: [webDeploy.urn], clearPendingCreates: true });
+    expect(stack.calls).toEqual(["getAllConfig", "importState", "refresh", "up"]);
+    expect(stack.operationOptions.refresh?.[0]).toMatchObject({ target: [webDeploy.urn, apiSvc.urn], clearPendingCreates: false });
     expect(stack.state.deployment.pending_operations).toEqual([]);
+    expect(stack.state.deployment.resources?.find((r) => r.urn === apiSvc.urn)).toMatchObject({ id: "search/api" });
     const records = h.records();
     expect(records.filter((r) => r.event === "pending-operation").map((r) => [r.op, r.name, r.action])).toEqual([
       ["updating", "web-deployment", "refresh"],
-      ["creating", "api-service", "clear"],
+      ["creating", "api-service", "adopt"],
     ]);
     expect(records.find((r) => r.event === "pending-resolved")).toMatchObject({ count: 2 });
     expect(records.at(-1)).toMatchObject({ event: "result", exitCode: 0, outcome: "succeeded" });
   });
 
-  it("only pending creates: the refresh targets the stack resource alone", async () => {
+  it("only state-only pending creates: the refresh targets the stack resource alone and clears them", async () => {
     const { stack, h } = setup();
-    stack.state = state([], [{ type: "creating", resource: apiSvc }]);
+    const pw = { urn: urn("random:index/randomPassword:RandomPassword", "pw"), type: "random:index/randomPassword:RandomPassword" };
+    stack.state = state([], [{ type: "creating", resource: pw }]);
     expect(await h.run("preview", "--stack", "dev")).toBe(0);
     expect(stack.calls).toEqual(["getAllConfig", "refresh", "preview"]);
     expect(stack.operationOptions.refresh?.[0]).toMatchObject({ target: [stackRes.urn], clearPendingCreates: true });
     expect(h.stdout).toContain("1 pending operation left by an interrupted update:");
-    expect(h.stdout).toContain("the next up applies search/api again with server-side apply");
+    expect(h.stdout).toContain("pw: exists only in the state");
   });
 
   it("drift repairs first, then checks; the repair is its own phase in the summary", async () => {

@@ -27,6 +27,7 @@ import {
   serviceSpecFor,
   statefulSetSpecFor,
 } from "./workloads";
+import { withStableFieldManagers } from "../shared/field-manager";
 
 /** Arguments of {@link AppTier}: the tier's config (see `TierConfigSchema`) plus where and with what secrets it runs. */
 export interface AppTierArgs extends AppTierSpecArgs {
@@ -74,7 +75,7 @@ export class AppTier extends pulumi.ComponentResource {
   constructor(name: string, args: AppTierArgs, opts?: pulumi.ComponentResourceOptions) {
     const secretValues = args.secrets ?? {};
     validateTierArgs(name, args, Object.keys(secretValues));
-    super(componentType("AppTier"), name, {}, opts);
+    super(componentType("AppTier"), name, {}, withStableFieldManagers(opts));
     const tier = resolveTier(name, args);
     const namespace = args.namespace;
     // A component's dependsOn does not reach its children; forward it, so "after X" holds for every object.

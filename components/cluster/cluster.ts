@@ -16,6 +16,7 @@ import { SERVICE_ACCOUNTS, SERVICE_IMAGE_UPSTREAMS, pullThroughCachePrefix } fro
 import { createHelmServices } from "./cluster-services";
 import { createAutoModeResources, type AutoModeArgs } from "./auto-mode";
 import { createWorkloadRole, type ServiceAccountRef, type WorkloadIdentity, type WorkloadRole } from "./workload-identity";
+import { withStableFieldManagers } from "../shared/field-manager";
 
 export type { NodeGroupArgs } from "./nodes";
 export type { KubeconfigCredentials } from "./kubeconfig";
@@ -162,7 +163,7 @@ export class Cluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     validateClusterArgs(name, args);
-    super(componentType("Cluster"), name, {}, opts);
+    super(componentType("Cluster"), name, {}, withStableFieldManagers(opts));
 
     const parent = { parent: this };
     const clusterName = args.clusterName ?? name;

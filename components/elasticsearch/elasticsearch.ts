@@ -31,6 +31,7 @@ import {
 import { elasticsearchYml, needsCertificates, type ElasticsearchPlan } from "./settings";
 import { checkUsers, ELASTIC_USERNAME, fileRealmAccounts, fileRealmRoleBindings, rolesYml, usersFile, usersRolesFile, type ElasticsearchUser } from "./users";
 import { clusterCertificates, DEFAULT_CERT_EARLY_RENEWAL_HOURS, DEFAULT_CERT_VALIDITY_HOURS } from "./tls";
+import { withStableFieldManagers } from "../shared/field-manager";
 
 export interface ElasticsearchArgs {
   /** Namespace for every object (it must exist). */
@@ -297,7 +298,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
 
   constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = elasticsearchPlan(name, args);
-    super(componentType("Elasticsearch"), name, {}, opts);
+    super(componentType("Elasticsearch"), name, {}, withStableFieldManagers(opts));
     const { names } = plan;
     const namespace = args.namespace;
     const clusterDomain = args.clusterDomain ?? "cluster.local";

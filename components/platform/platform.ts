@@ -18,6 +18,7 @@ import { resolveEnv } from "./env";
 import { generatedSecretName, legacyGeneratedSecretNames, splitSharedRef } from "./secret-names";
 import { declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets } from "./secrets";
 import { AUTO_MODE_EBS_PROVISIONER, StorageClass } from "../storage-class/storage-class";
+import { withStableFieldManagers } from "../shared/field-manager";
 
 /** Where a tier finds Elasticsearch, as files and env vars inside its pods. */
 export const ELASTICSEARCH_CA_MOUNT = "/etc/elasticsearch-ca";
@@ -133,7 +134,7 @@ export class Platform extends pulumi.ComponentResource {
   constructor(name: string, config: PlatformConfig, secrets: PlatformSecrets = {}, options: PlatformOptions = {}) {
     const { kubeconfig, kubeContext, ...opts } = options;
     checkElasticsearchWanted(config);
-    super(componentType("Platform"), name, {}, opts);
+    super(componentType("Platform"), name, {}, withStableFieldManagers(opts));
     const parent = { parent: this };
     const protect = config.protect;
     const protectTransforms = protect ? [protectStatefulResources] : [];

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { componentType, dnsLabel, standardLabels } from "../shared/naming";
 import { ArgumentChecker } from "../shared/validate";
 import { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, KMS_KEY_ARN, KMS_KEY_ARN_MESSAGE, type EbsVolumeType } from "../shared/aws-formats";
+import { withStableFieldManagers } from "../shared/field-manager";
 
 /** The AWS EBS CSI driver, the provisioner for every EBS-backed class. */
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
@@ -150,7 +151,7 @@ export class StorageClass extends pulumi.ComponentResource {
     const check = new ArgumentChecker("StorageClass", name);
     checkStorageClassArgs(check, args);
     check.done();
-    super(componentType("StorageClass"), name, {}, opts);
+    super(componentType("StorageClass"), name, {}, withStableFieldManagers(opts));
 
     const spec = storageClassSpec(name, args);
     const parameters: pulumi.Input<Record<string, pulumi.Input<string>>> =

@@ -23,6 +23,7 @@ import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { IService } from "kubernetes-models/v1/Service";
 import { elasticsearchNames } from "../../components/elasticsearch/names";
 import { clientLabelFor } from "../../components/elasticsearch/services";
+import { stableFieldManagerName } from "../../components/shared/field-manager";
 import { REPO_ROOT, startControlPlane, type ControlPlane } from "./control-plane";
 import {
   describeRun,
@@ -385,6 +386,22 @@ describe("the local stack through the real engine", () => {
     expect(preview.result?.rows).toEqual([]);
     expect(preview.result?.unchanged.preview).toBeGreaterThan(20);
     expect(resourceRecords(preview).filter((r) => r.op !== "same")).toEqual([]);
+  });
+
+  it("4b. every object the stack applied has one Apply manager, its stable name (an interrupted run and its recovery share it)", async () => {
+    reportOnFailure();
+    const state = JSON.parse(await project.exportStack()) as { deployment: { resources?: { urn: string; type: string; delete?: boolean; outputs?: { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } }[] } };
+    const objects = (state.deployment.resources ?? []).filter((r) => r.type.startsWith("kubernetes:") && !r.delete && r.outputs?.kind);
+    expect(objects.length).toBeGreaterThan(20);
+    const wrong: string[] = [];
+    for (const r of objects) {
+      const { apiVersion = "", kind = "", metadata = {} } = r.outputs!;
+      const live = await cp.kube.get<{ metadata?: { managedFields?: { manager?: string; operation?: string }[] } }>(await cp.kube.pathFor(apiVersion, kind, metadata.namespace, metadata.name));
+      const appliers = (live?.metadata?.managedFields ?? []).filter((f) => f.operation === "Apply").map((f) => f.manager);
+      const expected = stableFieldManagerName("eks-search-platform", project.stack, r.type, r.urn.slice(r.urn.lastIndexOf("::") + 2));
+      if (appliers.length !== 1 || appliers[0] !== expected) wrong.push(`${kind} ${metadata.name}: ${JSON.stringify(appliers)}, want ${expected}`);
+    }
+    expect(wrong).toEqual([]);
   });
 
   it("5. rotating the app secret rolls the api pods onto a new Secret and deletes the old one", async () => {
