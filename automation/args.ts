@@ -401,3 +401,11 @@ ${ENVIRONMENT}
 ${exitCodes()}
 `;
 }
+
+/**
+ * How the user runs the driver, for the commands it prints: `npm run deploy --` inside this repository
+ * (npm sets `npm_lifecycle_event` to the script's name), else the package's bin.
+ */
+export function invocation(env: Readonly<Record<string, string | undefined>>): string {
+  return env.npm_lifecycle_event === "deploy" ? "npm run deploy --" : "eks-search-platform-deploy";
+}

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { helpText, parseArgs, type CliOptions, type Command } from "./args";
+import { helpText, invocation, parseArgs, type CliOptions, type Command } from "./args";
 import { destructiveStepsInPlan, type ResourceChange } from "./changes";
 import { classifyFailure, isLockedError, unreachableMessage } from "./classify";
 import { ExitCode } from "./exit-codes";
@@ -207,6 +207,7 @@ class Run {
     this.out.addSecrets(Object.values(config).filter((e) => e.secret).map((e) => e.value));
     this.guard(config[protectKey(project.name)]?.value === "true");
     this.locks = new LockHandler({
+      invocation: invocation(this.deps.env),
       stack,
       out: this.out,
       probe: this.deps.probe,
@@ -224,6 +225,7 @@ class Run {
     if (command === "outputs") return this.printOutputs(stack);
 
     await repairPendingOperations({
+      invocation: invocation(this.deps.env),
       stack,
       out: this.out,
       command,

@@ -159,8 +159,8 @@ export function describeHolder(holder: LockHolder, now: number): string {
   return `${who}${since}${where}`;
 }
 
-/** The driver invocation that clears the lock first: `npm run deploy -- up --stack dev --force-unlock [--yes]`. */
-export function forceUnlockCommand(command: string, stack: string, needsYes: boolean, hadConfig: boolean): string {
+/** The driver invocation that clears the lock first: `<invocation> up --stack dev --force-unlock [--yes]`. */
+export function forceUnlockCommand(invocation: string, command: string, stack: string, needsYes: boolean, hadConfig: boolean): string {
   const extra = needsYes ? " --yes" : "";
-  return `npm run deploy -- ${command} --stack ${stack} --force-unlock${extra}${hadConfig ? "   (with this run's --config/--secret options)" : ""}`;
+  return `${invocation} ${command} --stack ${stack} --force-unlock${extra}${hadConfig ? "   (with this run's --config/--secret options)" : ""}`;
 }

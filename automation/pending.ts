@@ -178,12 +178,12 @@ function adopt(state: ExportedState, adopted: readonly PlannedRepair[]): Exporte
 }
 
 /** The refusal's text: each unverifiable create and the two ways forward. */
-export function unverifiableReason(items: readonly PlannedRepair[], command: string, stack: string): string {
+export function unverifiableReason(items: readonly PlannedRepair[], invocation: string, command: string, stack: string): string {
   const lines = [
     `${items.length} resource create${items.length === 1 ? " was" : "s were"} interrupted and may have completed in the cloud:`,
     ...items.map((i) => `  ${i.type} ${i.name} (${i.urn})`),
     "Check in the cloud whether each exists. Adopt the ones that do under their ID, and clear the others:",
-    `  npm run deploy -- ${command} --stack ${stack} --import-pending-create '<urn>=<id>' --clear-pending-creates`,
+    `  ${invocation} ${command} --stack ${stack} --import-pending-create '<urn>=<id>' --clear-pending-creates`,
     `(see docs/ci.md, "When an update is interrupted")`,
   ];
   return lines.join("\n");

@@ -50,6 +50,8 @@ export function retryPolicyFromEnv(env: Readonly<Record<string, string | undefin
 }
 
 export interface LockContext {
+  /** How the user runs the driver, for the commands it prints (see `invocation`). */
+  invocation: string;
   stack: DeployStack;
   out: Output;
   probe: ProcessProbe;
@@ -80,7 +82,7 @@ export class LockHandler {
   }
 
   private command(): string {
-    return forceUnlockCommand(this.ctx.command, this.ctx.stackName, this.ctx.production, this.ctx.hadConfig);
+    return forceUnlockCommand(this.ctx.invocation, this.ctx.command, this.ctx.stackName, this.ctx.production, this.ctx.hadConfig);
   }
 
   private record(kind: string, j: JudgedLock): Record<string, unknown> {
@@ -163,6 +165,8 @@ export class LockHandler {
 }
 
 export interface RepairContext {
+  /** How the user runs the driver, for the commands it prints. */
+  invocation: string;
   stack: DeployStack;
   out: Output;
   command: Command;
@@ -197,7 +201,7 @@ export async function repairPendingOperations(ctx: RepairContext): Promise<numbe
   for (const item of plan.items) {
     out.emit(`  ${item.op.padEnd(9)} ${item.type}  ${item.name}: ${item.why}`, { event: "pending-operation", ...item });
   }
-  if (plan.unverifiable.length > 0) throw new Stop("refused", ExitCode.Usage, unverifiableReason(plan.unverifiable, ctx.command, ctx.stackName));
+  if (plan.unverifiable.length > 0) throw new Stop("refused", ExitCode.Usage, unverifiableReason(plan.unverifiable, ctx.invocation, ctx.command, ctx.stackName));
 
   if (plan.adoptedState) {
     // Plan again on a fresh export right before writing, so an update that ran in between is not undone.

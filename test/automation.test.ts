@@ -362,7 +362,8 @@ describe("exit codes", () => {
     expect(h.stdout).toContain("stack dev is locked by a running update (ci@ci-host (pid 4211)");
     expect(h.stdout).toContain("retrying in 15s (retry 1 of 3)");
     expect(h.stdout).toContain("Summary: up on stack dev: locked");
-    expect(h.stdout).toContain("npm run deploy -- up --stack dev --force-unlock");
+    // The package's bin, as an npm user runs it (inside this repository it is `npm run deploy --`).
+    expect(h.stdout).toContain("eks-search-platform-deploy up --stack dev --force-unlock");
   });
 
   it("0 after a lock clears on retry; the retry budget is configurable from the environment", async () => {

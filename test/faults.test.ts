@@ -139,7 +139,7 @@ describe("stale and live locks on the file backend", () => {
     expect(h.stdout).toContain("ci@runner-7 (pid 812), since");
     expect(h.stdout).toContain("(12m03s ago)");
     expect(h.stdout).toContain("it was taken on another host (runner-7; this is ci-host)");
-    expect(h.stdout).toContain("npm run deploy -- up --stack dev --force-unlock   (with this run's --config/--secret options)");
+    expect(h.stdout).toContain("eks-search-platform-deploy up --stack dev --force-unlock   (with this run's --config/--secret options)");
   });
 
   it("--force-unlock clears it (pulumi cancel) with a warning and continues; on a production stack it needs --yes", async () => {
@@ -158,7 +158,7 @@ describe("stale and live locks on the file backend", () => {
     prod.stack.holders = holderFrom;
     prod.stack.scripts.up = [diyLocked(812, "runner-7", prod.h.clock)];
     expect(await prod.h.run("up", "--stack", "prod", "--yes")).toBe(ExitCode.Locked);
-    expect(prod.h.stdout).toContain("npm run deploy -- up --stack prod --force-unlock --yes");
+    expect(prod.h.stdout).toContain("eks-search-platform-deploy up --stack prod --force-unlock --yes");
   });
 
   it("a dead lock next to a live one on a bucket backend is not removed (pulumi cancel would remove both)", async () => {
@@ -187,6 +187,8 @@ describe("locks on Pulumi Cloud", () => {
     const { stack, h } = setup();
     stack.holders = () => [holderFromStackJson(fixture("cloud-stack.json"))!].map((x) => ({ ...x, since: h.clock - 125_000 }));
     stack.scripts.up = [cloudLocked];
+    // Run as `npm run deploy -- …` in this repository: the printed command says so.
+    h.env.npm_lifecycle_event = "deploy";
     expect(await h.run("up", "--stack", "dev")).toBe(ExitCode.Locked);
     expect(h.sleeps).toEqual([]);
     expect(h.stdout).toContain("update by alice, since");
@@ -347,7 +349,7 @@ describe("the driver resolves pending operations before the command", () => {
     expect(stack.calls).toEqual(["getAllConfig"]);
     expect(h.stdout).toContain("1 resource create was interrupted and may have completed in the cloud:");
     expect(h.stdout).toContain(`aws:ec2/vpc:Vpc vpc (${vpc.urn})`);
-    expect(h.stdout).toContain("npm run deploy -- up --stack dev --import-pending-create '<urn>=<id>' --clear-pending-creates");
+    expect(h.stdout).toContain("eks-search-platform-deploy up --stack dev --import-pending-create '<urn>=<id>' --clear-pending-creates");
     expect(h.stdout).toContain("Summary: up on stack dev: refused");
 
     const again = setup();
