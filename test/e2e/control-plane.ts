@@ -571,6 +571,8 @@ class ControlPlaneImpl implements ControlPlane {
   private watchdog: ChildProcess | undefined;
   /** Processes stopped on purpose (stopProcess): their exit is not a failure. */
   private readonly paused = new Set<string>();
+  /** How often each supervised process was started again after it exited. */
+  readonly restarts = new Map<string, number>();
 
   constructor(
     readonly tools: E2ETools,
@@ -637,7 +639,15 @@ class ControlPlaneImpl implements ControlPlane {
       child.once("exit", (code, signal) => {
         m.exitCode = code;
         m.signal = signal;
-        if (!this.stopping && !this.paused.has(name)) {
+        if (!this.stopping && !this.paused.has(name) && SUPERVISED.has(name) && this.procs.includes(m)) {
+          // Leader-elected controllers exit on purpose when they cannot renew their lease (an API server
+          // restart); a real control plane's supervisor (kubelet, systemd) starts them again. So does this one.
+          this.restarts.set(name, (this.restarts.get(name) ?? 0) + 1);
+          this.log(`${name} exited (code ${code}, signal ${signal}); starting it again (restart ${this.restarts.get(name)}), as its supervisor would`);
+          setTimeout(() => {
+            if (!this.stopping && !this.paused.has(name)) this.spawnProcess(name, m.bin, m.args);
+          }, 1_000);
+        } else if (!this.stopping && !this.paused.has(name)) {
           this.failure ??= `${name} exited unexpectedly (code ${code}, signal ${signal})`;
           this.log(`${name} exited unexpectedly (code ${code}, signal ${signal}); last log lines:\n${tailFile(logPath, 40)}`);
         }
@@ -952,6 +962,12 @@ class ControlPlaneImpl implements ControlPlane {
     this.stopped = true;
   }
 }
+
+/**
+ * Processes started again when they exit (see spawnProcess): the leader-elected controllers, which exit by
+ * design when their lease cannot be renewed, e.g. while kube-apiserver restarts.
+ */
+const SUPERVISED = new Set(["kube-controller-manager", "kube-scheduler"]);
 
 /** Starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and KWOK with fake nodes. */
 export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {

@@ -226,3 +226,39 @@ export function lockFiles(project: PlatformProject): string[] {
   walk(dir);
   return out;
 }
+
+/** The stack's checkpoint in the project's file backend (the engine writes it at each step's start and end). */
+function checkpointFile(project: PlatformProject): string | undefined {
+  const dir = path.join(project.stateDir, ".pulumi", "stacks");
+  if (!fs.existsSync(dir)) return undefined;
+  for (const p of fs.readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    if (path.basename(p) === `${project.stack}.json`) return path.join(dir, p);
+  }
+  return undefined;
+}
+
+/** The pending operations of the checkpoint on disk right now, as `type urn` (none when unreadable mid-write). */
+export function pendingOnDisk(project: PlatformProject): string[] {
+  const file = checkpointFile(project);
+  if (!file) return [];
+  try {
+    const state = JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint?: { latest?: { pending_operations?: { type: string; resource: { urn: string } }[] } } };
+    return (state.checkpoint?.latest?.pending_operations ?? []).map((p) => `${p.type} ${p.resource.urn}`);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Resolves once the checkpoint on disk holds a pending operation matching `match` (polled every 25 ms), so a
+ * kill after it leaves that operation pending for certain; rejects after `timeoutMs`.
+ */
+export async function untilPendingOnDisk(project: PlatformProject, match: (op: string) => boolean, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = pendingOnDisk(project).find(match);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no pending operation matching the kill point reached the checkpoint within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
