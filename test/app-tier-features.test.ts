@@ -110,7 +110,8 @@ describe("Platform: stateful tiers get the platform's StorageClass and its prote
     const sts = e.get(T.statefulSet, "p-db-statefulset");
     expect((unwrapSecrets(sts.state) as any).spec.volumeClaimTemplates[0].spec.storageClassName).toBe("p-data");
     // The engine applies transforms to descendants, the mocks do not: the option on the component is what shows.
-    expect(e.get(T.tier, "p-db").options.transformCount).toBe(1);
+    // Two: protectStatefulResources and stableFieldManagers (every component applies the latter to itself).
+    expect(e.get(T.tier, "p-db").options.transformCount).toBe(2);
     const storageClass = e.byType("kubernetes:storage.k8s.io/v1:StorageClass")[0];
     expect(sts.dependencies).toContain(storageClass.urn);
   });

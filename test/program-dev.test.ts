@@ -92,7 +92,7 @@ describe("program: dev stack (target aws)", () => {
   });
 
   it("protects nothing (protect is off in dev)", () => {
-    for (const type of ["eks-search-platform:index:Cluster", "eks-search-platform:index:Elasticsearch"]) expect(engine.byType(type)[0].options.transformCount, type).toBe(0);
+    for (const type of ["eks-search-platform:index:Cluster", "eks-search-platform:index:Elasticsearch"]) expect(engine.byType(type)[0].options.transformCount, type).toBe(1); // stableFieldManagers only
     expect(engine.resources.filter((r) => r.options.protect).map((r) => r.name)).toEqual([]);
     expect(engine.byType("eks:index:Cluster")[0].inputs).toMatchObject({ deletionProtection: false, upgradePolicy: { supportType: "STANDARD" } });
   });

@@ -85,7 +85,7 @@ describe("program: prod stack (target aws, hardened)", () => {
     // The engine applies transforms to descendants; the mocks do not, so the option itself is what we can see
     // (protectStatefulResources is tested directly in platform.test.ts).
     for (const type of ["eks-search-platform:index:Cluster", "eks-search-platform:index:Elasticsearch"]) {
-      expect(engine.byType(type)[0].options.transformCount, type).toBe(1);
+      expect(engine.byType(type)[0].options.transformCount, type).toBe(2); // protectStatefulResources and stableFieldManagers
     }
     expect(engine.byType("kubernetes:core/v1:Namespace")[0].options.protect).toBe(true);
   });
