@@ -45,6 +45,19 @@ export {
   type PersistentVolumeArgs,
   type TierPortArgs,
 } from "./app-tier/args";
+export {
+  type TolerationArgs,
+  type AffinityArgs,
+  type NodeAffinityArgs,
+  type NodeSelectorTermArgs,
+  type NodeSelectorRequirementArgs,
+  type PodAffinityArgs,
+  type PodAffinityTermArgs,
+  type WeightedPodAffinityTermArgs,
+  type LabelSelectorArgs,
+  type LabelSelectorRequirementArgs,
+  type TopologySpreadArgs,
+} from "./app-tier/placement-args";
 export { Platform, type PlatformOptions } from "./platform/platform";
 export { readPlatformSecrets, type PlatformSecrets } from "./platform/secrets";
 export { ConfigError, type ConfigIssue } from "./config/errors";

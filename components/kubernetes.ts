@@ -35,5 +35,18 @@ export {
   type PersistentVolumeArgs,
   type TierPortArgs,
 } from "./app-tier/args";
+export {
+  type TolerationArgs,
+  type AffinityArgs,
+  type NodeAffinityArgs,
+  type NodeSelectorTermArgs,
+  type NodeSelectorRequirementArgs,
+  type PodAffinityArgs,
+  type PodAffinityTermArgs,
+  type WeightedPodAffinityTermArgs,
+  type LabelSelectorArgs,
+  type LabelSelectorRequirementArgs,
+  type TopologySpreadArgs,
+} from "./app-tier/placement-args";
 export { StorageClass, type StorageClassArgs, type EbsVolumeType } from "./storage-class/storage-class";
 export { ArgumentError, type ArgumentIssue } from "./shared/validate";

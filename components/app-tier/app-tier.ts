@@ -82,7 +82,10 @@ export class AppTier extends pulumi.ComponentResource {
     const inherited = opts?.dependsOn;
     const inheritedDeps: pulumi.Input<pulumi.Resource>[] = inherited === undefined ? [] : Array.isArray(inherited) ? inherited : [inherited as pulumi.Input<pulumi.Resource>];
     const child = (...extra: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: [...inheritedDeps, ...extra] });
-    const metadata = (component?: string) => ({ name: tier.name, namespace, labels: tierLabels(tier, component) });
+    // The user's labels and annotations go on every object; the platform's labels win (validation refuses their keys).
+    const objectAnnotations = Object.keys(tier.annotations).length > 0 ? { annotations: tier.annotations } : {};
+    const labelled = (labels: Record<string, string>) => ({ labels: { ...tier.labels, ...labels }, ...objectAnnotations });
+    const metadata = (component?: string) => ({ name: tier.name, namespace, ...labelled(tierLabels(tier, component)) });
 
     if (tier.createServiceAccount) {
       this.serviceAccount = new k8s.core.v1.ServiceAccount(
@@ -98,7 +101,7 @@ export class AppTier extends pulumi.ComponentResource {
       if (tier.migrations) {
         this.migrationNetworkPolicy = new k8s.networking.v1.NetworkPolicy(
           `${name}-migrations-network-policy`,
-          { metadata: { name: dnsLabel(tier.name, "migrations"), namespace, labels: migrationLabels(tier) }, spec: migrationNetworkPolicySpecFor(tier) },
+          { metadata: { name: dnsLabel(tier.name, "migrations"), namespace, ...labelled(migrationLabels(tier)) }, spec: migrationNetworkPolicySpecFor(tier) },
           child(),
         );
       }
@@ -114,7 +117,7 @@ export class AppTier extends pulumi.ComponentResource {
       const secretName = pulumi.unsecret(pulumi.all(stringData).apply((values) => secretObjectName(tier.name, values)));
       this.secret = new k8s.core.v1.Secret(
         `${name}-secrets`,
-        { metadata: { name: secretName, namespace, labels: tierLabels(tier) }, type: "Opaque", immutable: true, stringData },
+        { metadata: { name: secretName, namespace, ...labelled(tierLabels(tier)) }, type: "Opaque", immutable: true, stringData },
         { ...child(), deleteBeforeReplace: false, additionalSecretOutputs: ["data", "stringData"] },
       );
       tierSecret = { secretName: this.secret.metadata.name };
@@ -127,7 +130,7 @@ export class AppTier extends pulumi.ComponentResource {
       const jobName = pulumi.all([tier.migrations.image, pulumi.output(jobSpec).template]).apply(([image, template]) => migrationJobName(tier.name, image, command, template));
       this.migrationJob = new k8s.batch.v1.Job(
         `${name}-migrations`,
-        { metadata: { name: jobName, namespace, labels: migrationLabels(tier) }, spec: jobSpec },
+        { metadata: { name: jobName, namespace, ...labelled(migrationLabels(tier)) }, spec: jobSpec },
         // A changed Job has a new name: the new Job runs to completion before the old one is deleted.
         { ...child(), deleteBeforeReplace: false },
       );
@@ -165,7 +168,8 @@ export class AppTier extends pulumi.ComponentResource {
     let internalUrl: pulumi.Output<string | undefined> = pulumi.output(undefined);
     let internalHost: pulumi.Output<string | undefined> = pulumi.output(undefined);
     if (tier.expose.type !== "none") {
-      const annotations = tier.expose.type === "loadBalancer" ? loadBalancerAnnotations(tier.expose) : {};
+      // Defaults, then the tier's annotations, then expose.annotations.
+      const annotations = { ...(tier.expose.type === "loadBalancer" ? loadBalancerAnnotations(tier.expose) : {}), ...tier.annotations, ...tier.expose.annotations };
       const service = new k8s.core.v1.Service(
         `${name}-service`,
         { metadata: { ...metadata(), annotations }, spec: serviceSpecFor(tier) },
@@ -185,7 +189,7 @@ export class AppTier extends pulumi.ComponentResource {
       if (tier.expose.type === "ingress") {
         const ingress = new k8s.networking.v1.Ingress(
           `${name}-ingress`,
-          { metadata: { ...metadata(), annotations: ingressAnnotations(tier) }, spec: ingressSpecFor(tier, service.metadata.name) },
+          { metadata: { ...metadata(), annotations: { ...ingressAnnotations(tier), ...tier.annotations, ...tier.expose.annotations } }, spec: ingressSpecFor(tier, service.metadata.name) },
           child(),
         );
         this.ingress = ingress;

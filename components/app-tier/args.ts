@@ -2,6 +2,7 @@
  * The argument types of `AppTier`: what a tier is made of, each field with its default.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { AffinityArgs, TolerationArgs, TopologySpreadArgs } from "./placement-args";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -241,8 +242,22 @@ export interface AppTierSpecArgs {
   secretEnvRefs?: Record<string, SecretKeyRefArgs>;
   /** Secrets the tier does not own, mounted read-only. @default [] */
   secretVolumes?: SecretVolumeArgs[];
-  /** Extra labels on the pods (not part of the selector), e.g. a NetworkPolicy client label. @default {} */
+  /**
+   * Extra labels on the pods (not part of the selector), e.g. a NetworkPolicy client label; the platform's keys
+   * (`app.kubernetes.io/name`, `instance`, `component`, `part-of`, `managed-by`) and the controllers' are refused. @default {}
+   */
   podLabels?: Record<string, string>;
+  /**
+   * Extra labels on every object of the tier (workload, Services, Ingress, ServiceAccount, HPA, PDB,
+   * NetworkPolicies, Secret, Job) and on its pods; not on a StatefulSet's claim templates, which are immutable.
+   * Reserved keys as for `podLabels`. @default {}
+   */
+  labels?: Record<string, string>;
+  /**
+   * Extra annotations on every object of the tier (not the pods: see `podAnnotations`); on the Service and
+   * Ingress they override the load balancer defaults, and `expose.annotations` overrides them. @default {}
+   */
+  annotations?: Record<string, Input<string>>;
   /**
    * Extra annotations on the pods (the Deployment's and the migrations Job's templates). A changed value rolls
    * the pods, e.g. a hash of a Secret the tier reads by a fixed name. @default {}
@@ -270,6 +285,16 @@ export interface AppTierSpecArgs {
   strategy?: StrategyArgs;
   /** Spread pods across zones and hosts when more than one may run. @default true */
   topologySpread?: boolean;
+  /**
+   * Topology spread constraints replacing the default zone and host spread, over the tier's own pods of one
+   * revision (label selector and `matchLabelKeys` are the tier's), whatever the pod count; `[]` spreads nothing.
+   * @default - the default spread (see `topologySpread`)
+   */
+  topologySpreadConstraints?: TopologySpreadArgs[];
+  /** Taints the pods (and the migrations Job's) tolerate. @default [] */
+  tolerations?: TolerationArgs[];
+  /** Node and pod affinity of the pods and the migrations Job's. @default - none */
+  affinity?: AffinityArgs;
   /** Init containers, run in order before the main container. @default [] */
   initContainers?: InitContainerArgs[];
   /** emptyDir volumes (name → mount path) shared by the init containers and the main container. @default {} */

@@ -5,6 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { type ProbeArgs, type TierResourceLimitsArgs, type TierResourceRequestsArgs } from "./args";
 import { tierSelector } from "./names";
+import { type TopologySpreadArgs } from "./placement-args";
 import { type ResolvedTier, SECRET_VOLUME, TMP_VOLUME, maxPods } from "./resolve";
 
 type Input<T> = pulumi.Input<T>;
@@ -54,13 +55,17 @@ export function podSecurityContext(security: ResolvedTier["security"]): k8s.type
   };
 }
 
-/** Zone and host spread for more than one pod; soft, so a lost zone never blocks scheduling. */
+/**
+ * Zone and host spread for more than one pod, soft, so a lost zone never blocks scheduling; or, when
+ * `topologySpreadConstraints` is set, exactly those, over the same pods.
+ */
 export function topologySpreadFor(tier: ResolvedTier): k8s.types.input.core.v1.TopologySpreadConstraint[] {
-  if (!tier.topologySpread || maxPods(tier) <= 1) return [];
-  return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
-    topologyKey,
-    maxSkew: 1,
-    whenUnsatisfiable: "ScheduleAnyway",
+  const defaults: TopologySpreadArgs[] = tier.topologySpread && maxPods(tier) > 1 ? [{ topologyKey: "topology.kubernetes.io/zone" }, { topologyKey: "kubernetes.io/hostname" }] : [];
+  const constraints = tier.topologySpreadConstraints ?? defaults;
+  return constraints.map((c) => ({
+    ...c,
+    maxSkew: c.maxSkew ?? 1,
+    whenUnsatisfiable: c.whenUnsatisfiable ?? "ScheduleAnyway",
     labelSelector: { matchLabels: tierSelector(tier) },
     // Count only pods of the same revision (ReplicaSet, or StatefulSet revision), so a rollout is spread like a fresh one.
     matchLabelKeys: [tier.stateful ? "controller-revision-hash" : "pod-template-hash"],
@@ -183,9 +188,11 @@ export function tierPodSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | u
 }
 
 /** Placement and pulling shared by the tier's and the migrations Job's pods; each field omitted when unset. */
-function placementOf(tier: ResolvedTier): Pick<PodSpec, "nodeSelector" | "priorityClassName" | "imagePullSecrets"> {
+function placementOf(tier: ResolvedTier): Pick<PodSpec, "nodeSelector" | "priorityClassName" | "imagePullSecrets" | "tolerations" | "affinity"> {
   return {
     ...(Object.keys(tier.nodeSelector).length > 0 ? { nodeSelector: tier.nodeSelector } : {}),
+    ...(tier.tolerations.length > 0 ? { tolerations: tier.tolerations } : {}),
+    ...(tier.affinity !== undefined ? { affinity: tier.affinity } : {}),
     ...(tier.priorityClassName !== undefined ? { priorityClassName: tier.priorityClassName } : {}),
     ...(tier.imagePullSecrets.length > 0 ? { imagePullSecrets: tier.imagePullSecrets.map((name) => ({ name })) } : {}),
   };

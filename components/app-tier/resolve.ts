@@ -2,6 +2,7 @@
  * Defaults for `AppTier`: the tier with every default filled in.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { type AffinityArgs, type TolerationArgs, type TopologySpreadArgs } from "./placement-args";
 import { type AppTierSpecArgs, type PersistentVolumeArgs, type AutoscalingArgs, type DisruptionBudgetArgs, type SecretKeyRefArgs, type SecretVolumeArgs, type StrategyArgs, type TierExposeArgs, type TierNetworkPolicyArgs, type TierPortArgs, type TierProbesArgs, type TierResourceLimitsArgs, type TierResourceRequestsArgs, type TierResourcesArgs, type TierSecurityArgs } from "./args";
 
 type Input<T> = pulumi.Input<T>;
@@ -62,6 +63,14 @@ export interface ResolvedTier {
   nodeSelector: Record<string, string>;
   priorityClassName?: string;
   imagePullSecrets: string[];
+  tolerations: TolerationArgs[];
+  affinity?: AffinityArgs;
+  /** Replaces the default spread when set. */
+  topologySpreadConstraints?: TopologySpreadArgs[];
+  /** Extra labels on every object and pod. */
+  labels: Record<string, string>;
+  /** Extra annotations on every object (not the pods). */
+  annotations: Record<string, Input<string>>;
   security: Required<Omit<TierSecurityArgs, "runAsUser">> & { runAsUser?: number };
 }
 
@@ -130,6 +139,11 @@ export function resolveTier(name: string, args: AppTierSpecArgs): ResolvedTier {
     nodeSelector: args.nodeSelector ?? {},
     priorityClassName: args.priorityClassName,
     imagePullSecrets: args.imagePullSecrets ?? [],
+    tolerations: args.tolerations ?? [],
+    affinity: args.affinity,
+    topologySpreadConstraints: args.topologySpreadConstraints,
+    labels: args.labels ?? {},
+    annotations: args.annotations ?? {},
     security: {
       runAsNonRoot: security.runAsNonRoot ?? true,
       runAsUser: security.runAsUser,

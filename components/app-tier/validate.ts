@@ -8,6 +8,7 @@ import { isQuantity, parseQuantity } from "../shared/quantity";
 import { ArgumentChecker, argumentKeys } from "../shared/validate";
 import { type AppTierSpecArgs, type InitContainerArgs } from "./args";
 import { SECRET_VOLUME, TMP_VOLUME, resolveTier } from "./resolve";
+import { validatePlacement } from "./validate-placement";
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const INT_OR_PERCENT = (v: number | string): boolean => (typeof v === "number" ? Number.isInteger(v) && v >= 0 : /^\d{1,3}%$/.test(v));
@@ -19,6 +20,7 @@ const SPEC_KEYS = argumentKeys<AppTierSpecArgs>({
   secretEnvRefs: true, secretVolumes: true, podLabels: true, podAnnotations: true, expose: true, migrations: true, autoscaling: true, disruptionBudget: true,
   probes: true, resources: true, networkPolicy: true, strategy: true, topologySpread: true, initContainers: true, sharedVolumes: true, stateful: true,
   persistentVolumes: true, serviceAccountName: true, security: true, nodeSelector: true, priorityClassName: true, imagePullSecrets: true,
+  tolerations: true, affinity: true, topologySpreadConstraints: true, labels: true, annotations: true,
 });
 const INIT_KEYS = argumentKeys<InitContainerArgs>({ name: true, image: true, command: true, args: true, inheritEnv: true, env: true, secretEnv: true, resources: true, volumes: true });
 
@@ -208,6 +210,6 @@ export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, se
   if (tier.serviceAccountName !== undefined) check.that(DNS_LABEL.test(tier.serviceAccountName), "serviceAccountName", "must be a DNS label", tier.serviceAccountName);
   for (const k of Object.keys(tier.podAnnotations)) check.that(LABEL_KEY.test(k), `podAnnotations.${k}`, "must be an annotation key: [prefix/]name, the name at most 63 letters, digits, '-', '_' or '.'", k);
   for (const [k, v] of Object.entries(tier.podAnnotations)) if (!pulumi.Output.isInstance(v)) check.that(typeof v === "string", `podAnnotations.${k}`, "must be a string", v);
-  for (const [k, v] of Object.entries(tier.podLabels)) check.that(v.length <= 63 && /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(v), `podLabels.${k}`, "must be a label value", v);
+  validatePlacement(check, args);
   check.done();
 }

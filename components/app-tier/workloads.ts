@@ -16,7 +16,7 @@ export function deploymentSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef 
     selector: { matchLabels: tierSelector(tier) },
     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: tier.strategy.maxUnavailable, maxSurge: tier.strategy.maxSurge } },
     template: {
-      metadata: { labels: { ...tier.podLabels, ...tierLabels(tier) }, ...podAnnotationsOf(tier) },
+      metadata: { labels: { ...tier.labels, ...tier.podLabels, ...tierLabels(tier) }, ...podAnnotationsOf(tier) },
       spec: tierPodSpecFor(tier, tierSecret, serviceAccountName),
     },
   };
@@ -41,7 +41,7 @@ export function statefulSetSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef
     updateStrategy: { type: "RollingUpdate" },
     persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
     template: {
-      metadata: { labels: { ...tier.podLabels, ...tierLabels(tier) }, ...podAnnotationsOf(tier) },
+      metadata: { labels: { ...tier.labels, ...tier.podLabels, ...tierLabels(tier) }, ...podAnnotationsOf(tier) },
       spec: tierPodSpecFor(tier, tierSecret, serviceAccountName),
     },
     volumeClaimTemplates: tier.persistentVolumes.map((v) => ({
@@ -159,7 +159,7 @@ export function jobSpecFor(tier: ResolvedTier, tierSecret: TierSecretRef | undef
   return {
     backoffLimit: tier.migrations.backoffLimit,
     template: {
-      metadata: { labels: { ...tier.podLabels, ...migrationLabels(tier) }, ...podAnnotationsOf(tier) },
+      metadata: { labels: { ...tier.labels, ...tier.podLabels, ...migrationLabels(tier) }, ...podAnnotationsOf(tier) },
       spec: migrationPodSpecFor(tier, tierSecret, serviceAccountName),
     },
   };

@@ -4,7 +4,9 @@
 import { z } from "zod";
 import { ENV_NAME } from "../shared/naming";
 import { parseEnvValue } from "./references";
+import { CLIENT_LABEL_KEY } from "../elasticsearch/names";
 import { DNS_NAME, LABEL_KEY, dnsLabel, imageRef, intOrPercent, port, quantity, stringMap } from "./formats";
+import { placementConfigShape } from "./placement";
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 /** `<secret>.<KEY>`: a key of one of apps.sharedSecrets. */
@@ -187,6 +189,7 @@ export const TierConfigSchema = z
     nodeSelector: z.record(z.string().regex(LABEL_KEY, "must be a label key"), z.string()).default({}).describe("Node labels the pods must run on"),
     priorityClassName: dnsLabel(253).optional().describe("PriorityClass of the pods and the migrations Job. Default: the cluster's default"),
     imagePullSecrets: z.array(dnsLabel(253)).default([]).describe("Secrets to pull the images with"),
+    ...placementConfigShape,
     serviceAccountName: dnsLabel(253).optional().describe("An existing ServiceAccount. Default: a dedicated one per tier"),
     security: z
       .strictObject({
@@ -206,6 +209,8 @@ export const TierConfigSchema = z
     const servicePorts = [tier.servicePort ?? tier.port, ...tier.ports.map((p) => p.servicePort ?? p.port)];
     if (new Set(servicePorts).size !== servicePorts.length) ctx.addIssue({ code: "custom", path: ["ports"], message: `Service ports must be distinct (servicePort, else port, of the main and each extra port; got ${servicePorts.join(", ")})` });
     if (Object.keys(tier.persistentVolumes).length > 0 && !tier.stateful) ctx.addIssue({ code: "custom", path: ["persistentVolumes"], message: "needs stateful: true (a StatefulSet claims one volume per pod)" });
+    if (tier.topologySpreadConstraints !== undefined && !tier.topologySpread) ctx.addIssue({ code: "custom", path: ["topologySpreadConstraints"], message: "replaces the default spread, which topologySpread: false turns off: set one of the two" });
+    if (tier.podLabels[CLIENT_LABEL_KEY] !== undefined) ctx.addIssue({ code: "custom", path: ["podLabels", CLIENT_LABEL_KEY], message: "is the platform's Elasticsearch client label: set elasticsearch: true, which also creates the tier's user" });
     if (tier.elasticsearchIndices !== undefined && !tier.elasticsearch) ctx.addIssue({ code: "custom", path: ["elasticsearchIndices"], message: "requires elasticsearch: true" });
   });
 

@@ -55,7 +55,8 @@ function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
   return target instanceof z.ZodObject ? Object.keys(target.shape) : [];
 }
 
-function issueMessage(issue: z.core.$ZodIssue): string {
+/** A zod issue as a sentence that follows the key path ("must be one of ..."). */
+export function issueMessage(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
       return `must be ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;

@@ -14,6 +14,8 @@ const IMAGE_REF =
 export const AZ_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
 export const EKS_VERSION = /^1\.\d{2}$/;
 export const SEMVER = /^\d+\.\d+\.\d+$/;
+/** A label value: empty, or at most 63 characters, alphanumeric at both ends. */
+export const LABEL_VALUE = /^(?=.{0,63}$)([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 export const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 export const dnsLabel = (max = 63) =>

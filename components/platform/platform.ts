@@ -376,7 +376,7 @@ export class Platform extends pulumi.ComponentResource {
           ELASTICSEARCH_USERNAME: tierName,
         };
         args.secretEnvRefs = { ELASTICSEARCH_PASSWORD: { secretName: esNames.userSecret(tierName), key: "password" } };
-        args.podLabels = { ...esClientLabel };
+        args.podLabels = { ...args.podLabels, ...esClientLabel };
         args.podAnnotations = { ...args.podAnnotations, [ELASTICSEARCH_USER_REVISION_ANNOTATION]: elasticsearch.userSecretRevisions.apply((revisions) => revisions[tierName]) };
         if (es.tls) {
           args.env.ELASTICSEARCH_CA_CERT = `${ELASTICSEARCH_CA_MOUNT}/ca.crt`;

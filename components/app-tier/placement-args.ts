@@ -1,0 +1,120 @@
+/**
+ * The placement argument types of `AppTier`: tolerations, affinity and topology spread, in the shapes of the
+ * Kubernetes API (plain values, so they are validated before anything registers).
+ */
+
+/** A toleration of node taints (core/v1 Toleration). */
+export interface TolerationArgs {
+  /** Taint key to tolerate; empty with operator `Exists` tolerates every taint. @default - none */
+  key?: string;
+  /** `Equal` (key and value match) or `Exists` (the key alone matches; no `value`). @default "Equal" */
+  operator?: "Equal" | "Exists";
+  /** Taint value, for operator `Equal`. @default - none (the empty value) */
+  value?: string;
+  /** Taint effect to tolerate. @default - none: every effect */
+  effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  /** Seconds a `NoExecute` taint is tolerated before eviction. @default - none: forever */
+  tolerationSeconds?: number;
+}
+
+/** One requirement of a label selector. */
+export interface LabelSelectorRequirementArgs {
+  /** Label key. */
+  key: string;
+  /** `In`, `NotIn` (need `values`), `Exists`, `DoesNotExist` (no `values`). */
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  /** Label values. @default [] */
+  values?: string[];
+}
+
+/** A label selector (meta/v1 LabelSelector): every label and every expression must match. */
+export interface LabelSelectorArgs {
+  /** Labels that must be present with these values. @default {} */
+  matchLabels?: Record<string, string>;
+  /** Expressions that must hold. @default [] */
+  matchExpressions?: LabelSelectorRequirementArgs[];
+}
+
+/** One requirement on a node's labels (or, in `matchFields`, its fields). */
+export interface NodeSelectorRequirementArgs {
+  /** Node label key (or field, e.g. `metadata.name`). */
+  key: string;
+  /** `In`, `NotIn` (need `values`), `Exists`, `DoesNotExist` (no `values`), `Gt`, `Lt` (one integer value). */
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+  /** Values. @default [] */
+  values?: string[];
+}
+
+/** Nodes matching every requirement of the term. */
+export interface NodeSelectorTermArgs {
+  /** Requirements on node labels. @default [] */
+  matchExpressions?: NodeSelectorRequirementArgs[];
+  /** Requirements on node fields. @default [] */
+  matchFields?: NodeSelectorRequirementArgs[];
+}
+
+/** Which nodes the pods must or should run on. */
+export interface NodeAffinityArgs {
+  /** Nodes must match one of the terms. @default - none */
+  requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTermArgs[] };
+  /** Nodes matching a term score its weight (1–100). @default [] */
+  preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: NodeSelectorTermArgs }[];
+}
+
+/** Pods (selected by labels) in the same topology domain, e.g. the same node or zone. */
+export interface PodAffinityTermArgs {
+  /** Which pods. @default - none: no pod matches */
+  labelSelector?: LabelSelectorArgs;
+  /** Namespaces of those pods. @default - the tier's namespace */
+  namespaces?: string[];
+  /** Namespaces of those pods, by label. @default - none */
+  namespaceSelector?: LabelSelectorArgs;
+  /** The domain, a node label key such as `kubernetes.io/hostname` or `topology.kubernetes.io/zone`. */
+  topologyKey: string;
+  /** Pod label keys whose values (the incoming pod's) are added to the selector. @default [] */
+  matchLabelKeys?: string[];
+  /** Pod label keys whose values must differ. @default [] */
+  mismatchLabelKeys?: string[];
+}
+
+/** A weighted (1–100) pod affinity term. */
+export interface WeightedPodAffinityTermArgs {
+  /** Weight, 1–100. */
+  weight: number;
+  /** The term. */
+  podAffinityTerm: PodAffinityTermArgs;
+}
+
+/** Pods to run near (podAffinity) or away from (podAntiAffinity). */
+export interface PodAffinityArgs {
+  /** Terms that must hold. @default [] */
+  requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTermArgs[];
+  /** Terms that score their weight. @default [] */
+  preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTermArgs[];
+}
+
+/** Pod affinity (core/v1 Affinity). */
+export interface AffinityArgs {
+  /** Node affinity. @default - none */
+  nodeAffinity?: NodeAffinityArgs;
+  /** Co-location with other pods. @default - none */
+  podAffinity?: PodAffinityArgs;
+  /** Separation from other pods. @default - none */
+  podAntiAffinity?: PodAffinityArgs;
+}
+
+/** One topology spread constraint over the tier's own pods (of one revision). */
+export interface TopologySpreadArgs {
+  /** Node label key of the domains, e.g. `topology.kubernetes.io/zone`. */
+  topologyKey: string;
+  /** Largest allowed difference in pod count between two domains. @default 1 */
+  maxSkew?: number;
+  /** `ScheduleAnyway` (prefer) or `DoNotSchedule` (require). @default "ScheduleAnyway" */
+  whenUnsatisfiable?: "ScheduleAnyway" | "DoNotSchedule";
+  /** Domains that must exist (DoNotSchedule only). @default - none */
+  minDomains?: number;
+  /** Whether the pods' nodeSelector and node affinity limit the domains counted. @default - Kubernetes' default ("Honor") */
+  nodeAffinityPolicy?: "Honor" | "Ignore";
+  /** Whether node taints limit the domains counted. @default - Kubernetes' default ("Ignore") */
+  nodeTaintsPolicy?: "Honor" | "Ignore";
+}
