@@ -47,4 +47,6 @@ export const kubeconfig = platform.kubeconfig;
 export const namespace = platform.namespace;
 export const storageClassName = platform.storageClassName;
 export const elasticsearchUrl = platform.elasticsearchUrl;
+/** Elasticsearch's IAM role (target aws) for snapshots; undefined on kubeconfig. */
+export const elasticsearchRoleArn = platform.elasticsearchRoleArn;
 export const tierUrls = platform.tierUrls;

@@ -201,7 +201,7 @@ describe("Elasticsearch: single node (dev defaults)", () => {
 
   it("passes the Kubernetes schema for every object it renders", () => {
     const objects = childrenOf("dev").filter((r) => r.type.startsWith("kubernetes:")).map((r) => unwrapSecrets(r.state));
-    expect(objects.map((o: any) => o.kind).sort()).toEqual(["ConfigMap", "NetworkPolicy", "Secret", "Secret", "Secret", "Service", "Service", "StatefulSet"]);
+    expect(objects.map((o: any) => o.kind).sort()).toEqual(["ConfigMap", "NetworkPolicy", "Secret", "Secret", "Secret", "Service", "Service", "ServiceAccount", "StatefulSet"]);
     expect(validateKubeObjects(objects)).toEqual([]);
   });
 });
@@ -405,7 +405,7 @@ describe("Elasticsearch: arguments for library users (issue 14)", () => {
 
   it("exposes every child it creates", async () => {
     const es = await build("children", { replicas: 3, tls: true, users: [{ name: "orders", password: pulumi.secret(ORDERS_PASSWORD), indices: ["orders-*"] }] });
-    const exposed = [es.statefulSet, es.headlessService, es.clientService, es.configMap, es.fileRealmSecret, es.credentialsSecret, es.userSecrets.orders, es.certificatesSecret, es.caSecret, es.disruptionBudget, es.networkPolicy];
+    const exposed = [es.statefulSet, es.headlessService, es.clientService, es.configMap, es.fileRealmSecret, es.credentialsSecret, es.userSecrets.orders, es.certificatesSecret, es.caSecret, es.disruptionBudget, es.networkPolicy, es.serviceAccount];
     expect(exposed.every((r) => r !== undefined)).toBe(true);
     const kubeChildren = childrenOf("children").filter((r) => r.custom && r.type.startsWith("kubernetes:"));
     const urns = await Promise.all(exposed.map((r) => valueOf(r!.urn)));

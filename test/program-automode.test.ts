@@ -27,8 +27,9 @@ describe("program: automode stack (target aws, EKS Auto Mode)", () => {
     expect(engine.byType("aws:ec2/launchTemplate:LaunchTemplate")).toEqual([]);
     expect(engine.byType("aws:eks/addon:Addon").map((a) => a.inputs.addonName)).toEqual(["metrics-server"]);
     expect(engine.byType("kubernetes:helm.sh/v3:Release")).toEqual([]);
-    expect(engine.byType("aws:eks/podIdentityAssociation:PodIdentityAssociation")).toEqual([]);
-    expect(engine.byType("aws:iam/role:Role").map((r) => r.name)).toEqual([]);
+    // No controller roles; Elasticsearch's own role stays (Auto Mode runs the Pod Identity agent on its nodes).
+    expect(engine.byType("aws:eks/podIdentityAssociation:PodIdentityAssociation").map((a) => a.inputs.serviceAccount)).toEqual(["search-automode-elasticsearch"]);
+    expect(engine.byType("aws:iam/role:Role").map((r) => r.name)).toEqual(["search-automode-cluster-elasticsearch"]);
   });
 
   it("puts Elasticsearch data on Auto Mode's EBS provisioner, encrypted gp3, as the default class", () => {

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { isQuantity, parseQuantity, GiB } from "../shared/quantity";
 import { SEMVER, imageRef, quantity } from "./formats";
+import { S3_BUCKET_ARN } from "../shared/aws-formats";
 import { isSupportedEsVersion, UNSUPPORTED_ES_VERSION } from "../elasticsearch/names";
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -38,6 +39,16 @@ export const ElasticsearchConfigSchema = z
       })
       .optional()
       .describe("Certificates you bring (corporate CA, cert-manager) for HTTPS and transport TLS. Default: generated"),
+    snapshots: z
+      .strictObject({
+        bucketArn: z
+          .string()
+          .regex(S3_BUCKET_ARN, "must be an S3 bucket ARN such as arn:aws:s3:::my-snapshots (the bucket alone, no object path)")
+          .optional()
+          .describe("S3 bucket for snapshots (target aws): Elasticsearch's AWS role may then list, read and write it, and nothing else. Default: none, the role has no permissions"),
+      })
+      .optional()
+      .describe("Snapshots to S3 (target aws): what Elasticsearch's AWS role, bound to its ServiceAccount by Pod Identity or IRSA, may use. The repository itself is registered through the Elasticsearch API"),
     clusterBootstrapped: z
       .boolean()
       .default(false)

@@ -63,6 +63,10 @@ export function crossSectionRules(raw: unknown, ctx: Ctx): void {
     }
   }
 
+  if (target !== "aws" && obj(elasticsearch.snapshots).bucketArn !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["elasticsearch", "snapshots", "bucketArn"], message: "only applies to target aws (the Platform creates Elasticsearch's AWS role there); on another cluster, give its ServiceAccount credentials yourself" });
+  }
+
   if (target === "aws") {
     const groups = cluster.nodeGroups;
     const autoMode = obj(cluster.autoMode).enabled === true;

@@ -93,6 +93,12 @@ export interface ElasticsearchArgs {
    * @default - generated with `@pulumi/tls` and kept encrypted in state
    */
   certificates?: ElasticsearchCertificatesArgs;
+  /**
+   * Annotations of the nodes' own ServiceAccount, e.g. IRSA's `eks.amazonaws.com/role-arn` for an AWS role
+   * (snapshots to S3). With EKS Pod Identity none is needed: associate a role with {@link Elasticsearch.serviceAccountName}.
+   * @default {} - none
+   */
+  serviceAccountAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /** An existing Secret with the nodes' certificate, for {@link ElasticsearchArgs.certificates}. */
@@ -132,7 +138,7 @@ const ARGUMENT_KEYS = argumentKeys<ElasticsearchArgs>({
   namespace: true, version: true, image: true, replicas: true, storageClassName: true, storageSize: true, cpu: true, memory: true,
   resources: true, heapSize: true, elasticPassword: true, elasticPasswordHash: true, tls: true, antiAffinity: true, zoneSpread: true, vmMaxMapCount: true,
   volumeClaimRetention: true, users: true, clusterBootstrapped: true, clusterDomain: true, certificateValidityHours: true,
-  certificateEarlyRenewalHours: true, networkPolicy: true, certificates: true,
+  certificateEarlyRenewalHours: true, networkPolicy: true, certificates: true, serviceAccountAnnotations: true,
 });
 
 /** Requests and limits of one node: `resources` where set, else `cpu` / `memory`. */
@@ -271,6 +277,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
   readonly userSecretRevisions: pulumi.Output<Record<string, string>>;
   /** A hash that changes whenever the CA in `caSecretName` does (with `certificates`, whenever the Secret's name does); undefined without `tls`. */
   readonly caRevision: pulumi.Output<string | undefined>;
+  /** The nodes' own ServiceAccount (no automounted token): bind an AWS role to it for snapshots. */
+  readonly serviceAccountName: pulumi.Output<string>;
   /** The StatefulSet, as an escape hatch (like every child below). */
   readonly statefulSet: k8s.apps.v1.StatefulSet;
   /** The headless Service (discovery, stable pod names). */
@@ -285,6 +293,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
   readonly credentialsSecret: k8s.core.v1.Secret;
   /** Per declared user, its `kubernetes.io/basic-auth` Secret. */
   readonly userSecrets: Record<string, k8s.core.v1.Secret>;
+  /** The nodes' ServiceAccount. */
+  readonly serviceAccount: k8s.core.v1.ServiceAccount;
   /** The generated CA and node certificate (with TLS or 3+ nodes, unless `certificates` is given). */
   readonly certificatesSecret?: k8s.core.v1.Secret;
   /** The CA clients verify HTTPS against (with `tls`). */
@@ -394,8 +404,19 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const headless = new k8s.core.v1.Service(`${name}-headless`, { metadata: meta(names.headlessService, "search"), spec: headlessServiceSpecFor(plan) }, parent);
     const client = new k8s.core.v1.Service(`${name}-client`, { metadata: meta(names.clientService, "search"), spec: clientServiceSpecFor(plan) }, parent);
 
-    const podDependencies: pulumi.Resource[] = [config, fileRealm, ...(certificates ? [certificates] : [])];
-    if (plan.zoneSpread) podDependencies.push(...this.nodeReader(name, plan, namespace));
+    // The pods' own ServiceAccount, so an AWS role (Pod Identity association or IRSA annotation) can be bound to
+    // Elasticsearch alone. Its token is not automounted: only the zone look-up's init container gets one.
+    this.serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-service-account`,
+      {
+        metadata: { ...meta(names.serviceAccount, "security"), ...(args.serviceAccountAnnotations !== undefined ? { annotations: args.serviceAccountAnnotations } : {}) },
+        automountServiceAccountToken: false,
+      },
+      // Created as `<name>-node-reader` (with zoneSpread only) before: the same object, kept in place.
+      { parent: this, aliases: [{ name: `${name}-node-reader` }] },
+    );
+    const podDependencies: pulumi.Resource[] = [config, fileRealm, this.serviceAccount, ...(certificates ? [certificates] : [])];
+    if (plan.zoneSpread) podDependencies.push(this.nodeReader(name, plan, namespace, this.serviceAccount));
 
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
@@ -419,6 +440,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
     this.certificatesSecret = certificates;
     this.caSecret = caSecret;
 
+    this.serviceAccountName = this.serviceAccount.metadata.name;
     this.serviceName = client.metadata.name;
     this.headlessServiceName = headless.metadata.name;
     this.url = pulumi.all([client.metadata.name, client.metadata.namespace]).apply(([, ns]) => elasticsearchUrl(names, ns, clusterDomain, plan.httpTls));
@@ -438,6 +460,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
     this.userSecretNames = pulumi.all(userSecretList.map((s) => s.metadata.name)).apply((secretNames) => Object.fromEntries(users.map((u, i) => [u.name, secretNames[i]])));
     this.registerOutputs({
       serviceName: this.serviceName,
+      serviceAccountName: this.serviceAccountName,
       headlessServiceName: this.headlessServiceName,
       url: this.url,
       credentialsSecretName: this.credentialsSecretName,
@@ -449,15 +472,9 @@ export class Elasticsearch extends pulumi.ComponentResource {
     });
   }
 
-  /** The ServiceAccount and read-only node access the zone lookup needs (only with zoneSpread). */
-  private nodeReader(name: string, plan: ElasticsearchPlan, namespace: pulumi.Input<string>): pulumi.Resource[] {
+  /** The read-only node access the zone look-up needs (only with zoneSpread): its token goes to the init container only. */
+  private nodeReader(name: string, plan: ElasticsearchPlan, namespace: pulumi.Input<string>, account: k8s.core.v1.ServiceAccount): pulumi.Resource {
     const labels = standardLabels("elasticsearch", plan.names.base, "security");
-    const account = new k8s.core.v1.ServiceAccount(
-      `${name}-node-reader`,
-      // The token is projected into the init container only; the Elasticsearch container gets none.
-      { metadata: { name: plan.names.serviceAccount, namespace, labels }, automountServiceAccountToken: false },
-      { parent: this },
-    );
     const role = new k8s.rbac.v1.ClusterRole(`${name}-node-reader`, { metadata: { labels }, rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }] }, { parent: this });
     const binding = new k8s.rbac.v1.ClusterRoleBinding(
       `${name}-node-reader`,
@@ -468,6 +485,6 @@ export class Elasticsearch extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return [account, binding];
+    return binding;
   }
 }

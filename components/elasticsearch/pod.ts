@@ -112,7 +112,7 @@ export function podSpecFor(plan: ElasticsearchPlan): PodSpec {
 
   const affinityTerm = { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" };
   return {
-    serviceAccountName: plan.zoneSpread ? names.serviceAccount : undefined,
+    serviceAccountName: names.serviceAccount,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     terminationGracePeriodSeconds: 120,

@@ -19,6 +19,7 @@ import { generatedSecretName, legacyGeneratedSecretNames, splitSharedRef } from 
 import { declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets } from "./secrets";
 import { AUTO_MODE_EBS_PROVISIONER, StorageClass } from "../storage-class/storage-class";
 import { withStableFieldManagers } from "../shared/field-manager";
+import { elasticsearchRole, POD_IDENTITY_AGENT_EGRESS } from "./elasticsearch-role";
 
 /** Where a tier finds Elasticsearch, as files and env vars inside its pods. */
 export const ELASTICSEARCH_CA_MOUNT = "/etc/elasticsearch-ca";
@@ -120,6 +121,11 @@ export class Platform extends pulumi.ComponentResource {
   readonly storageClassName: pulumi.Output<string | undefined>;
   /** Elasticsearch's in-cluster URL; undefined when `elasticsearch.enabled` is false. */
   readonly elasticsearchUrl: pulumi.Output<string | undefined>;
+  /**
+   * Elasticsearch's IAM role (aws target), bound to its ServiceAccount by Pod Identity or IRSA: S3 access to
+   * `elasticsearch.snapshots.bucketArn` when set, else no permissions. Undefined on kubeconfig or without Elasticsearch.
+   */
+  readonly elasticsearchRoleArn: pulumi.Output<string | undefined>;
   /** Each tier's URL (external when exposed, else in-cluster; undefined for expose none). */
   readonly tierUrls: pulumi.Output<Record<string, string | undefined>>;
   /** The Kubernetes provider every in-cluster resource uses. */
@@ -301,7 +307,13 @@ export class Platform extends pulumi.ComponentResource {
     const esName = `${name}-elasticsearch`;
     const esTiers = Object.entries(config.apps.tiers).filter(([, tier]) => tier.elasticsearch);
     const es = config.elasticsearch;
+    const esNames = elasticsearchNames(esName);
     let elasticsearch: Elasticsearch | undefined;
+    const esRole =
+      es.enabled && this.cluster
+        ? elasticsearchRole(this, { name, cluster: this.cluster, namespace: this.namespace, serviceAccount: esNames.serviceAccount, snapshotBucketArn: es.snapshots?.bucketArn })
+        : undefined;
+    this.elasticsearchRoleArn = esRole ? esRole.role.arn : pulumi.output(undefined);
     if (es.enabled) {
       elasticsearch = new Elasticsearch(
         esName,
@@ -325,16 +337,18 @@ export class Platform extends pulumi.ComponentResource {
           volumeClaimRetention: es.volumeClaimRetention,
           ...(es.certificates !== undefined ? { certificates: { secretName: es.certificates.secretName } } : {}),
           clusterBootstrapped: es.clusterBootstrapped,
+          ...(esRole && this.cluster?.workloadIdentity === "irsa" ? { serviceAccountAnnotations: esRole.serviceAccountAnnotations } : {}),
+          ...(esRole && this.cluster?.workloadIdentity === "podIdentity" ? { networkPolicy: { egress: [POD_IDENTITY_AGENT_EGRESS] } } : {}),
           users: esTiers.map(([tierName, tier]) => {
             const { password, passwordHash } = credentialFor(tierName, ELASTICSEARCH_PASSWORD_KEY);
             return elasticsearchUserFor(tierName, tier, password, passwordHash);
           }),
         },
-        { ...inCluster, transforms: protectTransforms },
+        // Pod Identity injects credentials when a pod is created: the association comes first.
+        { ...inCluster, transforms: protectTransforms, dependsOn: esRole?.association ? [esRole.association] : [] },
       );
     }
     this.elasticsearch = elasticsearch;
-    const esNames = elasticsearchNames(esName);
     const esClientLabel = clientLabelFor(esNames);
 
     // ----- application tiers ------------------------------------------------------------------------------
@@ -399,6 +413,7 @@ export class Platform extends pulumi.ComponentResource {
       namespace: this.namespace,
       storageClassName: this.storageClassName,
       elasticsearchUrl: this.elasticsearchUrl,
+      elasticsearchRoleArn: this.elasticsearchRoleArn,
       tierUrls: this.tierUrls,
     });
   }

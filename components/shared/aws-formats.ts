@@ -3,6 +3,9 @@
 /** An IAM role ARN (any partition; paths allowed, e.g. SSO roles). */
 export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
+/** An S3 bucket ARN (any partition), the bucket alone: `arn:aws:s3:::<bucket>`, no object path. */
+export const S3_BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
 /** The retention values CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
