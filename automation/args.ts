@@ -126,7 +126,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { flag: "--json", key: "json", commands: ALL, help: 'machine output: one JSON object per line; the last line has "event":"result"' },
   { flag: "--yes", short: "-y", key: "yes", commands: OPERATIONS, help: "confirm up on a production stack (and --force-unlock on one)" },
-  { flag: "--force", key: "force", commands: ["destroy"], help: "allow destroy on a protected stack" },
+  { flag: "--force", key: "force", commands: ["destroy"], help: "allow destroy on a protected or deletion-protected stack" },
   { flag: "--show-secrets", key: "showSecrets", commands: ["outputs"], help: "print secret outputs in clear" },
   { flag: "--refresh", key: "refresh", commands: ["preview", "up", "destroy"], help: "refresh state before the operation" },
   { flag: "--force-unlock", key: "forceUnlock", commands: OPERATIONS, help: "if another update holds the stack's lock, clear it first (pulumi cancel);\nneeds --yes on a production stack" },
@@ -149,7 +149,7 @@ export const COMMAND_HELP: Record<Command, { summary: string; details: string }>
   refresh: { summary: "adopt the cloud's actual state into the stack's state", details: "Reads every resource from the cloud and writes what it finds into the stack's state." },
   destroy: {
     summary: "delete every resource (refused on a protected stack unless --force)",
-    details: "Deletes every resource of the stack. Refused on a stack whose config sets <project>:protect: true unless\n--force (--config protect=false cannot lift it).",
+    details: "Deletes every resource of the stack. Refused on a stack whose config sets <project>:protect: true or\n<project>:cluster.deletionProtection: true (EKS would refuse the cluster last) unless --force (--config\nprotect=false or cluster.deletionProtection=false cannot lift it).",
   },
   drift: {
     summary: "read-only check: refresh preview, then preview, both expecting no changes (exit 2 on drift)",

@@ -8,7 +8,7 @@ import { keptValues } from "./keep-deployed";
 import type { ProcessProbe } from "./locks";
 import { Output } from "./output";
 import { ProgressReporter, type ProgressMode } from "./progress";
-import { ProjectError, protectKey, qualifyKey, readProject, stackConfigFile, type ProjectInfo, type ReadFile } from "./project";
+import { deletionProtectionKey, ProjectError, protectKey, qualifyKey, readProject, setsDeletionProtection, stackConfigFile, type ProjectInfo, type ReadFile } from "./project";
 import { backoff, LockHandler, repairPendingOperations, retryPolicyFromEnv, Stop, type RetryPolicy } from "./recovery";
 import type { ConfigEntry, DeployStack, OpMap, OperationOptions, OperationResult, StackFactory, StackOutputs } from "./stack";
 import { destructiveSentence, formatDuration, renderMarkdown, renderText, type Outcome, type RunSummary } from "./summary";
@@ -205,7 +205,7 @@ class Run {
 
     const config = await stack.getAllConfig();
     this.out.addSecrets(Object.values(config).filter((e) => e.secret).map((e) => e.value));
-    this.guard(config[protectKey(project.name)]?.value === "true");
+    this.guard(config[protectKey(project.name)]?.value === "true", setsDeletionProtection(config[`${project.name}:cluster`]?.value));
     this.locks = new LockHandler({
       invocation: invocation(this.deps.env),
       stack,
@@ -355,13 +355,15 @@ class Run {
     await this.appendGithubOutput(text);
   }
 
-  private guard(storedProtect: boolean): void {
+  private guard(storedProtect: boolean, storedDeletionProtection: boolean): void {
     const { command, stack, yes, force, config } = this.options;
     const project = this.project?.name ?? "";
     const key = protectKey(project);
-    // A --config protect=false cannot lift the guard; protect=true adds it.
-    const override = config.find((c) => qualifyKey(project, c.key) === key);
-    const isProtected = storedProtect || override?.value === "true";
+    // A --config protect=false cannot lift the guard; protect=true adds it. The same for deletion protection.
+    const setTrue = (name: string) => config.some((c) => qualifyKey(project, c.key) === name && c.value === "true");
+    const isProtected = storedProtect || setTrue(key);
+    const deletionKey = deletionProtectionKey(project);
+    const deletionProtected = storedDeletionProtection || setTrue(deletionKey);
     this.production = isProductionStack(stack, isProtected);
     if (this.options.forceUnlock && !yes && this.production) {
       throw new Stop("refused", ExitCode.Usage, `refusing to clear the lock of production stack ${stack} without --yes`);
@@ -371,6 +373,13 @@ class Run {
     }
     if (command === "destroy" && isProtected && !force) {
       throw new Stop("refused", ExitCode.Usage, `refusing to destroy stack ${stack}: its config sets ${key}: true (pass --force to destroy it anyway)`);
+    }
+    if (command === "destroy" && deletionProtected) {
+      const why = "EKS refuses to delete a deletion-protected cluster, so a destroy deletes everything else and then fails at the control plane";
+      if (!force) {
+        throw new Stop("refused", ExitCode.Usage, `refusing to destroy stack ${stack}: its config sets ${deletionKey}: true (${why}). Set it to false and run up first, or pass --force`);
+      }
+      this.out.error(`warning: ${deletionKey} is true: ${why}; set cluster.deletionProtection: false and run up before destroying`);
     }
   }
 

@@ -66,3 +66,27 @@ export function qualifyKey(project: string, key: string): string {
 export function protectKey(project: string): string {
   return `${project}:protect`;
 }
+
+/**
+ * The config key (path form) that turns on EKS deletion protection: `<project>:cluster.deletionProtection`, as this
+ * package's config has it. EKS refuses to delete such a cluster, so a destroy would delete everything else first.
+ */
+export function deletionProtectionKey(project: string): string {
+  return `${project}:cluster.deletionProtection`;
+}
+
+/**
+ * Whether a stack's stored `<project>:cluster` value (an object, as JSON) sets `deletionProtection` true. Anything
+ * else (unset, not JSON, not an object, false) is no deletion protection.
+ */
+export function setsDeletionProtection(clusterValue: string | undefined): boolean {
+  if (clusterValue === undefined) return false;
+  try {
+    const parsed: unknown = JSON.parse(clusterValue);
+    if (typeof parsed !== "object" || parsed === null) return false;
+    const value = (parsed as Record<string, unknown>).deletionProtection;
+    return value === true || value === "true";
+  } catch {
+    return false;
+  }
+}

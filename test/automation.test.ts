@@ -231,6 +231,41 @@ describe("commands against a fake stack", () => {
     }
   });
 
+  // Issue 13 item 4: EKS refuses to delete a cluster with deletion protection, so such a destroy deleted
+  // everything but the control plane and then failed. The guard reads cluster.deletionProtection as it reads protect.
+  it("destroy refuses a stack whose config sets cluster.deletionProtection: true (protect unset) unless --force, and says why", async () => {
+    const guarded = { "eks-search-platform:cluster": { value: JSON.stringify({ version: "1.34", deletionProtection: true }), secret: false } };
+    {
+      const { stack, h } = setup("staging", guarded);
+      expect(await h.run("destroy", "--stack", "staging", "--config", "cluster.deletionProtection=false")).toBe(ExitCode.Usage);
+      expect(h.stdout).toContain("refusing to destroy stack staging: its config sets eks-search-platform:cluster.deletionProtection: true");
+      expect(stack.calls).toEqual(["getAllConfig"]);
+    }
+    {
+      const { stack, h } = setup("staging", guarded);
+      expect(await h.run("destroy", "--stack", "staging", "--force")).toBe(0);
+      expect(stack.calls).toEqual(["getAllConfig", "destroy"]);
+      // EKS still refuses the control plane: say how to lift it first.
+      expect(h.stdout + h.stderr).toContain("cluster.deletionProtection: false");
+    }
+    {
+      const { stack, h } = setup("staging", { "eks-search-platform:cluster": { value: JSON.stringify({ deletionProtection: false }), secret: false } });
+      expect(await h.run("destroy", "--stack", "staging")).toBe(0);
+      expect(stack.calls).toContain("destroy");
+    }
+    {
+      const { stack, h } = setup("staging");
+      expect(await h.run("destroy", "--stack", "staging", "--config", "cluster.deletionProtection=true")).toBe(ExitCode.Usage);
+      expect(stack.calls).toEqual(["getAllConfig"]);
+    }
+    // Not JSON (another project's plain string) is no protection, and no crash.
+    {
+      const { stack, h } = setup("staging", { "eks-search-platform:cluster": { value: "legacy-name", secret: false } });
+      expect(await h.run("destroy", "--stack", "staging")).toBe(0);
+      expect(stack.calls).toContain("destroy");
+    }
+  });
+
   it("drift: refresh preview then preview, both expecting no changes; exit 0 when clean", async () => {
     const { stack, h } = setup("prod");
     expect(await h.run("drift", "--stack", "prod")).toBe(0);
@@ -643,6 +678,18 @@ describe("another Pulumi project (--work-dir)", () => {
       expect(await h.run("destroy", "--stack", "staging", "--work-dir", "/work/billing", "--force")).toBe(0);
       expect(stack.calls).toContain("destroy");
     }
+  });
+
+  it("reads cluster.deletionProtection under that project's namespace too", async () => {
+    const { stack, h } = setup("staging", { "billing-api:cluster": { value: JSON.stringify({ deletionProtection: true }), secret: false }, "eks-search-platform:cluster": { value: JSON.stringify({ deletionProtection: true }), secret: false } });
+    h.files.set("/work/billing/Pulumi.yaml", "name: billing-api\nruntime: nodejs\n");
+    expect(await h.run("destroy", "--stack", "staging", "--work-dir", "/work/billing")).toBe(ExitCode.Usage);
+    expect(h.stdout).toContain("its config sets billing-api:cluster.deletionProtection: true");
+    expect(stack.calls).not.toContain("destroy");
+    const other = setup("staging", { "eks-search-platform:cluster": { value: JSON.stringify({ deletionProtection: true }), secret: false } });
+    other.h.files.set("/work/billing/Pulumi.yaml", "name: billing-api\nruntime: nodejs\n");
+    // Another project's key is not this project's protection.
+    expect(await other.h.run("destroy", "--stack", "staging", "--work-dir", "/work/billing")).toBe(0);
   });
 
   it("qualifies --config keys with that project's name, so --config protect=true guards it too", async () => {
