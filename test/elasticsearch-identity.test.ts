@@ -7,11 +7,10 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { setupMocks, childrenOf as childrenUnder, kubeObjects, valueOf, type MockEngine, type RecordedResource } from "./mocks";
+import { setupMocks, childrenOf as childrenUnder, configIssueLines, kubeObjects, valueOf, type MockEngine, type RecordedResource } from "./mocks";
 import { Elasticsearch } from "../components/elasticsearch/elasticsearch";
 import { Platform } from "../components/platform/platform";
 import { parsePlatformConfig } from "../components/config/parse";
-import { ConfigError } from "../components/config/errors";
 import { elasticsearchSnapshotPolicy } from "../components/platform/elasticsearch-role";
 
 const T = {
@@ -177,15 +176,7 @@ describe("Platform on kubeconfig: no AWS role", () => {
 });
 
 describe("config: elasticsearch.snapshots.bucketArn", () => {
-  const issues = (raw: unknown): string[] => {
-    try {
-      parsePlatformConfig(raw);
-    } catch (error) {
-      if (error instanceof ConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
-      throw error;
-    }
-    return [];
-  };
+  const issues = configIssueLines;
 
   it("takes an S3 bucket ARN of any partition", () => {
     expect(parsePlatformConfig(awsConfig({ elasticsearch: { snapshots: { bucketArn: BUCKET } } })).elasticsearch.snapshots).toEqual({ bucketArn: BUCKET });

@@ -7,6 +7,8 @@ import { MockEngine, type MockEngineOptions, type RecordedResource } from "../sc
 import { isSecretWrapper, unwrapSecrets } from "../components/shared/redact";
 import { PACKAGE_NAME } from "../components/shared/naming";
 import { ArgumentError } from "../components/shared/validate";
+import { ConfigError } from "../components/config/errors";
+import { parsePlatformConfig } from "../components/config/parse";
 
 export { MockEngine, unwrapSecrets, isSecretWrapper };
 export type { RecordedResource };
@@ -93,4 +95,15 @@ export function argumentErrorOf(construct: () => unknown): ArgumentError {
     throw new Error(`expected an ArgumentError, got: ${String(error)}`);
   }
   throw new Error("expected an ArgumentError, but nothing was thrown");
+}
+
+/** What parsePlatformConfig reports for `raw`, one `path: message` per issue; [] when it parses. */
+export function configIssueLines(raw: unknown): string[] {
+  try {
+    parsePlatformConfig(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  return [];
 }

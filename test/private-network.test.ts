@@ -5,8 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Platform } from "../components/platform/platform";
 import { parsePlatformConfig } from "../components/config/parse";
-import { ConfigError } from "../components/config/errors";
-import { setupMocks, unwrapSecrets, valueOf, argumentErrorOf, type MockEngine } from "./mocks";
+import { setupMocks, unwrapSecrets, valueOf, argumentErrorOf, configIssueLines as configIssues, type MockEngine } from "./mocks";
 import { Network, PRIVATE_CLUSTER_ENDPOINTS } from "../components/network/network";
 
 const ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
@@ -21,16 +20,6 @@ const privateConfig = (extra: { network?: Record<string, unknown>; cluster?: Rec
   elasticsearch: { image: `${ECR}/elastic/elasticsearch:8.19.7`, ...extra.elasticsearch },
   apps: { tiers: { api: { image: extra.image ?? `${ECR}/search/api:1.0.0`, elasticsearch: true } } },
 });
-
-function configIssues(raw: unknown): string[] {
-  try {
-    parsePlatformConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-}
 
 describe("a stack without NAT gateways (target aws)", () => {
   let engine: MockEngine;

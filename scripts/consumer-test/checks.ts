@@ -25,29 +25,49 @@ export interface ExportList {
   types: string[];
 }
 
-/** The names components/index.ts exports, split into values and type-only names. */
-export function readExports(indexFile: string): ExportList {
+/**
+ * The names an entry point (components/index.ts) exports, split into values and type-only names, in order, each once.
+ * `export * from "./x"` is followed into that module of this package (its names are this list's too); a star export
+ * from a package, or a namespace re-export, would hide names from the check and is refused.
+ */
+export function readExports(indexFile: string, seen: Set<string> = new Set()): ExportList {
+  const file = path.resolve(indexFile);
+  if (seen.has(file)) return { values: [], types: [] };
+  seen.add(file);
   const source = ts.createSourceFile(indexFile, fs.readFileSync(indexFile, "utf8"), ts.ScriptTarget.ES2022, true);
   const values: string[] = [];
   const types: string[] = [];
+  const add = (list: string[], names: string[]) => list.push(...names.filter((n) => !list.includes(n)));
   for (const statement of source.statements) {
     if (ts.isExportDeclaration(statement)) {
-      if (!statement.exportClause) throw new Error(`components/index.ts: "export *" hides the export list; export names explicitly`);
-      if (!ts.isNamedExports(statement.exportClause)) throw new Error(`components/index.ts: namespace re-exports are not supported here`);
-      for (const element of statement.exportClause.elements) {
-        (statement.isTypeOnly || element.isTypeOnly ? types : values).push(element.name.text);
+      if (!statement.exportClause) {
+        const from = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : "";
+        if (!from.startsWith(".")) throw new Error(`${indexFile}: "export *" from ${JSON.stringify(from)} hides the export list; export names explicitly`);
+        const inner = readExports(resolveModule(path.dirname(indexFile), from, indexFile), seen);
+        add(statement.isTypeOnly ? types : values, statement.isTypeOnly ? [...inner.values, ...inner.types] : inner.values);
+        if (!statement.isTypeOnly) add(types, inner.types);
+        continue;
       }
+      if (!ts.isNamedExports(statement.exportClause)) throw new Error(`${indexFile}: namespace re-exports are not supported here`);
+      for (const element of statement.exportClause.elements) add(statement.isTypeOnly || element.isTypeOnly ? types : values, [element.name.text]);
       continue;
     }
     const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
     if (!modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-    if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) types.push(statement.name.text);
-    else if ((ts.isClassDeclaration(statement) || ts.isFunctionDeclaration(statement)) && statement.name) values.push(statement.name.text);
+    if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) add(types, [statement.name.text]);
+    else if ((ts.isClassDeclaration(statement) || ts.isFunctionDeclaration(statement)) && statement.name) add(values, [statement.name.text]);
     else if (ts.isVariableStatement(statement)) {
-      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) values.push(d.name.text);
+      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) add(values, [d.name.text]);
     }
   }
   return { values, types };
+}
+
+/** The source of the relative module `specifier` imported from `dir`: x.ts, else x/index.ts. */
+function resolveModule(dir: string, specifier: string, from: string): string {
+  const base = path.join(dir, specifier);
+  for (const candidate of [`${base}.ts`, path.join(base, "index.ts")]) if (fs.existsSync(candidate)) return candidate;
+  throw new Error(`${from}: cannot resolve ${specifier}`);
 }
 
 /** The .ts sources under `dir` (one folder per component), as paths relative to it, sorted. */
@@ -122,10 +142,7 @@ export function runtimePackages(entry: string): string[] {
       if (!specifier || !ts.isStringLiteral(specifier)) continue;
       const name = specifier.text;
       if (name.startsWith(".")) {
-        const base = path.resolve(path.dirname(file), name);
-        const target = [`${base}.ts`, path.join(base, "index.ts")].find((f) => fs.existsSync(f));
-        if (!target) throw new Error(`${file}: cannot resolve ${name}`);
-        visit(target);
+        visit(path.resolve(resolveModule(path.dirname(file), name, file)));
       } else if (!name.startsWith("node:")) {
         packages.add(name.startsWith("@") ? name.split("/").slice(0, 2).join("/") : name.split("/")[0]);
       }
