@@ -286,19 +286,17 @@ describe("env values that reference what the platform knows", () => {
   });
 });
 
+/** A fresh engine, settled, holding Platform "p" on target kubeconfig with these tiers and no Elasticsearch. */
+async function platformWithoutElasticsearch(tiers: Record<string, unknown>): Promise<MockEngine> {
+  const e = await setupMocks();
+  new Platform("p", parsePlatformConfig({ target: "kubeconfig", elasticsearch: { enabled: false }, apps: { tiers } }), {});
+  await e.settle();
+  return e;
+}
+
 describe("generated secrets: names free of collisions", () => {
   it("generates one password per tier and key where the names once collided (todobackend DB_MYSQL_PASSWORD, todobackend-db MYSQL_PASSWORD)", async () => {
-    const e = await setupMocks();
-    new Platform(
-      "p",
-      parsePlatformConfig({
-        target: "kubeconfig",
-        elasticsearch: { enabled: false },
-        apps: { tiers: { todobackend: { image: "app:1", secretEnv: ["DB_MYSQL_PASSWORD"] }, "todobackend-db": { image: "db:1", secretEnv: ["MYSQL_PASSWORD"] } } },
-      }),
-      {},
-    );
-    await e.settle();
+    const e = await platformWithoutElasticsearch({ todobackend: { image: "app:1", secretEnv: ["DB_MYSQL_PASSWORD"] }, "todobackend-db": { image: "db:1", secretEnv: ["MYSQL_PASSWORD"] } });
     const passwords = e.byType("random:index/randomPassword:RandomPassword");
     expect(passwords).toHaveLength(2);
     const secretOf = (tier: string) => e.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === `p-${tier}-secrets`)!;
@@ -396,22 +394,10 @@ describe("secrets shared between tiers", () => {
 
 describe("ordering between tiers: dependsOn", () => {
   it("makes the tier's migrations Job and workload wait for the other tier (declared after it or not)", async () => {
-    const e = await setupMocks();
-    new Platform(
-      "p",
-      parsePlatformConfig({
-        target: "kubeconfig",
-        elasticsearch: { enabled: false },
-        apps: {
-          tiers: {
-            app: { image: "app:1", dependsOn: ["db"], migrations: { command: ["python3", "manage.py", "migrate"] } },
-            db: { image: "db:1", stateful: true, persistentVolumes: { data: { mountPath: "/var/lib/mysql", size: "1Gi" } } },
-          },
-        },
-      }),
-      {},
-    );
-    await e.settle();
+    const e = await platformWithoutElasticsearch({
+      app: { image: "app:1", dependsOn: ["db"], migrations: { command: ["python3", "manage.py", "migrate"] } },
+      db: { image: "db:1", stateful: true, persistentVolumes: { data: { mountPath: "/var/lib/mysql", size: "1Gi" } } },
+    });
     // The SDK turns a dependency on a component into one on each of its resources: the StatefulSet among them.
     const dbStatefulSet = e.get(T.statefulSet, "p-db-statefulset");
     const job = e.byType(T.job).find((r) => r.parent === e.get(T.tier, "p-app").urn)!;
