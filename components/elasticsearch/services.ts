@@ -70,13 +70,17 @@ export function networkPolicySpecFor(
   };
 }
 
-/** DNS names the node certificate covers: both Services in every short form, and each pod by wildcard. */
+/**
+ * DNS names the node certificate covers: both Services in every short form, and each pod by wildcard from
+ * `<pod>.<headless>.<namespace>` on. Not `*.<headless>`: TLS clients (OpenSSL, Node) match a wildcard only with
+ * at least two labels after it, so that entry would match no name.
+ */
 export function certificateDnsNames(names: Pick<ElasticsearchNames, "clientService" | "headlessService">, namespace: string, clusterDomain: string): string[] {
   const forms = (host: string) => [host, `${host}.${namespace}`, `${host}.${namespace}.svc`, `${host}.${namespace}.svc.${clusterDomain}`];
   return [
     ...forms(names.clientService),
     ...forms(names.headlessService),
-    ...forms(`*.${names.headlessService}`),
+    ...forms(`*.${names.headlessService}`).slice(1),
     "localhost",
   ];
 }
