@@ -10,7 +10,7 @@ import * as path from "node:path";
 import * as tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startControlPlane, type ControlPlane } from "./control-plane";
-import { PROD_SECRETS, renderProd, type ProdInputs } from "./es-cluster-inputs";
+import { PROD_SECRETS, renderProd, renderProdVariant, type ClusterObjects, type ProdInputs } from "./es-cluster-inputs";
 import { clusterRoot, EsPod, esRequest, hostsFile, PodNetwork, type EsReply, type PodAddress, type PodObjects } from "./es-cluster";
 import { fileRealmAccounts, usersFile } from "../../components/elasticsearch/users";
 
@@ -22,6 +22,39 @@ let objects: PodObjects;
 const network = new PodNetwork();
 const elastic = { user: "elastic", password: PROD_SECRETS.elasticPassword };
 const started = Date.now();
+const api = (): { user: string; password: string } => ({ user: "api", password: inputs.users.api });
+
+/** The image's version, from the rendered StatefulSet (`docker.elastic.co/elasticsearch/elasticsearch:<version>`). */
+function versionOf(sts: ClusterObjects["statefulSet"]): string {
+  return String(sts.spec.template.spec.containers[0].image).split(":").pop()!;
+}
+
+/** Polls cluster health through the client Service until stopped; counts every status seen. */
+function watchHealth(): { stop: () => Promise<Record<string, number>> } {
+  const seen: Record<string, number> = {};
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const status = await svc("GET", "/_cluster/health?timeout=2s", { ...elastic, timeoutMs: 5000 }).then((r) => String(r.body?.status ?? r.status), () => "no answer");
+      seen[status] = (seen[status] ?? 0) + 1;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  return { stop: async () => { running = false; await loop; return seen; } };
+}
+
+/** Replaces every pod, one at a time from the highest ordinal (a StatefulSet's RollingUpdate), each gated on the rendered probe. */
+async function rollingUpdate(next: PodObjects): Promise<{ seconds: number; health: Record<string, number> }> {
+  const t0 = Date.now();
+  const watch = watchHealth();
+  objects = next;
+  for (const pod of [...pods].reverse()) {
+    await pod.delete();
+    await pod.create(next);
+    await pod.waitReady(420_000);
+  }
+  return { seconds: (Date.now() - t0) / 1000, health: await watch.stop() };
+}
 
 /** A request to the client Service: the first running pod answers, verified for the Service's name. */
 async function svc(method: string, urlPath: string, opts: { user?: string; password?: string; body?: unknown; timeoutMs?: number } = elastic): Promise<EsReply> {
@@ -66,7 +99,7 @@ beforeAll(async () => {
   const sts = inputs.statefulSet;
   const caConfigMap = await waitFor("kube-root-ca.crt", () => cp.kube.get<{ data: Record<string, string> }>(`/api/v1/namespaces/${ns}/configmaps/kube-root-ca.crt`));
   const token = await cp.kube.create<{ status: { token: string } }>(`/api/v1/namespaces/${ns}/serviceaccounts/${sts.spec.template.spec.serviceAccountName}/token`, { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 600 } });
-  objects = { statefulSet: sts, config: inputs.config, fileRealm: inputs.fileRealm, certs: inputs.certs, nodeReader: { token: token.status.token, "ca.crt": caConfigMap.data["ca.crt"] }, version: "8.19.7" };
+  objects = { statefulSet: sts, config: inputs.config, fileRealm: inputs.fileRealm, certs: inputs.certs, nodeReader: { token: token.status.token, "ca.crt": caConfigMap.data["ca.crt"] }, version: versionOf(sts) };
   const addresses: PodAddress[] = Array.from({ length: sts.spec.replicas as number }, (_, i) => ({ ordinal: i, name: `${sts.metadata.name}-${i}`, address: `127.0.0.${11 + i}`, uid: 1011 + i, nodeName: cp.nodeNames[i] }));
   const hosts = path.join(root, "hosts");
   fs.writeFileSync(hosts, hostsFile(addresses, ns, inputs.services), { mode: 0o644 });
@@ -221,5 +254,73 @@ describe("the prod Elasticsearch on three real nodes", () => {
     process.stderr.write(`[es-cluster] new password accepted by all nodes ${((Date.now() - swapped) / 1000).toFixed(1)} s after the swap; longest probe failure per pod: ${longestFailure.join(", ")} ms\n`);
     expect(pods.map((p) => p.main!.pid1)).toEqual(pid1s);
     elastic.password = rotated.password;
+  });
+
+  it("loses no acknowledged write when a node is lost: every write acknowledged with wait_for_active_shards=2 is found, and health returns to green", async () => {
+    expect((await svc("PUT", "/api-loss", { ...api(), body: { settings: { number_of_shards: 1, number_of_replicas: 2 } } })).status).toBe(200);
+    await svc("GET", "/_cluster/health/api-loss?wait_for_status=green&timeout=60s");
+    const shards = (await svc("GET", "/_cat/shards/api-loss?format=json&h=prirep,node")).body as { prirep: string; node: string }[];
+    // The node holding the primary: its loss makes Elasticsearch promote a replica.
+    const victim = pods.find((p) => p.at.name === shards.find((s) => s.prirep === "p")!.node)!;
+    const acked: string[] = [];
+    let attempts = 0;
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        const id = `doc-${attempts++}`;
+        const r = await svc("PUT", `/api-loss/_doc/${id}?wait_for_active_shards=2&timeout=10s`, { ...api(), body: { n: attempts, at: Date.now() }, timeoutMs: 15_000 }).catch(() => undefined);
+        if (r !== undefined && (r.status === 201 || r.status === 200)) acked.push(id);
+      }
+    })();
+    const ackedAtLeast = (n: number) => waitFor(`${n} acknowledged writes`, () => Promise.resolve(acked.length >= n ? true : undefined), 120_000);
+    await ackedAtLeast(50);
+    victim.kill();
+    await victim.main!.exited;
+    const atKill = acked.length;
+    await ackedAtLeast(atKill + 100);
+    // The StatefulSet controller recreates the pod with its claim: same name, same data, fresh emptyDirs.
+    await victim.delete();
+    await victim.create(objects);
+    await victim.waitReady(420_000);
+    await ackedAtLeast(acked.length + 50);
+    writing = false;
+    await writer;
+    expect((await svc("GET", "/_cluster/health?wait_for_status=green&timeout=120s")).body.status).toBe("green");
+    await svc("POST", "/api-loss/_refresh", api());
+    const found = await svc("POST", "/api-loss/_search", { ...api(), body: { size: 0, track_total_hits: true, query: { ids: { values: acked } } } });
+    const total = await svc("GET", "/api-loss/_count", api());
+    process.stderr.write(`[es-cluster] node loss (${victim.at.name}, the primary's): ${attempts} writes attempted, ${acked.length} acknowledged (${atKill} before the kill), ${found.body.hits.total.value} of them found, ${total.body.count} documents in the index\n`);
+    expect(found.body.hits.total.value).toBe(acked.length);
+    expect(total.body.count).toBeGreaterThanOrEqual(acked.length);
+  });
+
+  it("rolls the nodes one at a time in StatefulSet order, gated on the probe, without going red (clusterBootstrapped: initial_master_nodes dropped)", async () => {
+    // A node restarted with cluster.initial_master_nodes (the node-loss test's) warns of it (issue 12 defect 3).
+    const warning = /\[cluster\.initial_master_nodes\] is set/;
+    await waitFor("the initial_master_nodes warning of a restarted node", () => Promise.resolve(pods.some((p) => warning.test(p.log())) ? true : undefined), 60_000);
+    const variant = renderProdVariant({ "elasticsearch.clusterBootstrapped": "true" });
+    expect(inputs.config["elasticsearch.yml"]).toContain("cluster.initial_master_nodes");
+    expect(variant.config["elasticsearch.yml"]).not.toContain("cluster.initial_master_nodes");
+    const { seconds, health } = await rollingUpdate({ ...objects, ...variant, version: versionOf(variant.statefulSet) });
+    process.stderr.write(`[es-cluster] rolling restart: ${seconds.toFixed(0)} s, health seen ${JSON.stringify(health)}\n`);
+    expect(health.red ?? 0).toBe(0);
+    expect((await svc("GET", "/_cluster/health?wait_for_status=green&timeout=120s")).body.status).toBe("green");
+    const settings = await svc("GET", "/_nodes/settings?filter_path=nodes.*.settings.cluster");
+    expect(JSON.stringify(settings.body)).not.toContain("initial_master_nodes");
+    for (const pod of pods) expect(pod.log()).not.toMatch(warning);
+  });
+
+  it("upgrades 8.19.7 to 9.2.0 by the component's version, one node at a time: keeps the data, ends green", async () => {
+    const before = { loss: (await svc("GET", "/api-loss/_count", api())).body.count, orders: (await svc("GET", "/api-orders/_count", api())).body.count };
+    const variant = renderProdVariant({ "elasticsearch.clusterBootstrapped": "true", "elasticsearch.version": "9.2.0" });
+    expect(versionOf(variant.statefulSet)).toBe("9.2.0");
+    const { seconds, health } = await rollingUpdate({ ...objects, ...variant, version: "9.2.0" });
+    process.stderr.write(`[es-cluster] upgrade to 9.2.0: ${seconds.toFixed(0)} s, health seen ${JSON.stringify(health)}\n`);
+    expect(health.red ?? 0).toBe(0);
+    expect((await svc("GET", "/_cluster/health?wait_for_status=green&timeout=120s")).body.status).toBe("green");
+    const versions = (await svc("GET", "/_cat/nodes?h=name,version&format=json")).body as { version: string }[];
+    expect(versions.map((n) => n.version)).toEqual(["9.2.0", "9.2.0", "9.2.0"]);
+    expect({ loss: (await svc("GET", "/api-loss/_count", api())).body.count, orders: (await svc("GET", "/api-orders/_count", api())).body.count }).toEqual(before);
+    expect((await svc("GET", "/_security/_authenticate", api())).status).toBe(200);
   });
 });

@@ -142,6 +142,7 @@ export class EsPod {
     this.volumes = "";
   }
 
+  /** What this pod's containers printed (init and main), since it was created. */
   log(): string {
     return this.output;
   }
@@ -159,6 +160,8 @@ export class EsPod {
   async create(objects: PodObjects): Promise<void> {
     this.objects = objects;
     this.generation += 1;
+    // log() is this pod's: a recreated pod starts a new one.
+    this.output = "";
     this.volumes = path.join(this.root, "pods", `${this.at.name}-${this.generation}`);
     const spec = objects.statefulSet.spec.template.spec;
     if (!fs.existsSync(this.data)) {
