@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { contentHash } from "../shared/naming";
+import { passThroughOptions } from "../shared/transform-options";
 
 /** What an access entry grants, at cluster scope. */
 export type AccessLevel = "admin" | "viewer";
@@ -87,5 +88,5 @@ export function accessEntryPlans(args: { adminRoleArns?: string[]; viewerRoleArn
 export function disableCreatorAdminBootstrap(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
   if (args.type !== "aws:eks/cluster:Cluster") return undefined;
   const accessConfig = (args.props.accessConfig ?? {}) as Record<string, unknown>;
-  return { props: { ...args.props, accessConfig: { ...accessConfig, bootstrapClusterCreatorAdminPermissions: false } }, opts: args.opts };
+  return { props: { ...args.props, accessConfig: { ...accessConfig, bootstrapClusterCreatorAdminPermissions: false } }, opts: passThroughOptions(args.opts) };
 }

@@ -19,6 +19,7 @@ import { generatedSecretName, legacyGeneratedSecretNames, splitSharedRef } from 
 import { declaredSecretKeys, ELASTICSEARCH_PASSWORD_KEY, type PlatformSecrets } from "./secrets";
 import { AUTO_MODE_EBS_PROVISIONER, StorageClass } from "../storage-class/storage-class";
 import { withStableFieldManagers } from "../shared/field-manager";
+import { passThroughOptions } from "../shared/transform-options";
 import { elasticsearchRole, POD_IDENTITY_AGENT_EGRESS } from "./elasticsearch-role";
 
 /** Where a tier finds Elasticsearch, as files and env vars inside its pods. */
@@ -56,7 +57,7 @@ export const PROTECTED_TYPES: readonly string[] = [
  */
 export function protectStatefulResources(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
   if (!PROTECTED_TYPES.includes(args.type)) return undefined;
-  return { props: args.props, opts: pulumi.mergeOptions(args.opts, { protect: true }) };
+  return { props: args.props, opts: pulumi.mergeOptions(passThroughOptions(args.opts), { protect: true }) };
 }
 
 /**

@@ -5,6 +5,7 @@
  * unique suffix. Names that fit are left to auto-naming, so existing resources never see a change.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { passThroughOptions } from "./transform-options";
 
 /** What Pulumi's auto-naming appends: a dash and 7 random characters. */
 export const AUTONAME_SUFFIX_LENGTH = 8;
@@ -61,5 +62,5 @@ export function fitAutoNames(args: pulumi.ResourceTransformArgs): pulumi.Resourc
   if (args.type !== "aws:iam/role:Role" || args.props.name !== undefined || args.props.namePrefix !== undefined) return undefined;
   const namePrefix = physicalNamePrefix(args.name, AWS_NAME_LIMITS.iamRole);
   if (namePrefix === undefined) return undefined;
-  return { props: { ...args.props, namePrefix }, opts: args.opts };
+  return { props: { ...args.props, namePrefix }, opts: passThroughOptions(args.opts) };
 }

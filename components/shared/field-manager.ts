@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { passThroughOptions } from "./transform-options";
 
 /** The annotation the Kubernetes provider reads its field manager name from. */
 export const FIELD_MANAGER_ANNOTATION = "pulumi.com/patchFieldManager";
@@ -57,7 +58,7 @@ function annotate(metadata: unknown, manager: string): unknown {
 export function stableFieldManagers(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
   if (!args.custom || !args.type.startsWith("kubernetes:") || NOT_OBJECTS.test(args.type) || args.type.endsWith("List")) return undefined;
   const manager = stableFieldManagerName(pulumi.getProject(), pulumi.getStack(), args.type, args.name);
-  return { props: { ...args.props, metadata: annotate(args.props.metadata, manager) }, opts: args.opts };
+  return { props: { ...args.props, metadata: annotate(args.props.metadata, manager) }, opts: passThroughOptions(args.opts) };
 }
 
 /** `opts` with {@link stableFieldManagers} added to its transforms. */
