@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { disableCreatorAdminBootstrap } from "../components/cluster/access";
 import { protectStatefulResources } from "../components/platform/platform";
