@@ -1,9 +1,14 @@
 "use strict";
 // Small helpers shared by the API and the web front end.
 
+// Set once SIGTERM (or SIGINT) came: every response from then on closes its connection.
+let draining = false;
+
 function send(res, status, body, type = "application/json") {
   const text = type === "application/json" ? JSON.stringify(body) : String(body);
-  res.writeHead(status, { "Content-Type": `${type}; charset=utf-8`, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-store" });
+  const headers = { "Content-Type": `${type}; charset=utf-8`, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-store" };
+  if (draining) headers.Connection = "close";
+  res.writeHead(status, headers);
   res.end(text);
 }
 
@@ -29,11 +34,34 @@ function readJson(req, limit = 1024 * 1024) {
   });
 }
 
-/** Stops accepting connections on SIGTERM and exits once the open requests are done (or after 10 s). */
-function shutdownOnSignal(servers) {
+/**
+ * On SIGTERM (a pod being replaced): every response from then on says `Connection: close`, and idle kept-alive
+ * connections are closed at once, so clients reconnect through the Service, which kube-proxy by then sends to
+ * the other pods. The listener stays open for SHUTDOWN_DELAY_SECONDS (default 2) while kube-proxy catches up
+ * (a connection routed here by a stale rule is still answered, not refused); then the servers close and the
+ * process exits 0 once its last connection is done (at the latest 10 s later).
+ *
+ * A kept-alive connection is pinned to this pod whatever kube-proxy does with new ones: without this, a client
+ * polling the Service kept reaching the old pod until the process ended (Node's `server.close()` leaves busy
+ * connections open, and before Node 19 idle ones too), after a password rotation with a password Elasticsearch
+ * no longer accepted.
+ */
+function shutdownOnSignal(servers, env = process.env) {
+  const delaySeconds = Number(env.SHUTDOWN_DELAY_SECONDS ?? 2);
+  const delayMs = Number.isFinite(delaySeconds) && delaySeconds >= 0 ? delaySeconds * 1000 : 2000;
   const stop = () => {
-    for (const s of servers) s.close();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    draining = true;
+    for (const s of servers) s.closeIdleConnections();
+    setTimeout(() => {
+      let open = servers.length;
+      for (const s of servers) {
+        s.close(() => {
+          if (--open === 0) process.exit(0);
+        });
+        s.closeIdleConnections();
+      }
+      setTimeout(() => process.exit(0), 10_000).unref();
+    }, delayMs).unref();
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
