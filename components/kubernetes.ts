@@ -34,6 +34,7 @@ export {
   type TierNetworkPolicyArgs,
   type PersistentVolumeArgs,
   type TierPortArgs,
+  type IngressRuleArgs,
 } from "./app-tier/args";
 export {
   type TolerationArgs,

@@ -19,18 +19,17 @@ export { dnsEgressRule, tcpEgressRule } from "./shared/network-policy";
 export { secretObjectName, migrationJobName, migrationLabels, inClusterUrl, migrationSelector } from "./app-tier/names";
 export { tierNetworkPolicySpecFor, migrationNetworkPolicySpecFor, tierEgressRules } from "./app-tier/network-policy";
 export { tierPodSpecFor, probeFor, containerResourcesFor, type TierSecretRef } from "./app-tier/pod";
-export { resolveTier, resolveResources, DEFAULT_EPHEMERAL_STORAGE, DEFAULT_RESOURCES, type ResolvedTier } from "./app-tier/resolve";
+export { resolveTier, resolveResources, DEFAULT_EPHEMERAL_STORAGE, DEFAULT_RESOURCES, type ResolvedTier, type ResolvedIngressRule } from "./app-tier/resolve";
 export { validateTierArgs } from "./app-tier/validate";
 export {
   deploymentSpecFor,
   serviceSpecFor,
-  ingressSpecFor,
   hpaSpecFor,
   pdbSpecFor,
   jobSpecFor,
   loadBalancerAnnotations,
-  ingressAnnotations,
 } from "./app-tier/workloads";
+export { ingressSpecFor, ingressAnnotations, ingressUrls } from "./app-tier/ingress";
 export {
   storageClassSpec,
   checkStorageClassArgs,

@@ -11,6 +11,7 @@ import {
   secretObjectName,
   tierLabels,
 } from "./names";
+import { ingressAnnotations, ingressSpecFor, ingressUrls } from "./ingress";
 import { migrationNetworkPolicySpecFor, tierNetworkPolicySpecFor } from "./network-policy";
 import { type TierSecretRef } from "./pod";
 import { resolveTier } from "./resolve";
@@ -19,8 +20,6 @@ import {
   deploymentSpecFor,
   headlessServiceSpecFor,
   hpaSpecFor,
-  ingressAnnotations,
-  ingressSpecFor,
   jobSpecFor,
   loadBalancerAnnotations,
   pdbSpecFor,
@@ -48,6 +47,8 @@ export class AppTier extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string | undefined>;
   /** The external URL when exposed through a load balancer or Ingress, else the in-cluster URL; undefined for `none`. */
   readonly url: pulumi.Output<string | undefined>;
+  /** The external URL of each Ingress rule, in the order of `expose.rules` (the first is `url`); [] without an Ingress. */
+  readonly urls: pulumi.Output<string[]>;
   /** The in-cluster URL, `http://<service>.<namespace>.svc.cluster.local:<servicePort>`; undefined for `none`. */
   readonly internalUrl: pulumi.Output<string | undefined>;
   /** The Service's in-cluster DNS name, `<service>.<namespace>.svc.cluster.local`; undefined for `none`. */
@@ -167,6 +168,7 @@ export class AppTier extends pulumi.ComponentResource {
     let url: pulumi.Output<string | undefined> = pulumi.output(undefined);
     let internalUrl: pulumi.Output<string | undefined> = pulumi.output(undefined);
     let internalHost: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    let urls: pulumi.Output<string[]> = pulumi.output([]);
     if (tier.expose.type !== "none") {
       // Defaults, then the tier's annotations, then expose.annotations.
       const annotations = { ...(tier.expose.type === "loadBalancer" ? loadBalancerAnnotations(tier.expose) : {}), ...tier.annotations, ...tier.expose.annotations };
@@ -193,24 +195,22 @@ export class AppTier extends pulumi.ComponentResource {
           child(),
         );
         this.ingress = ingress;
-        const scheme = tier.expose.tlsSecretName !== undefined ? "https" : "http";
-        const path = tier.expose.path === "/" ? "" : tier.expose.path;
-        const host = tier.expose.host;
-        url =
-          host !== undefined
-            ? pulumi.output(`${scheme}://${host}${path}`)
-            : ingress.status.apply((status) => {
-                const lb = status?.loadBalancer?.ingress?.[0];
-                const lbHost = lb?.hostname ?? lb?.ip;
-                return lbHost ? `${scheme}://${lbHost}${path}` : undefined;
-              });
+        // Rules with a host have their URL now; a rule without one waits for the load balancer's hostname.
+        urls = tier.expose.rules.every((r) => r.host !== undefined)
+          ? pulumi.output(ingressUrls(tier))
+          : ingress.status.apply((status) => {
+              const lb = status?.loadBalancer?.ingress?.[0];
+              return ingressUrls(tier, lb?.hostname ?? lb?.ip);
+            });
+        url = urls.apply((all) => all[0]);
       }
     }
     this.serviceName = this.service ? this.service.metadata.name : pulumi.output(undefined);
     this.url = url;
+    this.urls = urls;
     this.internalUrl = internalUrl;
     this.internalHost = internalHost;
     this.servicePort = tier.servicePort;
-    this.registerOutputs({ serviceName: this.serviceName, url: this.url, internalUrl: this.internalUrl, internalHost: this.internalHost });
+    this.registerOutputs({ serviceName: this.serviceName, url: this.url, urls: this.urls, internalUrl: this.internalUrl, internalHost: this.internalHost });
   }
 }

@@ -93,17 +93,33 @@ export interface TierSecurityArgs {
   automountServiceAccountToken?: boolean;
 }
 
+/** One rule of the tier's Ingress: requests for a host and path prefix go to one of the tier's named ports. */
+export interface IngressRuleArgs {
+  /** Host name, e.g. "docs.example.com". @default - none: the rule matches any host */
+  host?: string;
+  /** Path prefix; on one host the longest prefix wins. @default "/" */
+  path?: string;
+  /** Name of the port the rule routes to: "http" (the main port) or one of `ports[].name`. @default "http" */
+  port?: string;
+}
+
 /** How the tier is reached. */
 export interface TierExposeArgs {
   /** none (no Service), internal (ClusterIP), loadBalancer (NLB via the AWS Load Balancer Controller) or ingress. @default "internal" */
   type?: "none" | "internal" | "loadBalancer" | "ingress";
-  /** Ingress host name (type ingress only). @default - none: the Ingress matches any host */
+  /** Ingress host name (type ingress only; not with `rules`). @default - none: the Ingress matches any host */
   host?: string;
-  /** Ingress path prefix. @default "/" */
+  /** Ingress path prefix (not with `rules`). @default "/" */
   path?: string;
+  /**
+   * Several Ingress rules (type ingress only), each a host and path to a named port, all in the tier's one
+   * Ingress and so behind one load balancer, e.g. an `api.` host to `http` and a `docs.` host to `docs`.
+   * @default - one rule: `host` and `path` to the main port
+   */
+  rules?: IngressRuleArgs[];
   /** IngressClass for type ingress; ALB annotations are added only for "alb". @default "alb" */
   ingressClassName?: string;
-  /** TLS Secret for the Ingress host (the ALB controller discovers an ACM certificate for the host instead). @default - no TLS */
+  /** TLS Secret for the Ingress hosts (every rule then needs a host; the ALB controller discovers ACM certificates for the hosts instead). @default - no TLS */
   tlsSecretName?: string;
   /** Make the load balancer internal (private subnets) instead of internet-facing. @default false */
   internalLoadBalancer?: boolean;

@@ -15,6 +15,14 @@ export const SECRET_VOLUME = "secrets";
 /** The AWS Load Balancer Controller's target-group draining delay, the NLB counterpart of classic ELB connection draining. */
 export const DEREGISTRATION_DELAY_SECONDS = 60;
 
+/** One Ingress rule with its defaults. */
+export interface ResolvedIngressRule {
+  host?: string;
+  path: string;
+  /** Name of the port it routes to. */
+  port: string;
+}
+
 /** The tier with every default filled in (Outputs left as they are). */
 export interface ResolvedTier {
   name: string;
@@ -34,7 +42,7 @@ export interface ResolvedTier {
   secretVolumes: SecretVolumeArgs[];
   podLabels: Record<string, string>;
   podAnnotations: Record<string, Input<string>>;
-  expose: Required<Omit<TierExposeArgs, "host" | "tlsSecretName">> & { host?: string; tlsSecretName?: string };
+  expose: Required<Omit<TierExposeArgs, "host" | "path" | "rules" | "tlsSecretName">> & { rules: ResolvedIngressRule[]; tlsSecretName?: string };
   migrations?: { command: string[]; image: Input<string>; backoffLimit: number };
   autoscaling?: Required<AutoscalingArgs>;
   disruptionBudget?: DisruptionBudgetArgs;
@@ -96,8 +104,7 @@ export function resolveTier(name: string, args: AppTierSpecArgs): ResolvedTier {
     podAnnotations: args.podAnnotations ?? {},
     expose: {
       type: expose.type ?? "internal",
-      host: expose.host,
-      path: expose.path ?? "/",
+      rules: (expose.rules ?? [{ host: expose.host, path: expose.path }]).map((r) => ({ ...(r.host !== undefined ? { host: r.host } : {}), path: r.path ?? "/", port: r.port ?? "http" })),
       ingressClassName: expose.ingressClassName ?? "alb",
       tlsSecretName: expose.tlsSecretName,
       internalLoadBalancer: expose.internalLoadBalancer ?? false,

@@ -8,6 +8,7 @@ import { isQuantity, parseQuantity } from "../shared/quantity";
 import { ArgumentChecker, argumentKeys } from "../shared/validate";
 import { type AppTierSpecArgs, type InitContainerArgs } from "./args";
 import { SECRET_VOLUME, TMP_VOLUME, resolveTier } from "./resolve";
+import { validateExpose } from "./validate-expose";
 import { validatePlacement } from "./validate-placement";
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -28,7 +29,7 @@ const INIT_KEYS = argumentKeys<InitContainerArgs>({ name: true, image: true, com
 function knownArguments(check: ArgumentChecker, args: AppTierSpecArgs): void {
   // AppTierArgs adds where the tier runs and its secret values.
   check.knownKeys(args, [...SPEC_KEYS, "namespace", "secrets"], "");
-  check.knownKeys(args.expose, ["type", "host", "path", "ingressClassName", "tlsSecretName", "internalLoadBalancer", "annotations"], "expose");
+  check.knownKeys(args.expose, ["type", "host", "path", "rules", "ingressClassName", "tlsSecretName", "internalLoadBalancer", "annotations"], "expose");
   check.knownKeys(args.migrations, ["command", "image", "backoffLimit"], "migrations");
   check.knownKeys(args.autoscaling, ["minReplicas", "maxReplicas", "targetCpuUtilization"], "autoscaling");
   check.knownKeys(args.strategy, ["maxUnavailable", "maxSurge"], "strategy");
@@ -130,11 +131,7 @@ export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, se
   });
 
   // Exposure.
-  const e = tier.expose;
-  check.that(["none", "internal", "loadBalancer", "ingress"].includes(e.type), "expose.type", 'must be one of "none", "internal", "loadBalancer", "ingress"', e.type);
-  check.that(e.host === undefined || e.type === "ingress", "expose.host", "only applies to expose type ingress", e.host);
-  check.that(e.tlsSecretName === undefined || e.host !== undefined, "expose.host", "is required when tlsSecretName is set", e.host);
-  check.that(e.path.startsWith("/"), "expose.path", "must start with /", e.path);
+  validateExpose(check, args, tier);
 
   // Scaling.
   const a = tier.autoscaling;

@@ -98,38 +98,6 @@ function servicePorts(tier: ResolvedTier, numbering: "service" | "container" = "
   return [main, ...tier.ports].map((p) => ({ name: p.name, port: numbering === "service" ? p.servicePort : p.port, targetPort: p.name, protocol: "TCP" }));
 }
 
-/** Ingress annotations: the ALB controller's, when the class is `alb`, then the user's. */
-export function ingressAnnotations(tier: ResolvedTier): Record<string, string> {
-  const e = tier.expose;
-  const alb: Record<string, string> =
-    e.ingressClassName === "alb"
-      ? {
-          "alb.ingress.kubernetes.io/scheme": e.internalLoadBalancer ? "internal" : "internet-facing",
-          "alb.ingress.kubernetes.io/target-type": "ip",
-          "alb.ingress.kubernetes.io/healthcheck-path": tier.probes.readiness?.path ?? "/",
-          ...(e.tlsSecretName !== undefined
-            ? { "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP":80},{"HTTPS":443}]', "alb.ingress.kubernetes.io/ssl-redirect": "443" }
-            : {}),
-        }
-      : {};
-  return { ...alb, ...e.annotations };
-}
-
-/** The Ingress spec (networking.k8s.io/v1). */
-export function ingressSpecFor(tier: ResolvedTier, serviceName: Input<string>): k8s.types.input.networking.v1.IngressSpec {
-  const e = tier.expose;
-  return {
-    ingressClassName: e.ingressClassName,
-    rules: [
-      {
-        ...(e.host !== undefined ? { host: e.host } : {}),
-        http: { paths: [{ path: e.path, pathType: "Prefix", backend: { service: { name: serviceName, port: { name: "http" } } } }] },
-      },
-    ],
-    ...(e.tlsSecretName !== undefined && e.host !== undefined ? { tls: [{ hosts: [e.host], secretName: e.tlsSecretName }] } : {}),
-  };
-}
-
 /** The HPA spec (autoscaling/v2) on average CPU utilization. */
 export function hpaSpecFor(tier: ResolvedTier, workloadName: Input<string>): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
   const a = tier.autoscaling;

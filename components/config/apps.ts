@@ -46,20 +46,44 @@ const ResourcesSchema = z.strictObject({
 export const TierExposeSchema = z
   .strictObject({
     type: z.enum(["none", "internal", "loadBalancer", "ingress"]).default("internal").describe("none, internal (ClusterIP), loadBalancer (NLB) or ingress (ALB)"),
-    host: z.string().regex(DNS_NAME, "must be a DNS name such as api.example.com").optional().describe("Ingress host name"),
-    path: z.string().startsWith("/").default("/").describe("Ingress path prefix"),
+    host: z.string().regex(DNS_NAME, "must be a DNS name such as api.example.com").optional().describe("Ingress host name (not with rules)"),
+    path: z.string().startsWith("/").optional().describe('Ingress path prefix (not with rules). Default: `"/"`'),
+    rules: z
+      .array(
+        z.strictObject({
+          host: z.string().regex(DNS_NAME, "must be a DNS name such as api.example.com").optional().describe("Host name. Default: any host"),
+          path: z.string().startsWith("/").default("/").describe("Path prefix; on one host the longest wins"),
+          port: z.string().min(1).default("http").describe("Name of the port to route to: http (the main port) or one of ports[].name"),
+        }),
+      )
+      .min(1)
+      .optional()
+      .describe("Several Ingress rules (hosts and paths, each to a named port) in the tier's one Ingress, behind one load balancer. Default: one rule from host and path to http"),
     ingressClassName: z.string().min(1).default("alb").describe("IngressClass for type ingress"),
     tlsSecretName: dnsLabel(253).optional().describe("TLS Secret for the Ingress host"),
     internalLoadBalancer: z.boolean().default(false).describe("Make the load balancer internal (private subnets)"),
     annotations: stringMap().default({}).describe("Extra annotations on the Service or Ingress"),
   })
   .superRefine((expose, ctx) => {
-    if (expose.tlsSecretName !== undefined && expose.host === undefined) {
-      ctx.addIssue({ code: "custom", path: ["host"], message: "is required when tlsSecretName is set" });
-    }
     if (expose.type !== "ingress" && expose.host !== undefined) {
       ctx.addIssue({ code: "custom", path: ["host"], message: "only applies to expose type ingress" });
     }
+    if (expose.rules === undefined) {
+      if (expose.tlsSecretName !== undefined && expose.host === undefined) ctx.addIssue({ code: "custom", path: ["host"], message: "is required when tlsSecretName is set" });
+      return;
+    }
+    if (expose.type !== "ingress") ctx.addIssue({ code: "custom", path: ["rules"], message: "only applies to expose type ingress" });
+    for (const key of ["host", "path"] as const) {
+      if (expose[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "cannot be set with rules: give each rule its own host and path" });
+    }
+    const seen = new Map<string, number>();
+    expose.rules.forEach((rule, i) => {
+      if (expose.tlsSecretName !== undefined && rule.host === undefined) ctx.addIssue({ code: "custom", path: ["rules", i, "host"], message: "is required when tlsSecretName is set" });
+      const key = `${rule.host ?? "*"}${rule.path}`;
+      const earlier = seen.get(key);
+      if (earlier !== undefined) ctx.addIssue({ code: "custom", path: ["rules", i], message: `routes ${rule.host ?? "any host"} ${rule.path}, as rules.${earlier} does` });
+      seen.set(key, i);
+    });
   });
 
 export const TierConfigSchema = z
@@ -102,7 +126,7 @@ export const TierConfigSchema = z
       .record(z.string().regex(LABEL_KEY, "must be an annotation key such as example.com/name"), z.string())
       .default({})
       .describe("Extra annotations on the pods (Deployment and migrations Job templates); a changed value rolls the pods"),
-    expose: TierExposeSchema.default({ type: "internal", path: "/", ingressClassName: "alb", internalLoadBalancer: false, annotations: {} }).describe("How the tier is reached"),
+    expose: TierExposeSchema.default({ type: "internal", ingressClassName: "alb", internalLoadBalancer: false, annotations: {} }).describe("How the tier is reached"),
     migrations: z
       .strictObject({
         command: z.array(z.string()).min(1).describe("Migration command"),
@@ -208,6 +232,10 @@ export const TierConfigSchema = z
     if (new Set(portNumbers).size !== portNumbers.length) ctx.addIssue({ code: "custom", path: ["ports"], message: "ports must be distinct from each other and from port" });
     const servicePorts = [tier.servicePort ?? tier.port, ...tier.ports.map((p) => p.servicePort ?? p.port)];
     if (new Set(servicePorts).size !== servicePorts.length) ctx.addIssue({ code: "custom", path: ["ports"], message: `Service ports must be distinct (servicePort, else port, of the main and each extra port; got ${servicePorts.join(", ")})` });
+    const portNames = ["http", ...tier.ports.map((p) => p.name)];
+    (tier.expose.rules ?? []).forEach((rule, i) => {
+      if (!portNames.includes(rule.port)) ctx.addIssue({ code: "custom", path: ["expose", "rules", i, "port"], message: `must name one of the tier's ports (${portNames.join(", ")})` });
+    });
     if (Object.keys(tier.persistentVolumes).length > 0 && !tier.stateful) ctx.addIssue({ code: "custom", path: ["persistentVolumes"], message: "needs stateful: true (a StatefulSet claims one volume per pod)" });
     if (tier.topologySpreadConstraints !== undefined && !tier.topologySpread) ctx.addIssue({ code: "custom", path: ["topologySpreadConstraints"], message: "replaces the default spread, which topologySpread: false turns off: set one of the two" });
     if (tier.podLabels[CLIENT_LABEL_KEY] !== undefined) ctx.addIssue({ code: "custom", path: ["podLabels", CLIENT_LABEL_KEY], message: "is the platform's Elasticsearch client label: set elasticsearch: true, which also creates the tier's user" });
