@@ -205,7 +205,9 @@ class Run {
 
     const config = await stack.getAllConfig();
     this.out.addSecrets(Object.values(config).filter((e) => e.secret).map((e) => e.value));
-    this.guard(config[protectKey(project.name)]?.value === "true", setsDeletionProtection(config[`${project.name}:cluster`]?.value));
+    const storedProtect = config[protectKey(project.name)]?.value === "true";
+    const cluster = config[`${project.name}:cluster`]?.value;
+    this.guard(storedProtect, setsDeletionProtection(cluster, false), setsDeletionProtection(cluster, true));
     this.locks = new LockHandler({
       invocation: invocation(this.deps.env),
       stack,
@@ -355,7 +357,11 @@ class Run {
     await this.appendGithubOutput(text);
   }
 
-  private guard(storedProtect: boolean, storedDeletionProtection: boolean): void {
+  /**
+   * `storedDeletionProtection`: the stack's config sets cluster.deletionProtection true; `deletionProtectionIfProtected`:
+   * what the program makes of it when the stack is protected (unset follows protect).
+   */
+  private guard(storedProtect: boolean, storedDeletionProtection: boolean, deletionProtectionIfProtected: boolean): void {
     const { command, stack, yes, force, config } = this.options;
     const project = this.project?.name ?? "";
     const key = protectKey(project);
@@ -363,7 +369,7 @@ class Run {
     const setTrue = (name: string) => config.some((c) => qualifyKey(project, c.key) === name && c.value === "true");
     const isProtected = storedProtect || setTrue(key);
     const deletionKey = deletionProtectionKey(project);
-    const deletionProtected = storedDeletionProtection || setTrue(deletionKey);
+    const deletionProtected = storedDeletionProtection || setTrue(deletionKey) || (isProtected && deletionProtectionIfProtected);
     this.production = isProductionStack(stack, isProtected);
     if (this.options.forceUnlock && !yes && this.production) {
       throw new Stop("refused", ExitCode.Usage, `refusing to clear the lock of production stack ${stack} without --yes`);
@@ -379,7 +385,8 @@ class Run {
       if (!force) {
         throw new Stop("refused", ExitCode.Usage, `refusing to destroy stack ${stack}: its config sets ${deletionKey}: true (${why}). Set it to false and run up first, or pass --force`);
       }
-      this.out.error(`warning: ${deletionKey} is true: ${why}; set cluster.deletionProtection: false and run up before destroying`);
+      const implicit = !storedDeletionProtection && !setTrue(deletionKey);
+      this.out.error(`warning: ${deletionKey} is true${implicit ? " (it follows protect)" : ""}: ${why}; set cluster.deletionProtection: false and run up before destroying`);
     }
   }
 

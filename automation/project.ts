@@ -76,15 +76,17 @@ export function deletionProtectionKey(project: string): string {
 }
 
 /**
- * Whether a stack's stored `<project>:cluster` value (an object, as JSON) sets `deletionProtection` true. Anything
- * else (unset, not JSON, not an object, false) is no deletion protection.
+ * Whether a stack's stored `<project>:cluster` value (an object, as JSON) turns EKS deletion protection on: its
+ * `deletionProtection` when set, else the stack's `protect` (this package's config defaults it so). Anything else
+ * (unset, not JSON, not an object: no cluster section, so no EKS cluster of ours) is no deletion protection.
  */
-export function setsDeletionProtection(clusterValue: string | undefined): boolean {
+export function setsDeletionProtection(clusterValue: string | undefined, stackProtect = false): boolean {
   if (clusterValue === undefined) return false;
   try {
     const parsed: unknown = JSON.parse(clusterValue);
-    if (typeof parsed !== "object" || parsed === null) return false;
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return false;
     const value = (parsed as Record<string, unknown>).deletionProtection;
+    if (value === undefined) return stackProtect;
     return value === true || value === "true";
   } catch {
     return false;

@@ -266,6 +266,32 @@ describe("commands against a fake stack", () => {
     }
   });
 
+  // The program turns EKS deletion protection on for a protected stack unless cluster.deletionProtection says
+  // otherwise (parse.ts: deletionProtection ??= protect), so a forced destroy of it also stops at the control plane.
+  it("warns on destroy --force of a protected stack whose cluster section leaves deletionProtection to protect (saw this fail: no warning)", async () => {
+    const withCluster = (cluster: Record<string, unknown>) => ({
+      "eks-search-platform:protect": { value: "true", secret: false },
+      "eks-search-platform:cluster": { value: JSON.stringify(cluster), secret: false },
+    });
+    {
+      const { stack, h } = setup("prod", withCluster({ version: "1.34" }));
+      expect(await h.run("destroy", "--stack", "prod", "--force")).toBe(0);
+      expect(stack.calls).toEqual(["getAllConfig", "destroy"]);
+      expect(h.stdout + h.stderr).toContain("warning: eks-search-platform:cluster.deletionProtection is true (it follows protect)");
+    }
+    {
+      const { h } = setup("prod", withCluster({ version: "1.34", deletionProtection: false }));
+      expect(await h.run("destroy", "--stack", "prod", "--force")).toBe(0);
+      expect(h.stdout + h.stderr).not.toContain("deletionProtection is true");
+    }
+    // No cluster section (a kubeconfig-target stack, or another program): nothing to say about EKS.
+    {
+      const { h } = setup("prod", { "eks-search-platform:protect": { value: "true", secret: false } });
+      expect(await h.run("destroy", "--stack", "prod", "--force")).toBe(0);
+      expect(h.stdout + h.stderr).not.toContain("deletionProtection is true");
+    }
+  });
+
   it("drift: refresh preview then preview, both expecting no changes; exit 0 when clean", async () => {
     const { stack, h } = setup("prod");
     expect(await h.run("drift", "--stack", "prod")).toBe(0);
