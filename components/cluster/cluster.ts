@@ -10,7 +10,7 @@ import { accessEntryPlans, disableCreatorAdminBootstrap, type ViewerAccessPolicy
 import { createAccessEntries } from "./access-entries";
 import { type NodeGroupArgs } from "./nodes";
 import { createNodeGroups } from "./node-groups";
-import { kubeconfigWithProfile, stackAwsCredentials, type KubeconfigCredentials } from "./kubeconfig";
+import { kubeconfigWithEnvironment, kubeconfigWithProfile, stackAwsCredentials, stackAwsEnvironment, type KubeconfigCredentials } from "./kubeconfig";
 import { fitAutoNames } from "../shared/aws-names";
 import { SERVICE_ACCOUNTS, SERVICE_IMAGE_UPSTREAMS, pullThroughCachePrefix } from "./services";
 import { createHelmServices } from "./cluster-services";
@@ -117,7 +117,9 @@ export interface ClusterArgs {
   /**
    * What the Kubernetes provider's `aws eks get-token` signs with: a profile and a role to assume. The exported
    * `kubeconfig` carries the role, not the profile (other users have their own). Pass this when the AWS provider
-   * is an explicit one. @default - the stack's `aws:profile` and the last role of `aws:assumeRoles`
+   * is an explicit one. @default - the stack's `aws:profile` and the last role of `aws:assumeRoles`; the stack's static
+   * keys, shared credential/config files and web identity (`aws:assumeRoleWithWebIdentity`) go into the deploying
+   * provider's kubeconfig as the AWS CLI's environment
    */
   kubeconfigCredentials?: KubeconfigCredentials;
   /** Tags added to every AWS resource. @default - none */
@@ -200,8 +202,12 @@ export class Cluster extends pulumi.ComponentResource {
       ? new aws.kms.Key(`${name}-secrets`, { description: `EKS ${clusterName} Secrets envelope encryption`, enableKeyRotation: true, deletionWindowInDays: 30, tags: awsTags(tags, `${clusterName}-secrets`) }, parent)
       : undefined;
 
-    // get-token signs as the stack's AWS provider does (defect 6: a profile in config left Helm Unauthorized).
-    const credentials = args.kubeconfigCredentials ?? stackAwsCredentials(new pulumi.Config("aws"));
+    // get-token signs as the stack's AWS provider does (defect 6: a profile in config left Helm Unauthorized), with
+    // its static keys, shared files or web identity in the deploying provider's kubeconfig only.
+    const awsConfig = new pulumi.Config("aws");
+    const credentials = args.kubeconfigCredentials ?? stackAwsCredentials(awsConfig);
+    const environment = args.kubeconfigCredentials ? { env: {}, notes: [] } : stackAwsEnvironment(awsConfig);
+    for (const note of environment.notes) void pulumi.log.warn(`Cluster "${name}": ${note}. See docs/cluster.md, Credentials of the Kubernetes provider.`, this);
 
     const callerArn = aws.iam.getSessionContextOutput({ arn: aws.getCallerIdentityOutput({}, parent).arn }, parent).issuerArn;
     if (!args.bootstrapCreatorAdmin) {
@@ -314,7 +320,7 @@ export class Cluster extends pulumi.ComponentResource {
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {
-        kubeconfig: pulumi.secret(cluster.kubeconfigJson.apply((json) => kubeconfigWithProfile(json, credentials.profile))),
+        kubeconfig: pulumi.secret(cluster.kubeconfigJson.apply((json) => kubeconfigWithEnvironment(kubeconfigWithProfile(json, credentials.profile), environment.env))),
         // Only a different cluster replaces the provider (and with it every in-cluster resource).
         clusterIdentifier: cluster.eksCluster.arn,
         enableServerSideApply: true,
