@@ -132,12 +132,13 @@ function run(temp: string): void {
     for (const f of ["package.json", "README.md", "CHANGELOG.md", "LICENSE", "tsconfig.json", "tsconfig.build.json"]) fs.copyFileSync(path.join(REPO, f), path.join(stage, f));
     fs.cpSync(path.join(REPO, "components"), path.join(stage, "components"), { recursive: true });
     fs.cpSync(path.join(REPO, "automation"), path.join(stage, "automation"), { recursive: true });
+    fs.cpSync(path.join(REPO, "provider"), path.join(stage, "provider"), { recursive: true });
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(stage, "node_modules"), "dir");
     const result = packResult(exec(npm, ["pack", "--json", "--pack-destination", temp], { cwd: stage }));
     const files = result.files.map((f) => f.path);
     checkFileList(files, "npm pack");
     const sources = sourceFiles(path.join(REPO, "components"));
-    const required = ["LICENSE", "README.md", "CHANGELOG.md", "package.json", "dist/automation/cli.js", ...sources.flatMap((s) => ["js", "js.map", "d.ts"].map((ext) => `dist/components/${s.replace(/\.ts$/, `.${ext}`)}`))];
+    const required = ["LICENSE", "README.md", "CHANGELOG.md", "package.json", "dist/automation/cli.js", "dist/provider/index.js", "dist/provider/schema.json", "provider/PulumiPlugin.yaml", "provider/pulumi-resource-eks-search-platform", ...sources.flatMap((s) => ["js", "js.map", "d.ts"].map((ext) => `dist/components/${s.replace(/\.ts$/, `.${ext}`)}`))];
     const missing = required.filter((f) => !files.includes(f));
     if (missing.length > 0) throw new Error(`the tarball lacks:\n  ${missing.join("\n  ")}`);
     return path.join(temp, result.filename);
@@ -180,6 +181,19 @@ function run(temp: string): void {
     const global = exec(bin, ["--help"], { cwd: consumer });
     const preview = exec(bin, ["preview", "--help"], { cwd: consumer });
     if (!global.includes("Usage: eks-search-platform-deploy <command>") || !preview.includes("--plan <file>")) throw new Error(`unexpected help:\n${global}\n${preview}`);
+  });
+
+  step("the component package (provider/): its launcher is executable and the compiled provider serves the shipped schema", () => {
+    const dir = path.join(consumer, "node_modules", pkgJson.name);
+    fs.accessSync(path.join(dir, "provider", "pulumi-resource-eks-search-platform"), fs.constants.X_OK);
+    const script = [
+      `const { ComponentPackageProvider } = require(${JSON.stringify(path.join(dir, "dist", "provider", "provider.js"))});`,
+      `const schema = require(${JSON.stringify(path.join(dir, "dist", "provider", "schema.json"))});`,
+      `new ComponentPackageProvider(schema).getSchema().then((s) => console.log(Object.keys(JSON.parse(s).resources).join(",")));`,
+    ].join("\n");
+    const out = exec(process.execPath, ["-e", script], { cwd: consumer }).trim();
+    const expected = Object.keys((JSON.parse(fs.readFileSync(path.join(REPO, "provider", "schema.json"), "utf8")) as { resources: object }).resources).join(",");
+    if (out !== expected) throw new Error(`the packed provider serves ${out}, expected ${expected}`);
   });
 
   step("test tooling: the shared mock engine compiled into the consumer project", () => {

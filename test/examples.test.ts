@@ -1,12 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 
 // The example programs under examples/: each a Pulumi project depending on this package by local path, with
 // a README whose inputs and outputs are the program's. Their type-check against the packed package is in
 // `npm run test:consumer`; here, that they are complete and their READMEs true.
 
 const EXAMPLES = ["complete", "network-cluster", "existing-cluster", "elasticsearch-ha-tls", "app-tier-ingress", "local"];
+// Pulumi YAML programs, through the component package in provider/ (docs/other-languages.md).
+const YAML_EXAMPLES = ["yaml"];
 const dir = (name: string): string => path.join("examples", name);
 const read = (name: string, file: string): string => readFileSync(path.join(dir(name), file), "utf8");
 
@@ -22,8 +25,40 @@ function tableNames(readme: string, heading: string): string[] {
 describe("examples", () => {
   it("every Pulumi program under examples/ is one of the documented examples", () => {
     const programs = readdirSync("examples").filter((d) => existsSync(path.join(dir(d), "Pulumi.yaml")));
-    expect(programs.sort()).toEqual([...EXAMPLES].sort());
+    expect(programs.sort()).toEqual([...EXAMPLES, ...YAML_EXAMPLES].sort());
   });
+
+  for (const name of YAML_EXAMPLES) {
+    describe(name, () => {
+      const program = parseYaml(read(name, "Pulumi.yaml")) as {
+        name: string;
+        runtime: string;
+        packages: Record<string, string>;
+        config: Record<string, { type: string; secret?: boolean; default?: unknown }>;
+        resources: Record<string, { type: string }>;
+        outputs: Record<string, string>;
+      };
+
+      it("is a Pulumi YAML program using the component package by local path", () => {
+        expect([program.name, program.runtime]).toEqual([name, "yaml"]);
+        expect(program.packages).toEqual({ "eks-search-platform": "../../provider" });
+        expect(existsSync(path.join(dir(name), program.packages["eks-search-platform"], "PulumiPlugin.yaml"))).toBe(true);
+        // Every component type it uses is in the package's schema.
+        const schema = JSON.parse(readFileSync(path.join("provider", "schema.json"), "utf8")) as { resources: Record<string, unknown> };
+        const used = Object.values(program.resources).map((r) => r.type).filter((t) => t.startsWith("eks-search-platform:"));
+        expect(used.length).toBeGreaterThan(0);
+        for (const t of used) expect(Object.keys(schema.resources), t).toContain(t);
+      });
+
+      it("README: what it builds, a cost warning, and the program's own inputs and outputs", () => {
+        const readme = read(name, "README.md");
+        expect(readme).toMatch(new RegExp(`^# ${name}\\n`));
+        expect(readme).toMatch(/^> \*\*Cost:\*\*/m);
+        expect(tableNames(readme, "Outputs").sort()).toEqual(Object.keys(program.outputs).sort());
+        expect(tableNames(readme, "Inputs").sort()).toEqual(Object.keys(program.config).sort());
+      });
+    });
+  }
 
   for (const name of EXAMPLES) {
     describe(name, () => {

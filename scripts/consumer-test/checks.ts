@@ -17,6 +17,9 @@ export const ALLOWED = [
   /^components\/([\w-]+\/)?[\w.-]+\.ts$/, // the sources the source and declaration maps point at
   /^dist\/automation\/[\w.-]+\.(js|js\.map|d\.ts|d\.ts\.map)$/,
   /^automation\/[\w.-]+\.ts$/,
+  // the component package (docs/other-languages.md): its sources and manifests, and its build
+  /^provider\/([\w.-]+\.ts|schema\.json|package\.json|PulumiPlugin\.yaml|pulumi-resource-eks-search-platform)$/,
+  /^dist\/provider\/([\w.-]+\.(js|js\.map|d\.ts|d\.ts\.map)|schema\.json)$/,
 ];
 export const FORBIDDEN = /(^|\/)(test|tests|__tests__|scripts|examples|\.github|\.ci)\/|\.test\.|\.spec\.|^Pulumi\.|^index\.ts$/;
 

@@ -1,0 +1,107 @@
+/**
+ * The component provider: serves `schema.json` and constructs the real components (the ones TypeScript
+ * programs use, `eks-search-platform/kubernetes`) from a YAML, Python or Go program's arguments, so their
+ * resources, names, URNs and argument checks are the same in every language.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { AppTier, Elasticsearch, StorageClass, type AppTierArgs, type ElasticsearchArgs, type StorageClassArgs } from "../components/kubernetes";
+import { componentType, PACKAGE_NAME } from "../components/shared/naming";
+import type * as surface from "./surface";
+
+/** True when A and B are the same union of keys. */
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * The TypeScript arguments the package leaves out, by component (docs/other-languages.md). The compiler
+ * keeps this honest: a TypeScript argument missing from `surface.ts` and not listed here fails the build.
+ */
+export const TYPESCRIPT_ONLY_ARGUMENTS = {
+  Elasticsearch: [],
+  AppTier: ["tolerations", "affinity", "topologySpreadConstraints"],
+  StorageClass: [],
+} as const satisfies Record<string, readonly string[]>;
+
+type Only<C extends keyof typeof TYPESCRIPT_ONLY_ARGUMENTS> = (typeof TYPESCRIPT_ONLY_ARGUMENTS)[C][number];
+const covered: [
+  SameKeys<Exclude<keyof ElasticsearchArgs, keyof surface.ElasticsearchArgs>, Only<"Elasticsearch">>,
+  SameKeys<Exclude<keyof AppTierArgs, keyof surface.AppTierArgs>, Only<"AppTier">>,
+  SameKeys<Exclude<keyof StorageClassArgs, keyof surface.StorageClassArgs>, Only<"StorageClass">>,
+  // and nothing in the surface that TypeScript does not have
+  SameKeys<Exclude<keyof surface.ElasticsearchArgs, keyof ElasticsearchArgs>, never>,
+  SameKeys<Exclude<keyof surface.AppTierArgs, keyof AppTierArgs>, never>,
+  SameKeys<Exclude<keyof surface.StorageClassArgs, keyof StorageClassArgs>, never>,
+] = [true, true, true, true, true, true];
+void covered;
+
+/** The outputs each component returns to the program: the ones `surface.ts` declares. */
+export const OUTPUTS = {
+  Elasticsearch: ["serviceName", "headlessServiceName", "url", "credentialsSecretName", "caSecretName", "clientLabel", "userSecretNames", "serviceAccountName"],
+  AppTier: ["serviceName", "url", "internalUrl", "internalHost", "servicePort"],
+  StorageClass: ["storageClassName"],
+} as const satisfies {
+  Elasticsearch: readonly (keyof Elasticsearch & keyof surface.Elasticsearch)[];
+  AppTier: readonly (keyof AppTier & keyof surface.AppTier)[];
+  StorageClass: readonly (keyof StorageClass & keyof surface.StorageClass)[];
+};
+
+function outputs<C extends object, K extends keyof C>(component: C, keys: readonly K[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, component[k]]));
+}
+
+// The engine's inputs are untyped: the schema shapes them and the component checks every value (one
+// ArgumentError listing all problems), so these casts claim no more than the schema enforces. Each
+// assignment to the TypeScript type is the compile-time proof that the surface fits the component.
+function elasticsearchArgs(inputs: pulumi.Inputs): ElasticsearchArgs {
+  const args: surface.ElasticsearchArgs = inputs as surface.ElasticsearchArgs;
+  return args;
+}
+function appTierArgs(inputs: pulumi.Inputs): AppTierArgs {
+  const args: surface.AppTierArgs = inputs as surface.AppTierArgs;
+  return args;
+}
+function storageClassArgs(inputs: pulumi.Inputs): StorageClassArgs {
+  const args: surface.StorageClassArgs = inputs;
+  return args;
+}
+
+/** The `eks-search-platform` component provider. */
+export class ComponentPackageProvider implements pulumi.provider.Provider {
+  readonly version: string;
+
+  constructor(private readonly packageSchema: { name: string; version: string }) {
+    if (packageSchema.name !== PACKAGE_NAME) throw new Error(`schema.json names package ${packageSchema.name}, expected ${PACKAGE_NAME}`);
+    this.version = packageSchema.version;
+  }
+
+  getSchema(): Promise<string> {
+    return Promise.resolve(JSON.stringify(this.packageSchema));
+  }
+
+  construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
+    // A component's ArgumentError becomes the rejection the engine reports for the resource.
+    try {
+      return Promise.resolve(this.build(name, type, inputs, options));
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  private build(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): pulumi.provider.ConstructResult {
+    switch (type) {
+      case componentType("Elasticsearch"): {
+        const c = new Elasticsearch(name, elasticsearchArgs(inputs), options);
+        return { urn: c.urn, state: outputs(c, OUTPUTS.Elasticsearch) };
+      }
+      case componentType("AppTier"): {
+        const c = new AppTier(name, appTierArgs(inputs), options);
+        return { urn: c.urn, state: outputs(c, OUTPUTS.AppTier) };
+      }
+      case componentType("StorageClass"): {
+        const c = new StorageClass(name, storageClassArgs(inputs), options);
+        return { urn: c.urn, state: outputs(c, OUTPUTS.StorageClass) };
+      }
+      default:
+        throw new Error(`unknown resource type ${type}: this package has ${Object.keys(OUTPUTS).map(componentType).join(", ")}`);
+    }
+  }
+}
