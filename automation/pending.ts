@@ -20,6 +20,9 @@ import { nameFromUrn } from "./progress";
  *   older server-side-apply creates conflicted with the interrupted run's field manager. The components
  *   give every object a stable field manager (components/shared/field-manager.ts), so the update that
  *   follows the adoption applies as the same manager as the interrupted run;
+ * - a create of a Kubernetes object that replaces one still in the state (create-before-delete, as for the
+ *   content-addressed Secrets and the migrations Job): the state can hold only one live resource per URN, so
+ *   the half-made replacement is adopted as pending deletion; the next `up` deletes it and replaces again;
  * - a create of an auto-named Kubernetes object (the next `up` would choose another name, and the half-made
  *   one would be orphaned): adopt it the same way, as pending deletion, so the next `up` removes it;
  * - a create of anything else (an AWS resource, whose ID only the cloud knows): the driver cannot tell
@@ -129,6 +132,14 @@ function planOne(op: PendingOperation, resources: readonly StateResource[], opti
   if (STATE_ONLY.test(type)) return { ...base, action: "clear", why: "exists only in the state" };
   const id = type.startsWith("kubernetes:") ? kubernetesId(op.resource) : undefined;
   if (id !== undefined) {
+    // A create-before-delete replacement: the old object is still a live resource under the same URN, and
+    // the state may hold only one (pulumi stack import refuses a second). The half-made replacement goes as
+    // pending deletion; the next up deletes it and replaces again, in the engine's own order.
+    const live = liveUnder(urn, resources);
+    if (live?.id === id) return { ...base, action: "clear", why: `the replacement kept the name of ${id}, which is in the state: refreshed` };
+    if (live !== undefined) {
+      return { ...base, action: "adopt-for-deletion", id, why: `the replacement of ${String(live.id)}: adopted as ${id} and deleted by the next up, which replaces again` };
+    }
     if (isAutonamed(op.resource)) {
       return { ...base, action: "adopt-for-deletion", id, why: `auto-named: adopted as ${id} and deleted by the next up if it exists` };
     }
@@ -138,6 +149,10 @@ function planOne(op: PendingOperation, resources: readonly StateResource[], opti
   return { ...base, action: "unverifiable", why: "its ID is known only to the cloud: the create may have completed" };
 }
 
+function liveUnder(urn: string, resources: readonly StateResource[]): StateResource | undefined {
+  return resources.find((r) => r.urn === urn && r.delete !== true);
+}
+
 /** What to do about each pending operation; pure. */
 export function planRepair(state: ExportedState, options: RepairOptions): RepairPlan {
   const pending = pendingOperations(state);
@@ -145,7 +160,8 @@ export function planRepair(state: ExportedState, options: RepairOptions): Repair
   const items = pending.map((op) => planOne(op, resources, options));
   const unverifiable = items.filter((i) => i.action === "unverifiable");
   const adopted = items.filter((i) => i.action === "adopt" || i.action === "adopt-for-deletion");
-  const refreshTargets = [...new Set(items.filter((i) => i.action === "refresh" || adopted.includes(i)).map((i) => i.urn))];
+  const refreshed = (i: PlannedRepair) => i.action === "refresh" || adopted.includes(i) || (i.op === "creating" && i.action === "clear" && liveUnder(i.urn, resources) !== undefined);
+  const refreshTargets = [...new Set(items.filter(refreshed).map((i) => i.urn))];
   const plan: RepairPlan = { items, refreshTargets, clearPendingCreates: items.some((i) => i.op === "creating" && i.action === "clear"), unverifiable };
   if (adopted.length > 0) plan.adoptedState = adopt(state, adopted);
   return plan;

@@ -283,6 +283,26 @@ describe("planning the repair of pending operations", () => {
     }
   });
 
+  it("the create of a replacement (create-before-delete) whose old object is still in the state: the half-made one is adopted for deletion, never as a second live resource", () => {
+    // Found by the faults e2e: the migrations Job (a content-hashed name) killed while its replacement was created;
+    // adopting it as live put two live resources under one URN, and pulumi stack import refused the state.
+    const JOB = "kubernetes:batch/v1:Job";
+    const oldJob: StateResource = { ...k8s(JOB, "api-migrations", { name: "api-migrate-0ld", namespace: "search" }), id: "search/api-migrate-0ld" };
+    const newJob = k8s(JOB, "api-migrations", { name: "api-migrate-n3w", namespace: "search" });
+    const plan = planRepair(state([oldJob], [{ type: "creating", resource: newJob }]), { clearUnverifiable: false });
+    expect(plan.items[0]).toMatchObject({ action: "adopt-for-deletion", id: "search/api-migrate-n3w", why: expect.stringContaining("search/api-migrate-0ld") });
+    const resources = plan.adoptedState!.deployment.resources!.filter((r) => r.urn === oldJob.urn);
+    expect(resources.map((r) => [r.id, r.delete ?? false])).toEqual([
+      ["search/api-migrate-0ld", false],
+      ["search/api-migrate-n3w", true],
+    ]);
+    // The same object under the same ID (a replacement that kept its name): nothing to adopt, the resource is refreshed.
+    const same = planRepair(state([oldJob], [{ type: "creating", resource: { ...newJob, inputs: oldJob.inputs } }]), { clearUnverifiable: false });
+    expect(same.items[0]).toMatchObject({ action: "clear" });
+    expect(same.refreshTargets).toEqual([oldJob.urn]);
+    expect(same.adoptedState).toBeUndefined();
+  });
+
   it("derives the Kubernetes provider's IDs", () => {
     expect(kubernetesId(apiSvc)).toBe("search/api");
     expect(kubernetesId(autonamedRole)).toBe("node-reader-1a2b3c4d");
