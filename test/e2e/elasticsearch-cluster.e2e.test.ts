@@ -43,6 +43,19 @@ function watchHealth(): { stop: () => Promise<Record<string, number>> } {
   return { stop: async () => { running = false; await loop; return seen; } };
 }
 
+/**
+ * Starts a pod as kubelet does: with a service-account token issued for it now, for the rendered projected
+ * volume's expirationSeconds (600). One token for the whole suite expired before the upgrade test's last pods
+ * started on a loaded machine (the zone lookup got 401).
+ */
+async function startPod(pod: EsPod, objs: PodObjects): Promise<void> {
+  const spec = objs.statefulSet.spec.template.spec;
+  const projected = (spec.volumes as { projected?: { sources: { serviceAccountToken?: { expirationSeconds?: number } }[] } }[]).flatMap((v) => v.projected?.sources ?? []);
+  const expirationSeconds = projected.find((src) => src.serviceAccountToken)?.serviceAccountToken?.expirationSeconds ?? 3607;
+  const token = await cp.kube.create<{ status: { token: string } }>(`/api/v1/namespaces/${inputs.namespace}/serviceaccounts/${spec.serviceAccountName}/token`, { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds } });
+  await pod.create({ ...objs, nodeReader: { ...objs.nodeReader, token: token.status.token } });
+}
+
 /** Replaces every pod, one at a time from the highest ordinal (a StatefulSet's RollingUpdate), each gated on the rendered probe. */
 async function rollingUpdate(next: PodObjects): Promise<{ seconds: number; health: Record<string, number> }> {
   const t0 = Date.now();
@@ -50,7 +63,7 @@ async function rollingUpdate(next: PodObjects): Promise<{ seconds: number; healt
   objects = next;
   for (const pod of [...pods].reverse()) {
     await pod.delete();
-    await pod.create(next);
+    await startPod(pod, next);
     await pod.waitReady(420_000);
   }
   return { seconds: (Date.now() - t0) / 1000, health: await watch.stop() };
@@ -98,15 +111,14 @@ beforeAll(async () => {
   }
   const sts = inputs.statefulSet;
   const caConfigMap = await waitFor("kube-root-ca.crt", () => cp.kube.get<{ data: Record<string, string> }>(`/api/v1/namespaces/${ns}/configmaps/kube-root-ca.crt`));
-  const token = await cp.kube.create<{ status: { token: string } }>(`/api/v1/namespaces/${ns}/serviceaccounts/${sts.spec.template.spec.serviceAccountName}/token`, { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 600 } });
-  objects = { statefulSet: sts, config: inputs.config, fileRealm: inputs.fileRealm, certs: inputs.certs, nodeReader: { token: token.status.token, "ca.crt": caConfigMap.data["ca.crt"] }, version: versionOf(sts) };
+  objects = { statefulSet: sts, config: inputs.config, fileRealm: inputs.fileRealm, certs: inputs.certs, nodeReader: { token: "", "ca.crt": caConfigMap.data["ca.crt"] }, version: versionOf(sts) };
   const addresses: PodAddress[] = Array.from({ length: sts.spec.replicas as number }, (_, i) => ({ ordinal: i, name: `${sts.metadata.name}-${i}`, address: `127.0.0.${11 + i}`, uid: 1011 + i, nodeName: cp.nodeNames[i] }));
   const hosts = path.join(root, "hosts");
   fs.writeFileSync(hosts, hostsFile(addresses, ns, inputs.services), { mode: 0o644 });
   network.install(addresses, Number(new URL(cp.server).port));
   pods = addresses.map((a) => new EsPod(root, a, hosts));
   // podManagementPolicy: Parallel: all pods at once.
-  await Promise.all(pods.map((p) => p.create(objects)));
+  await Promise.all(pods.map((p) => startPod(p, objects)));
   await Promise.all(pods.map((p) => p.waitReady()));
   process.stderr.write(`[es-cluster] 3 nodes Ready ${((Date.now() - started) / 1000).toFixed(0)} s after start\n`);
 }, 600_000);
@@ -280,7 +292,7 @@ describe("the prod Elasticsearch on three real nodes", () => {
     await ackedAtLeast(atKill + 100);
     // The StatefulSet controller recreates the pod with its claim: same name, same data, fresh emptyDirs.
     await victim.delete();
-    await victim.create(objects);
+    await startPod(victim, objects);
     await victim.waitReady(420_000);
     await ackedAtLeast(acked.length + 50);
     writing = false;
