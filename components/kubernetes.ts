@@ -15,6 +15,7 @@ export {
 export { type AntiAffinity, type VmMaxMapCount, type VolumeClaimRetention } from "./elasticsearch/names";
 export { type ElasticsearchUser } from "./elasticsearch/users";
 export { AppTier, type AppTierArgs } from "./app-tier/app-tier";
+export { type ElasticsearchClientArgs } from "./app-tier/elasticsearch-client";
 export {
   type AppTierSpecArgs,
   type TierExposeArgs,

@@ -14,6 +14,7 @@ import {
 import { ingressAnnotations, ingressSpecFor, ingressUrls } from "./ingress";
 import { migrationNetworkPolicySpecFor, tierNetworkPolicySpecFor } from "./network-policy";
 import { type TierSecretRef } from "./pod";
+import { type ElasticsearchClientArgs, withElasticsearchClient } from "./elasticsearch-client";
 import { resolveTier } from "./resolve";
 import { validateTierArgs } from "./validate";
 import {
@@ -34,6 +35,14 @@ export interface AppTierArgs extends AppTierSpecArgs {
   namespace: pulumi.Input<string>;
   /** Values of the keys named in `secretEnv` and `secretFiles.keys`; each is wrapped with `pulumi.secret`. @default {} */
   secrets?: Record<string, pulumi.Input<string>>;
+  /**
+   * An Elasticsearch cluster the tier uses as one of its users, e.g. `search.clientFor("api")`: the tier gets
+   * `ELASTICSEARCH_URL` (and `_HOSTNAME`, `_PORT`, `_SCHEME`), `_USERNAME`, `_PASSWORD` from the user's Secret,
+   * with HTTPS the CA at `/etc/elasticsearch-ca/ca.crt` (`ELASTICSEARCH_CA_CERT`), the client label its
+   * NetworkPolicy admits, pods that roll when the password or CA changes, and objects created after the cluster.
+   * @default - none
+   */
+  elasticsearch?: ElasticsearchClientArgs;
 }
 
 /**
@@ -76,12 +85,14 @@ export class AppTier extends pulumi.ComponentResource {
   constructor(name: string, args: AppTierArgs, opts?: pulumi.ComponentResourceOptions) {
     const secretValues = args.secrets ?? {};
     validateTierArgs(name, args, Object.keys(secretValues));
-    super(componentType("AppTier"), name, {}, withStableFieldManagers(opts));
-    const tier = resolveTier(name, args);
+    // The tier comes after its Elasticsearch (its users exist, it answers), as if the caller had said so.
+    const given = opts?.dependsOn;
+    const inheritedDeps: pulumi.Input<pulumi.Resource>[] = given === undefined ? [] : Array.isArray(given) ? [...given] : [given as pulumi.Input<pulumi.Resource>];
+    if (args.elasticsearch?.dependsOn) inheritedDeps.push(args.elasticsearch.dependsOn);
+    super(componentType("AppTier"), name, {}, withStableFieldManagers({ ...opts, dependsOn: inheritedDeps }));
+    const tier = resolveTier(name, withElasticsearchClient(args));
     const namespace = args.namespace;
-    // A component's dependsOn does not reach its children; forward it, so "after X" holds for every object.
-    const inherited = opts?.dependsOn;
-    const inheritedDeps: pulumi.Input<pulumi.Resource>[] = inherited === undefined ? [] : Array.isArray(inherited) ? inherited : [inherited as pulumi.Input<pulumi.Resource>];
+    // A component's dependsOn does not reach its children; forward it (inheritedDeps), so "after X" holds for every object.
     const child = (...extra: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: [...inheritedDeps, ...extra] });
     // The user's labels and annotations go on every object; the platform's labels win (validation refuses their keys).
     const objectAnnotations = Object.keys(tier.annotations).length > 0 ? { annotations: tier.annotations } : {};

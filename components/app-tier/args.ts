@@ -260,15 +260,16 @@ export interface AppTierSpecArgs {
   secretVolumes?: SecretVolumeArgs[];
   /**
    * Extra labels on the pods (not part of the selector), e.g. a NetworkPolicy client label; the platform's keys
-   * (`app.kubernetes.io/name`, `instance`, `component`, `part-of`, `managed-by`) and the controllers' are refused. @default {}
+   * (`app.kubernetes.io/name`, `instance`, `component`, `part-of`, `managed-by`) and the controllers' are refused.
+   * Values may be Outputs (keys are checked at construction, values when plain). @default {}
    */
-  podLabels?: Record<string, string>;
+  podLabels?: Record<string, Input<string>>;
   /**
    * Extra labels on every object of the tier (workload, Services, Ingress, ServiceAccount, HPA, PDB,
    * NetworkPolicies, Secret, Job) and on its pods; not on a StatefulSet's claim templates, which are immutable.
    * Reserved keys as for `podLabels`. @default {}
    */
-  labels?: Record<string, string>;
+  labels?: Record<string, Input<string>>;
   /**
    * Extra annotations on every object of the tier (not the pods: see `podAnnotations`); on the Service and
    * Ingress they override the load balancer defaults, and `expose.annotations` overrides them. @default {}

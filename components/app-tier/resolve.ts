@@ -40,7 +40,7 @@ export interface ResolvedTier {
   secretFiles?: { mountPath: string; keys: string[] };
   secretEnvRefs: Record<string, SecretKeyRefArgs>;
   secretVolumes: SecretVolumeArgs[];
-  podLabels: Record<string, string>;
+  podLabels: Record<string, Input<string>>;
   podAnnotations: Record<string, Input<string>>;
   expose: Required<Omit<TierExposeArgs, "host" | "path" | "rules" | "tlsSecretName">> & { rules: ResolvedIngressRule[]; tlsSecretName?: string };
   migrations?: { command: string[]; image: Input<string>; backoffLimit: number };
@@ -76,7 +76,7 @@ export interface ResolvedTier {
   /** Replaces the default spread when set. */
   topologySpreadConstraints?: TopologySpreadArgs[];
   /** Extra labels on every object and pod. */
-  labels: Record<string, string>;
+  labels: Record<string, Input<string>>;
   /** Extra annotations on every object (not the pods). */
   annotations: Record<string, Input<string>>;
   security: Required<Omit<TierSecurityArgs, "runAsUser">> & { runAsUser?: number };

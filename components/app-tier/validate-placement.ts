@@ -36,6 +36,12 @@ function against(check: ArgumentChecker, schema: z.ZodType, value: unknown, base
   }
 }
 
+/** `map` with each Output value replaced by a valid label value, so only keys and plain values are checked. */
+function plainValues(map: Record<string, pulumi.Input<string>> | undefined): Record<string, unknown> | undefined {
+  if (map === undefined || typeof map !== "object" || map === null || pulumi.Output.isInstance(map)) return map;
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, pulumi.Output.isInstance(v) || v instanceof Promise ? "output" : v]));
+}
+
 /** Checks tolerations, affinity, topologySpreadConstraints, labels, podLabels and annotations. */
 export function validatePlacement(check: ArgumentChecker, args: AppTierSpecArgs): void {
   (args.tolerations ?? []).forEach((t, i) => against(check, TolerationSchema, t, `tolerations[${i}]`));
@@ -44,8 +50,9 @@ export function validatePlacement(check: ArgumentChecker, args: AppTierSpecArgs)
   if (args.topologySpreadConstraints !== undefined) {
     check.that(args.topologySpread !== false, "topologySpreadConstraints", "replaces the default spread, which topologySpread: false turns off: set one of the two", args.topologySpreadConstraints);
   }
-  against(check, labelMap(), args.labels, "labels");
-  against(check, labelMap(), args.podLabels, "podLabels");
+  // Label values may be Outputs: the keys are checked, and the values that are plain.
+  against(check, labelMap(), plainValues(args.labels), "labels");
+  against(check, labelMap(), plainValues(args.podLabels), "podLabels");
   // Annotation values may be Outputs; only the keys are checked (and plain values are strings).
   if (args.annotations !== undefined) {
     against(check, annotationMap(), Object.fromEntries(Object.keys(args.annotations).map((k) => [k, ""])), "annotations");

@@ -8,6 +8,7 @@ import { isQuantity, parseQuantity } from "../shared/quantity";
 import { ArgumentChecker, argumentKeys } from "../shared/validate";
 import { type AppTierSpecArgs, type InitContainerArgs } from "./args";
 import { SECRET_VOLUME, TMP_VOLUME, resolveTier } from "./resolve";
+import { checkElasticsearchClient, type ElasticsearchClientArgs } from "./elasticsearch-client";
 import { validateExpose } from "./validate-expose";
 import { validatePlacement } from "./validate-placement";
 
@@ -27,8 +28,8 @@ const INIT_KEYS = argumentKeys<InitContainerArgs>({ name: true, image: true, com
 
 /** Unknown argument names are errors: a typo must not silently fall back to a default. */
 function knownArguments(check: ArgumentChecker, args: AppTierSpecArgs): void {
-  // AppTierArgs adds where the tier runs and its secret values.
-  check.knownKeys(args, [...SPEC_KEYS, "namespace", "secrets"], "");
+  // AppTierArgs adds where the tier runs, its secret values and its Elasticsearch.
+  check.knownKeys(args, [...SPEC_KEYS, "namespace", "secrets", "elasticsearch"], "");
   check.knownKeys(args.expose, ["type", "host", "path", "rules", "ingressClassName", "tlsSecretName", "internalLoadBalancer", "annotations"], "expose");
   check.knownKeys(args.migrations, ["command", "image", "backoffLimit"], "migrations");
   check.knownKeys(args.autoscaling, ["minReplicas", "maxReplicas", "targetCpuUtilization"], "autoscaling");
@@ -45,9 +46,10 @@ function knownArguments(check: ArgumentChecker, args: AppTierSpecArgs): void {
  * Checks every plain argument (Outputs are skipped) and the keys of `secrets`, then throws one
  * {@link ArgumentError} listing every problem.
  */
-export function validateTierArgs(resourceName: string, args: AppTierSpecArgs, secretKeys: readonly string[]): void {
+export function validateTierArgs(resourceName: string, args: AppTierSpecArgs & { elasticsearch?: ElasticsearchClientArgs }, secretKeys: readonly string[]): void {
   const check = new ArgumentChecker("AppTier", resourceName);
   knownArguments(check, args);
+  checkElasticsearchClient(check, args);
   const tier = resolveTier(resourceName, args);
   check.that(tier.name.length <= 63 && DNS_LABEL.test(tier.name), args.name === undefined ? "(resource name)" : "name", "must be a DNS label (lowercase letters, digits and '-', at most 63 characters)", tier.name);
   if (typeof args.image === "string") check.that(args.image.trim().length > 0 && !/\s/.test(args.image), "image", "must be an image reference such as ghcr.io/team/app:1.2.3", args.image);

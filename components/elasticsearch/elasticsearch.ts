@@ -3,7 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { componentType, contentHash, DNS_LABEL, standardLabels } from "../shared/naming";
 import { GiB, isQuantity, parseQuantity } from "../shared/quantity";
-import { ArgumentChecker, argumentKeys } from "../shared/validate";
+import { ArgumentChecker, ArgumentError, argumentKeys } from "../shared/validate";
+import { type ElasticsearchClientArgs } from "../app-tier/elasticsearch-client";
 import { esHeapSize, jvmSize } from "./heap";
 import {
   DEFAULT_ES_VERSION,
@@ -305,10 +306,14 @@ export class Elasticsearch extends pulumi.ComponentResource {
   readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
   /** The elastic password generated when `elasticPassword` was not given. */
   readonly generatedElasticPassword?: random.RandomPassword;
+  private readonly plan: ElasticsearchPlan;
+  private readonly userNames: string[];
 
   constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = elasticsearchPlan(name, args);
     super(componentType("Elasticsearch"), name, {}, withStableFieldManagers(opts));
+    this.plan = plan;
+    this.userNames = (args.users ?? []).map((u) => u.name);
     const { names } = plan;
     const namespace = args.namespace;
     const clusterDomain = args.clusterDomain ?? "cluster.local";
@@ -470,6 +475,28 @@ export class Elasticsearch extends pulumi.ComponentResource {
       userSecretRevisions: this.userSecretRevisions,
       caRevision: this.caRevision,
     });
+  }
+
+  /**
+   * What an AppTier needs to use this cluster as `username` (one of `users`), for its `elasticsearch` argument:
+   * `new AppTier("api", { ..., elasticsearch: search.clientFor("api") })`. Secrets are named, not referenced
+   * through their resources, so a replaced Secret does not cascade into the tier; their revisions roll its pods.
+   */
+  clientFor(username: string): ElasticsearchClientArgs {
+    const { names, httpTls, certificatesSecretName } = this.plan;
+    if (!this.userNames.includes(username)) {
+      const declared = this.userNames.join(", ") || "none";
+      throw new ArgumentError("Elasticsearch", names.base, [{ path: "clientFor(username)", message: `must be one of the declared users (users: ${declared}); each client gets its own least-privilege user`, got: username }]);
+    }
+    return {
+      url: this.url,
+      clientLabel: clientLabelFor(names),
+      username,
+      userSecretName: names.userSecret(username),
+      userSecretRevision: this.userSecretRevisions.apply((revisions) => revisions[username]),
+      ...(httpTls ? { caSecretName: certificatesSecretName ?? names.caSecret, caRevision: this.caRevision.apply((revision) => revision ?? "") } : {}),
+      dependsOn: this,
+    };
   }
 
   /** The read-only node access the zone look-up needs (only with zoneSpread): its token goes to the init container only. */

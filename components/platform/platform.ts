@@ -10,7 +10,6 @@ import { elasticsearchAddress } from "../config/references";
 import { type PlatformConfig, type TierConfig } from "../config/schema";
 import { Elasticsearch } from "../elasticsearch/elasticsearch";
 import { elasticsearchNames } from "../elasticsearch/names";
-import { clientLabelFor } from "../elasticsearch/services";
 import { type ElasticsearchUser } from "../elasticsearch/users";
 import { componentType, dnsLabel, standardLabels } from "../shared/naming";
 import { Network, privateClusterEndpoints } from "../network/network";
@@ -22,12 +21,7 @@ import { withStableFieldManagers } from "../shared/field-manager";
 import { passThroughOptions } from "../shared/transform-options";
 import { elasticsearchRole, POD_IDENTITY_AGENT_EGRESS } from "./elasticsearch-role";
 
-/** Where a tier finds Elasticsearch, as files and env vars inside its pods. */
-export const ELASTICSEARCH_CA_MOUNT = "/etc/elasticsearch-ca";
-/** Pod annotation holding the revision of the tier's Elasticsearch user Secret: a rotated password rolls the pods. */
-export const ELASTICSEARCH_USER_REVISION_ANNOTATION = "eks-search-platform/elasticsearch-user-revision";
-/** Pod annotation holding the revision of the Elasticsearch CA: a renewed CA rolls the pods. */
-export const ELASTICSEARCH_CA_REVISION_ANNOTATION = "eks-search-platform/elasticsearch-ca-revision";
+export { ELASTICSEARCH_CA_MOUNT, ELASTICSEARCH_USER_REVISION_ANNOTATION, ELASTICSEARCH_CA_REVISION_ANNOTATION } from "../app-tier/elasticsearch-client";
 
 /** Options of {@link Platform} beyond the component options. */
 export interface PlatformOptions extends pulumi.ComponentResourceOptions {
@@ -350,7 +344,6 @@ export class Platform extends pulumi.ComponentResource {
       );
     }
     this.elasticsearch = elasticsearch;
-    const esClientLabel = clientLabelFor(esNames);
 
     // ----- application tiers ------------------------------------------------------------------------------
     const esAddress = elasticsearch?.url.apply(elasticsearchAddress);
@@ -376,30 +369,10 @@ export class Platform extends pulumi.ComponentResource {
       // Waiting for a component waits for all its objects (the StatefulSet or Deployment ready, the Job complete);
       // AppTier passes it on to its migrations Job and workload, so migrations no longer race their database.
       for (const dep of tier.dependsOn) dependsOn.push(this.tiers[dep]);
-      if (tier.elasticsearch && elasticsearch && esAddress) {
-        // The user and CA Secrets keep their names and are replaced (delete, then create) when their content
-        // changes. Referenced through their resources' outputs, that replacement would cascade to this tier's
-        // Deployment and Job (the engine replaces every resource with an input computed from a deleted one),
-        // so they are referenced by their known names, and the pods roll on their revisions instead.
-        args.env = {
-          ...args.env,
-          ELASTICSEARCH_URL: elasticsearch.url,
-          // For clients configured by parts (hobnob reads these): the same address as the URL, so TLS changes both.
-          ELASTICSEARCH_HOSTNAME: esAddress.apply((a) => a.host),
-          ELASTICSEARCH_PORT: esAddress.apply((a) => a.port),
-          ELASTICSEARCH_SCHEME: esAddress.apply((a) => a.scheme),
-          ELASTICSEARCH_USERNAME: tierName,
-        };
-        args.secretEnvRefs = { ELASTICSEARCH_PASSWORD: { secretName: esNames.userSecret(tierName), key: "password" } };
-        args.podLabels = { ...args.podLabels, ...esClientLabel };
-        args.podAnnotations = { ...args.podAnnotations, [ELASTICSEARCH_USER_REVISION_ANNOTATION]: elasticsearch.userSecretRevisions.apply((revisions) => revisions[tierName]) };
-        if (es.tls) {
-          args.env.ELASTICSEARCH_CA_CERT = `${ELASTICSEARCH_CA_MOUNT}/ca.crt`;
-          args.secretVolumes = [{ name: "elasticsearch-ca", secretName: es.certificates?.secretName ?? esNames.caSecret, mountPath: ELASTICSEARCH_CA_MOUNT, items: [{ key: "ca.crt", path: "ca.crt" }] }];
-          args.podAnnotations[ELASTICSEARCH_CA_REVISION_ANNOTATION] = elasticsearch.caRevision.apply((revision) => revision ?? "");
-        }
-        // Migrations and first requests need a running cluster and the tier's user.
-        dependsOn.push(elasticsearch);
+      if (tier.elasticsearch && elasticsearch) {
+        // The tier's own user, URL and parts, CA and client label; its migrations and first requests wait for
+        // the cluster (AppTier makes its objects depend on it).
+        args.elasticsearch = elasticsearch.clientFor(tierName);
       }
       // Stateful tiers' StatefulSets and claims are protected with the rest of the platform's data.
       this.tiers[tierName] = new AppTier(`${name}-${tierName}`, args, { ...inCluster, dependsOn, transforms: protectTransforms });
