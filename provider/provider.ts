@@ -17,7 +17,7 @@ type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
  */
 export const TYPESCRIPT_ONLY_ARGUMENTS = {
   Elasticsearch: [],
-  AppTier: ["tolerations", "affinity", "topologySpreadConstraints"],
+  AppTier: ["tolerations", "affinity", "topologySpreadConstraints", "elasticsearch"],
   StorageClass: [],
 } as const satisfies Record<string, readonly string[]>;
 
