@@ -20,6 +20,7 @@ const LIMITS: Record<string, { property: string; max: number }> = {
   "aws:ec2/securityGroup:SecurityGroup": { property: "name", max: 255 },
   "aws:cloudwatch/logGroup:LogGroup": { property: "name", max: 512 },
   "eks:index:ManagedNodeGroup": { property: "nodeGroupName", max: 63 },
+  "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": { property: "ecrRepositoryPrefix", max: 30 },
 };
 
 const STACK = "platform-team-eu-central-production-blue-2026-canary-a12";
@@ -38,8 +39,9 @@ let platformName: string;
 beforeAll(async () => {
   engine = await setupMocks({ stack: STACK });
   platformName = dnsLabel("search", STACK);
-  const network = new Network(`${platformName}-network`, { availabilityZoneCount: 3, clusterName: platformName, flowLogs: { enabled: true } });
-  new Cluster(`${platformName}-cluster`, {
+  // Without NAT: interface endpoints, their security group, and the cluster's pull-through cache rules too.
+  const network = new Network(`${platformName}-network`, { availabilityZoneCount: 3, natGateways: "none", clusterName: platformName, flowLogs: { enabled: true } });
+  const cluster = new Cluster(`${platformName}-cluster`, {
     clusterName: platformName,
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnetIds,
@@ -48,11 +50,14 @@ beforeAll(async () => {
     encryptSecrets: true,
     logTypes: ["api"],
     ebsKmsKeyArns: ["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
+    privateNetworking: true,
     nodeGroups: [
       { name: "general", instanceTypes: ["m6i.large"], minSize: 2, maxSize: 4 },
       { name: GROUP, instanceTypes: ["r7i.large"], minSize: 1, maxSize: 3, perAvailabilityZone: true },
     ],
   });
+  // The Platform's role for Elasticsearch (snapshots) is such a workload role.
+  cluster.workloadRole("elasticsearch", { namespace: "search", name: `${platformName}-elasticsearch` });
   await engine.settle();
 });
 
@@ -69,7 +74,8 @@ describe("AWS names for the longest stack name", () => {
       return name.length > limit.max ? [`${r.type} ${r.name}: ${name} (${name.length} > ${limit.max})`] : [];
     });
     expect(tooLong).toEqual([]);
-    expect(engine.byType("aws:iam/role:Role").length).toBeGreaterThan(4);
+    expect(engine.byType("aws:iam/role:Role").length).toBeGreaterThan(5);
+    expect(engine.byType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule")).toHaveLength(2);
   });
 
   it("keeps shortened names readable and distinct, and leaves names that fit to Pulumi's auto-naming", () => {
