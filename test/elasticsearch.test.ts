@@ -124,6 +124,7 @@ describe("Elasticsearch: single node (dev defaults)", () => {
     const policy = one("dev", "NetworkPolicy");
     const label = await valueOf(es.clientLabel);
     expect(label).toEqual({ "eks-search-platform/elasticsearch-client": "dev" });
+    expect(Elasticsearch.clientLabelFor("dev")).toEqual(label);
     expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
     const [http, transport] = policy.spec.ingress;
     expect(http.ports).toEqual([{ port: 9200, protocol: "TCP" }]);

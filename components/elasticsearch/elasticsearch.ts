@@ -309,6 +309,14 @@ export class Elasticsearch extends pulumi.ComponentResource {
   private readonly plan: ElasticsearchPlan;
   private readonly userNames: string[];
 
+  /**
+   * The client label of the Elasticsearch named `name`, as a plain value: what {@link clientLabel} will hold,
+   * for arguments that take no Output (e.g. an AppTier's `podLabels`), without importing the spec builders.
+   */
+  static clientLabelFor(name: string): Record<string, string> {
+    return clientLabelFor(elasticsearchNames(name));
+  }
+
   constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = elasticsearchPlan(name, args);
     super(componentType("Elasticsearch"), name, {}, withStableFieldManagers(opts));

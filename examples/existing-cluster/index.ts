@@ -11,7 +11,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { AppTier, Elasticsearch } from "eks-search-platform/kubernetes";
-import { CLIENT_LABEL_KEY, elasticsearchNames } from "eks-search-platform/specs";
 
 const config = new pulumi.Config();
 // Which cluster: a kubeconfig (path or contents, e.g. from another stack's output) and a context in it.
@@ -25,8 +24,9 @@ const namespaceName = config.get("namespace") ?? "search";
 const namespace = new k8s.core.v1.Namespace("search", { metadata: { name: namespaceName } }, { provider });
 const inCluster = { provider, dependsOn: [namespace] };
 
-// The tier's own Elasticsearch user: a least-privilege role on its indices, and a basic-auth Secret.
-const apiPassword = new random.RandomPassword("api-elasticsearch", { length: 32, special: false });
+// The tier's own Elasticsearch user: a least-privilege role on its indices, and a basic-auth Secret. Its
+// password (and the elastic superuser's) from config where you keep them elsewhere, else generated.
+const apiPassword = config.getSecret("apiPassword") ?? new random.RandomPassword("api-elasticsearch", { length: 32, special: false }).result;
 
 const elasticsearchName = "search";
 const elasticsearch = new Elasticsearch(
@@ -37,7 +37,8 @@ const elasticsearch = new Elasticsearch(
     storageClassName: config.get("storageClassName"), // @default the cluster's default StorageClass
     storageSize: "10Gi",
     memory: "2Gi",
-    users: [{ name: "api", password: apiPassword.result, indices: ["documents-*"] }],
+    elasticPassword: config.getSecret("elasticPassword"), // @default generated
+    users: [{ name: "api", password: apiPassword, indices: ["documents-*"] }],
   },
   inCluster,
 );
@@ -54,7 +55,7 @@ const api = new AppTier(
       ELASTICSEARCH_PASSWORD: { secretName: elasticsearch.userSecretNames.apply((names) => names.api), key: "password" },
     },
     // Elasticsearch's NetworkPolicy admits 9200 only from pods with its client label.
-    podLabels: { [CLIENT_LABEL_KEY]: elasticsearchNames(elasticsearchName).base },
+    podLabels: Elasticsearch.clientLabelFor(elasticsearchName),
   },
   { ...inCluster, dependsOn: [namespace, elasticsearch] },
 );
