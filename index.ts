@@ -14,13 +14,12 @@ import {
 } from "./components";
 import { dnsLabel } from "./components/specs";
 
-function load(): { config: PlatformConfig; secrets: PlatformSecrets } {
+/** Runs `step`; a ConfigError becomes a RunError, which the Pulumi host prints alone: no stack trace, non-zero exit. */
+function configured<T>(step: () => T): T {
   try {
-    const config = parsePlatformConfig(readRawPlatformConfig(pulumi.runtime.allConfig()));
-    return { config, secrets: readPlatformSecrets(config) };
+    return step();
   } catch (error) {
     if (error instanceof ConfigError) {
-      // RunError makes the Pulumi host print the message alone: no stack trace, non-zero exit.
       throw new pulumi.RunError(
         `Invalid configuration for stack "${pulumi.getStack()}" (${error.issues.length} problem${error.issues.length === 1 ? "" : "s"}):\n${error.message}`,
       );
@@ -29,13 +28,20 @@ function load(): { config: PlatformConfig; secrets: PlatformSecrets } {
   }
 }
 
-const { config, secrets } = load();
+const { config, secrets } = configured((): { config: PlatformConfig; secrets: PlatformSecrets } => {
+  const parsed = parsePlatformConfig(readRawPlatformConfig(pulumi.runtime.allConfig()));
+  return { config: parsed, secrets: readPlatformSecrets(parsed) };
+});
 // target kubeconfig: the same settings the default Kubernetes provider would read.
 const kubernetes = new pulumi.Config("kubernetes");
-const platform = new Platform(dnsLabel("search", pulumi.getStack()), config, secrets, {
-  kubeconfig: kubernetes.get("kubeconfig"),
-  kubeContext: kubernetes.get("context"),
-});
+// The Platform checks what needs its name (tiers named like its Elasticsearch's objects) before registering anything.
+const platform = configured(
+  () =>
+    new Platform(dnsLabel("search", pulumi.getStack()), config, secrets, {
+      kubeconfig: kubernetes.get("kubeconfig"),
+      kubeContext: kubernetes.get("context"),
+    }),
+);
 
 export const target = config.target;
 export const vpcId = platform.vpcId;

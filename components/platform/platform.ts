@@ -20,6 +20,7 @@ import { AUTO_MODE_EBS_PROVISIONER, StorageClass } from "../storage-class/storag
 import { withStableFieldManagers } from "../shared/field-manager";
 import { passThroughOptions } from "../shared/transform-options";
 import { elasticsearchRole, POD_IDENTITY_AGENT_EGRESS } from "./elasticsearch-role";
+import { elasticsearchNameCollisions, platformElasticsearchName } from "./name-collisions";
 
 export { ELASTICSEARCH_CA_MOUNT, ELASTICSEARCH_USER_REVISION_ANNOTATION, ELASTICSEARCH_CA_REVISION_ANNOTATION } from "../app-tier/elasticsearch-client";
 
@@ -135,6 +136,8 @@ export class Platform extends pulumi.ComponentResource {
   constructor(name: string, config: PlatformConfig, secrets: PlatformSecrets = {}, options: PlatformOptions = {}) {
     const { kubeconfig, kubeContext, ...opts } = options;
     checkElasticsearchWanted(config);
+    const collisions = elasticsearchNameCollisions(name, config);
+    if (collisions.length > 0) throw new ConfigError(collisions);
     super(componentType("Platform"), name, {}, withStableFieldManagers(opts));
     const parent = { parent: this };
     const protect = config.protect;
@@ -299,7 +302,7 @@ export class Platform extends pulumi.ComponentResource {
     };
 
     // ----- Elasticsearch --------------------------------------------------------------------------------
-    const esName = `${name}-elasticsearch`;
+    const esName = platformElasticsearchName(name);
     const esTiers = Object.entries(config.apps.tiers).filter(([, tier]) => tier.elasticsearch);
     const es = config.elasticsearch;
     const esNames = elasticsearchNames(esName);
