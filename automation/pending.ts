@@ -22,7 +22,8 @@ import { nameFromUrn } from "./progress";
  *   follows the adoption applies as the same manager as the interrupted run;
  * - a create of a Kubernetes object that replaces one still in the state (create-before-delete, as for the
  *   content-addressed Secrets and the migrations Job): the state can hold only one live resource per URN, so
- *   the half-made replacement is adopted as pending deletion; the next `up` deletes it and replaces again;
+ *   the pending create is dropped and the old resource refreshed; the next `up` replaces again, applying
+ *   over the half-made object (same name, same field manager), awaiting it, then deleting the old one;
  * - a create of an auto-named Kubernetes object (the next `up` would choose another name, and the half-made
  *   one would be orphaned): adopt it the same way, as pending deletion, so the next `up` removes it;
  * - a create of anything else (an AWS resource, whose ID only the cloud knows): the driver cannot tell
@@ -132,13 +133,15 @@ function planOne(op: PendingOperation, resources: readonly StateResource[], opti
   if (STATE_ONLY.test(type)) return { ...base, action: "clear", why: "exists only in the state" };
   const id = type.startsWith("kubernetes:") ? kubernetesId(op.resource) : undefined;
   if (id !== undefined) {
-    // A create-before-delete replacement: the old object is still a live resource under the same URN, and
-    // the state may hold only one (pulumi stack import refuses a second). The half-made replacement goes as
-    // pending deletion; the next up deletes it and replaces again, in the engine's own order.
+    // A create-before-delete replacement: the old object is still a live resource under the same URN, and the
+    // state may hold only one (pulumi stack import refuses a second). The pending create is dropped and the old
+    // resource refreshed; the next up replaces again in the engine's own order: its create applies over the
+    // half-made object as the same field manager, awaits it (a migrations Job's completion), then deletes the
+    // old one. Adopting the half-made object for deletion instead deleted the object the next up had just
+    // created under the same name (the names are content hashes, the same on every run).
     const live = liveUnder(urn, resources);
-    if (live?.id === id) return { ...base, action: "clear", why: `the replacement kept the name of ${id}, which is in the state: refreshed` };
     if (live !== undefined) {
-      return { ...base, action: "adopt-for-deletion", id, why: `the replacement of ${String(live.id)}: adopted as ${id} and deleted by the next up, which replaces again` };
+      return { ...base, action: "clear", why: `the replacement of ${String(live.id)}: dropped; the next up replaces again, over ${id} if the interrupted create made it` };
     }
     if (isAutonamed(op.resource)) {
       return { ...base, action: "adopt-for-deletion", id, why: `auto-named: adopted as ${id} and deleted by the next up if it exists` };
