@@ -28,9 +28,12 @@ export function readTree(dir: string, prefix = ""): Record<string, string> {
 /** Namespaces every cluster has, so objects may target them without creating them. */
 const BUILT_IN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
-export function describeStackSynth(stack: string): void {
-  const password = `synth-${stack}-elastic-Pa55word`;
-  const sessionKey = `synth-${stack}-session-key-value`;
+/**
+ * `injected`: the secret config keys the synth sets (each to a recognisable value), which must reach a Kubernetes
+ * Secret and nowhere else. @default - elasticPassword and appSecrets.api.SESSION_KEY (the repo's search stacks)
+ */
+export function describeStackSynth(stack: string, injected: string[] = ["elasticPassword", "appSecrets.api.SESSION_KEY"]): void {
+  const secretValues: [string, string][] = injected.map((key) => [key, `synth-${stack}-${key.replace(/[^A-Za-z0-9]+/g, "-")}-Pa55value`]);
   let result: SynthResult;
   let summary: string;
   let json: string;
@@ -40,10 +43,7 @@ export function describeStackSynth(stack: string): void {
   beforeAll(async () => {
     result = await synthesize({
       stack,
-      secrets: [
-        ["elasticPassword", password],
-        ["appSecrets.api.SESSION_KEY", sessionKey],
-      ],
+      secrets: secretValues,
       loadProgram: () => import("../index.js"),
     });
     const doc = synthDocument(result, `out/${stack}`);
@@ -93,7 +93,7 @@ export function describeStackSynth(stack: string): void {
         if (r.type === "tls:index/privateKey:PrivateKey") return [state.privateKeyPem as string];
         return [];
       });
-      const secrets = [password, sessionKey, ...generated];
+      const secrets = [...secretValues.map(([, value]) => value), ...generated];
       const needles = [...secrets, ...secrets.map((s) => Buffer.from(s).toString("base64"))];
       const places = { ...files, summary, json, logs: result.logs.join("\n") };
       const leaks = Object.entries(places).flatMap(([place, text]) => needles.filter((s) => text.includes(s)).map((s) => `${place}: ${s.slice(0, 12)}…`));
@@ -107,8 +107,7 @@ export function describeStackSynth(stack: string): void {
           .filter((r) => r.type === "kubernetes:core/v1:Secret")
           .filter((r) => JSON.stringify(unwrapSecrets(r.inputs)).includes(value))
           .map((r) => r.name);
-      expect(holders(password)).not.toEqual([]);
-      expect(holders(sessionKey)).not.toEqual([]);
+      for (const [key, value] of secretValues) expect(holders(value), key).not.toEqual([]);
     });
   });
 }

@@ -1,0 +1,3 @@
+import { describeStackSynth } from "./synth-stack";
+
+describeStackSynth("hobnob", ["elasticPassword", "appSecrets.api.ELASTICSEARCH_PASSWORD"]);
