@@ -9,7 +9,7 @@
  *   pulumi up
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Platform, parsePlatformConfig } from "eks-search-platform";
+import { Platform, parsePlatformConfig, readPlatformSecrets } from "eks-search-platform";
 
 const config = new pulumi.Config();
 
@@ -27,7 +27,10 @@ const platformConfig = parsePlatformConfig({
   },
 });
 
-const platform = new Platform("search", platformConfig, {}, { kubeconfig: config.getSecret("kubeconfig"), kubeContext: config.get("kubeContext") });
+// Passwords from secret config where set (eks-search-platform:elasticPassword, eks-search-platform:appSecrets),
+// else generated and kept encrypted in state.
+const secrets = readPlatformSecrets(platformConfig);
+const platform = new Platform("search", platformConfig, secrets, { kubeconfig: config.getSecret("kubeconfig"), kubeContext: config.get("kubeContext") });
 
 export const namespace = platform.namespace;
 export const elasticsearchUrl = platform.elasticsearchUrl;
