@@ -7,7 +7,7 @@ import { parse as parseYaml } from "yaml";
 // a README whose inputs and outputs are the program's. Their type-check against the packed package is in
 // `npm run test:consumer`; here, that they are complete and their READMEs true.
 
-const EXAMPLES = ["complete", "network-cluster", "existing-cluster", "elasticsearch-ha-tls", "app-tier-ingress", "local"];
+const EXAMPLES = ["complete", "network-cluster", "existing-cluster", "kubernetes-components", "elasticsearch-ha-tls", "app-tier-ingress", "local"];
 // Pulumi YAML programs, through the component package in provider/ (docs/other-languages.md).
 const YAML_EXAMPLES = ["yaml"];
 const dir = (name: string): string => path.join("examples", name);
