@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { AppTier, Elasticsearch, StorageClass, type AppTierArgs, type ElasticsearchArgs, type StorageClassArgs } from "../components/kubernetes";
 import { componentType, PACKAGE_NAME } from "../components/shared/naming";
+import type { TierExposeArgs } from "../components/app-tier/args";
 import type * as surface from "./surface";
 
 /** True when A and B are the same union of keys. */
@@ -30,7 +31,9 @@ const covered: [
   SameKeys<Exclude<keyof surface.ElasticsearchArgs, keyof ElasticsearchArgs>, never>,
   SameKeys<Exclude<keyof surface.AppTierArgs, keyof AppTierArgs>, never>,
   SameKeys<Exclude<keyof surface.StorageClassArgs, keyof StorageClassArgs>, never>,
-] = [true, true, true, true, true, true];
+  // the nested expose arguments, which grow most often
+  SameKeys<keyof TierExposeArgs, keyof surface.TierExposeArgs>,
+] = [true, true, true, true, true, true, true];
 void covered;
 
 /** The outputs each component returns to the program: the ones `surface.ts` declares. */

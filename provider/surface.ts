@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ElasticsearchUser } from "../components/elasticsearch/users";
 import type {
   AutoscalingArgs,
+  IngressRuleArgs,
   InitContainerArgs,
   MigrationsArgs,
   SecretKeyRefArgs,
@@ -172,6 +173,8 @@ export interface TierExposeArgs {
   host?: string;
   /** Ingress path prefix. @default "/" */
   path?: string;
+  /** Several Ingress rules (type ingress only), each a host and path to a named port, in the tier's one Ingress. @default - one rule: `host` and `path` to the main port */
+  rules?: IngressRuleArgs[];
   /** IngressClass for type ingress; ALB annotations are added only for "alb". @default "alb" */
   ingressClassName?: string;
   /** TLS Secret for the Ingress host. @default - no TLS */
