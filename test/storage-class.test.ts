@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { setupMocks, valueOf, type MockEngine } from "./mocks";
+import { argumentErrorOf, setupMocks, valueOf, type MockEngine } from "./mocks";
 import { StorageClass, storageClassSpec } from "../components/storage-class/storage-class";
 import { ArgumentError } from "../components/shared/validate";
 import { validateKubeObject } from "./k8s-schema";
@@ -74,6 +74,15 @@ describe("StorageClass component", () => {
     expect((error as ArgumentError).message).toContain('args.kmsKeyId: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>) or alias ARN');
     expect((error as ArgumentError).message).toContain("args.iops: must be an integer from 3000 to 16000 for gp3 (got 20000)");
     expect(engine.resources.length).toBe(before);
+  });
+
+  it("refuses unknown argument names (a typo must not fall back to a default), without showing the value", () => {
+    const error = argumentErrorOf(() => new StorageClass("typo", { reclaimPolicy: "Retain", reclaimPolcy: "Retain", iopps: 4000 } as never));
+    expect(error.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      "reclaimPolcy: is not an argument (allowed: storageClassName, provisioner, type, iops, throughputMiBps, encrypted, kmsKeyId, reclaimPolicy, isDefault, allowVolumeExpansion, fsType)",
+      "iopps: is not an argument (allowed: storageClassName, provisioner, type, iops, throughputMiBps, encrypted, kmsKeyId, reclaimPolicy, isDefault, allowVolumeExpansion, fsType)",
+    ]);
+    expect(error.message).not.toContain("4000");
   });
 
   it("takes a KMS key ARN or alias ARN, and refuses a bare key ID or alias, which the driver cannot use (saw this fail: any string passed)", () => {

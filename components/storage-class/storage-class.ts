@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { componentType, dnsLabel, standardLabels } from "../shared/naming";
-import { ArgumentChecker } from "../shared/validate";
+import { ArgumentChecker, argumentKeys } from "../shared/validate";
 import { EBS_IOPS_LIMITS, GP3_THROUGHPUT_LIMITS, KMS_KEY_ARN, KMS_KEY_ARN_MESSAGE, type EbsVolumeType } from "../shared/aws-formats";
 import { withStableFieldManagers } from "../shared/field-manager";
 
@@ -55,8 +55,15 @@ export function isEbsProvisioner(provisioner: string | undefined): boolean {
   return EBS_PROVISIONERS.includes(provisioner ?? EBS_CSI_PROVISIONER);
 }
 
+/** Every argument of {@link StorageClassArgs}: anything else is a typo and an error. */
+const ARGUMENT_KEYS = argumentKeys<StorageClassArgs>({
+  storageClassName: true, provisioner: true, type: true, iops: true, throughputMiBps: true, encrypted: true, kmsKeyId: true,
+  reclaimPolicy: true, isDefault: true, allowVolumeExpansion: true, fsType: true,
+});
+
 /** Records every problem in `args` on `check` (paths relative to the component's args). */
 export function checkStorageClassArgs(check: ArgumentChecker, args: StorageClassArgs): void {
+  check.knownKeys(args, ARGUMENT_KEYS, "");
   if (args.storageClassName !== undefined) {
     check.that(dnsLabel(args.storageClassName) === args.storageClassName && args.storageClassName.length <= 63, "storageClassName", "must be a DNS label: lowercase letters, digits and '-', at most 63 characters", args.storageClassName);
   }
