@@ -249,6 +249,9 @@ describe("the local stack through the real engine", () => {
     const esPods = await podsOf(sts!.spec!.selector.matchLabels!);
     expect(esPods).toHaveLength(1);
     expect(await readyEndpoints(ES.clientService)).toEqual([esPods[0].status?.podIP]);
+    // The API server's own QoS class (it counts init containers; issue 12 defect 5 was Burstable): the last pods
+    // a node evicts under memory pressure.
+    expect(esPods[0].status?.qosClass).toBe("Guaranteed");
 
     const policy = await cp.kube.get<INetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${NS}/networkpolicies/${ES.networkPolicy}`);
     expect(policy?.spec?.podSelector.matchLabels).toEqual(sts?.spec?.selector.matchLabels);
