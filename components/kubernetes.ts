@@ -14,6 +14,7 @@ export {
 } from "./elasticsearch/elasticsearch";
 export { type AntiAffinity, type VmMaxMapCount, type VolumeClaimRetention } from "./elasticsearch/names";
 export { type ElasticsearchUser } from "./elasticsearch/users";
+export { type CertificateResources } from "./elasticsearch/tls";
 export { AppTier, type AppTierArgs } from "./app-tier/app-tier";
 export { type ElasticsearchClientArgs } from "./app-tier/elasticsearch-client";
 export {

@@ -117,3 +117,23 @@ describe("Input-typed labels", () => {
     expect(error.issues.map((i) => i.path)).toEqual(["podLabels.app.kubernetes.io/name", "podLabels.ok"]);
   });
 });
+
+describe("Elasticsearch exposes every child it creates", () => {
+  it("has a property for each recorded child (TLS resources and the zone look-up's RBAC included)", async () => {
+    const ha = new Elasticsearch("ha", { namespace: "search", replicas: 3, tls: true, zoneSpread: true, memory: "2Gi", users: [{ name: "api", password: "api-password-0123456789", indices: ["a-*"] }] });
+    await engine.settle();
+    const exposed: pulumi.Resource[] = [];
+    const collect = (value: unknown, depth = 0): void => {
+      if (pulumi.Resource.isInstance(value)) exposed.push(value);
+      else if (depth < 2 && typeof value === "object" && value !== null && !pulumi.Output.isInstance(value)) Object.values(value).forEach((v) => collect(v, depth + 1));
+    };
+    Object.values(ha).forEach((v) => collect(v));
+    const exposedUrns = new Set(await Promise.all(exposed.map((r) => valueOf(r.urn))));
+    const parent = engine.get("eks-search-platform:index:Elasticsearch", "ha").urn;
+    const children = engine.resources.filter((r) => r.parent === parent).map((r) => r.urn);
+    expect(children.length).toBeGreaterThan(15);
+    expect(children.filter((urn) => !exposedUrns.has(urn))).toEqual([]);
+    expect(ha.nodeReaderRole).toBeDefined();
+    expect(ha.certificateResources?.ca).toBeDefined();
+  });
+});

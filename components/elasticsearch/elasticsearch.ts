@@ -31,7 +31,7 @@ import {
 } from "./services";
 import { elasticsearchYml, needsCertificates, type ElasticsearchPlan } from "./settings";
 import { checkUsers, ELASTIC_USERNAME, fileRealmAccounts, fileRealmRoleBindings, rolesYml, usersFile, usersRolesFile, type ElasticsearchUser } from "./users";
-import { clusterCertificates, DEFAULT_CERT_EARLY_RENEWAL_HOURS, DEFAULT_CERT_VALIDITY_HOURS } from "./tls";
+import { clusterCertificates, DEFAULT_CERT_EARLY_RENEWAL_HOURS, DEFAULT_CERT_VALIDITY_HOURS, type CertificateResources } from "./tls";
 import { withStableFieldManagers } from "../shared/field-manager";
 
 export interface ElasticsearchArgs {
@@ -306,6 +306,12 @@ export class Elasticsearch extends pulumi.ComponentResource {
   readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
   /** The elastic password generated when `elasticPassword` was not given. */
   readonly generatedElasticPassword?: random.RandomPassword;
+  /** The generated CA and node certificate's `@pulumi/tls` resources (with TLS or 3+ nodes, unless `certificates` is given). */
+  readonly certificateResources?: CertificateResources;
+  /** The ClusterRole reading nodes for the zone look-up (with `zoneSpread`). */
+  readonly nodeReaderRole?: k8s.rbac.v1.ClusterRole;
+  /** Its binding to the nodes' ServiceAccount (with `zoneSpread`). */
+  readonly nodeReaderBinding?: k8s.rbac.v1.ClusterRoleBinding;
   private readonly plan: ElasticsearchPlan;
   private readonly userNames: string[];
 
@@ -407,6 +413,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
         parent,
       );
       caPem = certs.caCertPem;
+      this.certificateResources = certs.resources;
       if (plan.httpTls) {
         caSecret = new k8s.core.v1.Secret(`${name}-ca`, { metadata: meta(names.caSecret, "security"), type: "Opaque", stringData: { "ca.crt": certs.caCertPem } }, parent);
       }
@@ -429,7 +436,12 @@ export class Elasticsearch extends pulumi.ComponentResource {
       { parent: this, aliases: [{ name: `${name}-node-reader` }] },
     );
     const podDependencies: pulumi.Resource[] = [config, fileRealm, this.serviceAccount, ...(certificates ? [certificates] : [])];
-    if (plan.zoneSpread) podDependencies.push(this.nodeReader(name, plan, namespace, this.serviceAccount));
+    if (plan.zoneSpread) {
+      const reader = this.nodeReader(name, plan, namespace, this.serviceAccount);
+      this.nodeReaderRole = reader.role;
+      this.nodeReaderBinding = reader.binding;
+      podDependencies.push(reader.binding);
+    }
 
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
@@ -508,7 +520,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
   }
 
   /** The read-only node access the zone look-up needs (only with zoneSpread): its token goes to the init container only. */
-  private nodeReader(name: string, plan: ElasticsearchPlan, namespace: pulumi.Input<string>, account: k8s.core.v1.ServiceAccount): pulumi.Resource {
+  private nodeReader(name: string, plan: ElasticsearchPlan, namespace: pulumi.Input<string>, account: k8s.core.v1.ServiceAccount): { role: k8s.rbac.v1.ClusterRole; binding: k8s.rbac.v1.ClusterRoleBinding } {
     const labels = standardLabels("elasticsearch", plan.names.base, "security");
     const role = new k8s.rbac.v1.ClusterRole(`${name}-node-reader`, { metadata: { labels }, rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }] }, { parent: this });
     const binding = new k8s.rbac.v1.ClusterRoleBinding(
@@ -520,6 +532,6 @@ export class Elasticsearch extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return binding;
+    return { role, binding };
   }
 }

@@ -21,6 +21,17 @@ export interface ClusterCertificates {
   certPem: pulumi.Output<string>;
   /** The node private key (PKCS#8 PEM), secret. */
   privateKeyPem: pulumi.Output<string>;
+  /** The `@pulumi/tls` resources behind them, as escape hatches. */
+  resources: CertificateResources;
+}
+
+/** The generated CA and node certificate's resources. */
+export interface CertificateResources {
+  caKey: tls.PrivateKey;
+  ca: tls.SelfSignedCert;
+  nodeKey: tls.PrivateKey;
+  nodeRequest: tls.CertRequest;
+  nodeCert: tls.LocallySignedCert;
 }
 
 /** Creates the CA and one node certificate for every node of the cluster, children of `parent`. */
@@ -67,5 +78,5 @@ export function clusterCertificates(
     },
     { parent },
   );
-  return { caCertPem: ca.certPem, certPem: cert.certPem, privateKeyPem: pulumi.secret(nodeKey.privateKeyPemPkcs8) };
+  return { caCertPem: ca.certPem, certPem: cert.certPem, privateKeyPem: pulumi.secret(nodeKey.privateKeyPemPkcs8), resources: { caKey, ca, nodeKey, nodeRequest: request, nodeCert: cert } };
 }
