@@ -11,7 +11,8 @@ rundir=/run/mysqld
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e "s/'/''/g")"; }
 
 if [ ! -d "$datadir/mysql" ]; then
-  mariadb-install-db --datadir="$datadir" --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve >/dev/null
+  # --force: no host-name look-up (the pod's name need not resolve); its output goes to the pod's log.
+  mariadb-install-db --datadir="$datadir" --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve --force
 fi
 
 init="$rundir/init.sql"
