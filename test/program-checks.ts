@@ -24,6 +24,24 @@ export async function runProgram(stack: string, secrets: SecretSettings): Promis
   return { engine, outputs };
 }
 
+/**
+ * Loads `Pulumi.<stack>.yaml`, lets `edit` change its config (plain, as a hand edit of the file would), runs
+ * `index.ts` under a mock engine and returns what the program threw (undefined when it did not), once the
+ * engine has settled.
+ */
+export async function programError(stack: string, edit: (config: Record<string, string>) => void): Promise<{ engine: MockEngine; error: unknown }> {
+  const stackConfig = loadStackFile(stack, ".");
+  edit(stackConfig.config);
+  const engine = new MockEngine();
+  await engine.install({ project: PACKAGE_NAME, stack, config: stackConfig.config, secretKeys: [] });
+  const error: unknown = await import("../index.js").then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  await engine.settle();
+  return { engine, error };
+}
+
 /** Kubernetes objects (state, secrets unwrapped) with their kind, for every kind. */
 export function kubernetesObjects(engine: MockEngine): Obj[] {
   return engine.resources

@@ -2,10 +2,9 @@
 // Elasticsearch objects. The pure check, then the stack program: a clear error before anything registers.
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { MockEngine } from "../scripts/lib/mock-engine";
-import { loadStackFile } from "../scripts/lib/stack-config";
 import { parsePlatformConfig } from "../components/config/parse";
 import { elasticsearchNameCollisions } from "../components/platform/name-collisions";
+import { programError } from "./program-checks";
 
 const config = (tiers: Record<string, unknown>, elasticsearch: Record<string, unknown> = {}) =>
   parsePlatformConfig({ target: "kubeconfig", elasticsearch, apps: { tiers } });
@@ -30,20 +29,14 @@ describe("tier names against the platform's Elasticsearch objects", () => {
   });
 
   it("stops the stack program with the configuration error, no stack trace and nothing registered", async () => {
-    const stack = loadStackFile("local", ".");
-    const apps = JSON.parse(stack.config["eks-search-platform:apps"]) as { tiers: Record<string, unknown> };
-    apps.tiers["search-local-elasticsearch"] = { image: "ghcr.io/example/app:1.0.0" };
-    stack.config["eks-search-platform:apps"] = JSON.stringify(apps);
-    const engine = new MockEngine();
-    await engine.install({ project: "eks-search-platform", stack: "local", config: stack.config, secretKeys: [] });
-    const error: unknown = await import("../index.js").then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const { engine, error } = await programError("local", (config) => {
+      const apps = JSON.parse(config["eks-search-platform:apps"]) as { tiers: Record<string, unknown> };
+      apps.tiers["search-local-elasticsearch"] = { image: "ghcr.io/example/app:1.0.0" };
+      config["eks-search-platform:apps"] = JSON.stringify(apps);
+    });
     expect(pulumi.RunError.isInstance(error as Error)).toBe(true);
     expect((error as Error).message).toContain('Invalid configuration for stack "local" (1 problem)');
     expect((error as Error).message).toContain("eks-search-platform:apps.tiers.search-local-elasticsearch: would name an object search-local-elasticsearch");
-    await engine.settle();
     expect(engine.resources.filter((r) => r.custom)).toEqual([]);
   });
 });
