@@ -8,6 +8,9 @@ import { AppTier, Elasticsearch, StorageClass, type AppTierArgs, type Elasticsea
 import { componentType, PACKAGE_NAME } from "../components/shared/naming";
 import type { TierExposeArgs } from "../components/app-tier/args";
 import type * as surface from "./surface";
+import type * as surfaceAws from "./surface-aws";
+import type * as awsModule from "../components/aws";
+import type { Network, NetworkArgs } from "../components/aws";
 
 /** True when A and B are the same union of keys. */
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -20,6 +23,7 @@ export const TYPESCRIPT_ONLY_ARGUMENTS = {
   Elasticsearch: [],
   AppTier: ["tolerations", "affinity", "topologySpreadConstraints", "elasticsearch"],
   StorageClass: [],
+  Network: [],
 } as const satisfies Record<string, readonly string[]>;
 
 type Only<C extends keyof typeof TYPESCRIPT_ONLY_ARGUMENTS> = (typeof TYPESCRIPT_ONLY_ARGUMENTS)[C][number];
@@ -27,13 +31,15 @@ const covered: [
   SameKeys<Exclude<keyof ElasticsearchArgs, keyof surface.ElasticsearchArgs>, Only<"Elasticsearch">>,
   SameKeys<Exclude<keyof AppTierArgs, keyof surface.AppTierArgs>, Only<"AppTier">>,
   SameKeys<Exclude<keyof StorageClassArgs, keyof surface.StorageClassArgs>, Only<"StorageClass">>,
+  SameKeys<Exclude<keyof NetworkArgs, keyof surfaceAws.NetworkArgs>, Only<"Network">>,
   // and nothing in the surface that TypeScript does not have
   SameKeys<Exclude<keyof surface.ElasticsearchArgs, keyof ElasticsearchArgs>, never>,
   SameKeys<Exclude<keyof surface.AppTierArgs, keyof AppTierArgs>, never>,
   SameKeys<Exclude<keyof surface.StorageClassArgs, keyof StorageClassArgs>, never>,
+  SameKeys<Exclude<keyof surfaceAws.NetworkArgs, keyof NetworkArgs>, never>,
   // the nested expose arguments, which grow most often
   SameKeys<keyof TierExposeArgs, keyof surface.TierExposeArgs>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true];
 void covered;
 
 /** The outputs each component returns to the program: the ones `surface.ts` declares. */
@@ -41,10 +47,12 @@ export const OUTPUTS = {
   Elasticsearch: ["serviceName", "headlessServiceName", "url", "credentialsSecretName", "caSecretName", "clientLabel", "userSecretNames", "serviceAccountName"],
   AppTier: ["serviceName", "url", "internalUrl", "internalHost", "servicePort"],
   StorageClass: ["storageClassName"],
+  Network: ["vpcId", "publicSubnetIds", "privateSubnetIds", "availabilityZones", "availabilityZoneIds", "natGatewayIds"],
 } as const satisfies {
   Elasticsearch: readonly (keyof Elasticsearch & keyof surface.Elasticsearch)[];
   AppTier: readonly (keyof AppTier & keyof surface.AppTier)[];
   StorageClass: readonly (keyof StorageClass & keyof surface.StorageClass)[];
+  Network: readonly (keyof Network & keyof surfaceAws.Network)[];
 };
 
 function outputs<C extends object, K extends keyof C>(component: C, keys: readonly K[]): Record<string, unknown> {
@@ -66,6 +74,15 @@ function storageClassArgs(inputs: pulumi.Inputs): StorageClassArgs {
   const args: surface.StorageClassArgs = inputs;
   return args;
 }
+function networkArgs(inputs: pulumi.Inputs): NetworkArgs {
+  const args: surfaceAws.NetworkArgs = inputs;
+  return args;
+}
+
+/** The AWS components, loaded on first use: a program with only the Kubernetes ones needs no @pulumi/aws. */
+function awsComponents(): Promise<typeof awsModule> {
+  return import("../components/aws.js");
+}
 
 /** The `eks-search-platform` component provider. */
 export class ComponentPackageProvider implements pulumi.provider.Provider {
@@ -83,10 +100,17 @@ export class ComponentPackageProvider implements pulumi.provider.Provider {
   construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
     // A component's ArgumentError becomes the rejection the engine reports for the resource.
     try {
+      if (type === componentType("Network")) return this.buildAws(name, type, inputs, options);
       return Promise.resolve(this.build(name, type, inputs, options));
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
+  }
+
+  private async buildAws(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
+    const aws = await awsComponents();
+    const c = new aws.Network(name, networkArgs(inputs), options);
+    return { urn: c.urn, state: outputs(c, OUTPUTS.Network) };
   }
 
   private build(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): pulumi.provider.ConstructResult {

@@ -1,5 +1,5 @@
 /**
- * The component package's surface: what Pulumi YAML, Python, Go and .NET programs see of Elasticsearch,
+ * The component package's Kubernetes surface: what Pulumi YAML, Python, Go and .NET programs see of Elasticsearch,
  * AppTier and StorageClass. `schema.json` is inferred from these declarations by @pulumi/pulumi's own
  * schema analyzer (`npm run schema:provider`; test/provider-schema.test.ts fails when it is stale).
  *

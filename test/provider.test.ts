@@ -31,7 +31,7 @@ describe("provider/ manifests", () => {
     expect(plugin.main).toBe("../dist/provider/index.js");
     expect(root.files).toEqual(expect.arrayContaining(["provider/*.ts", "provider/schema.json", "provider/package.json", "provider/PulumiPlugin.yaml", "provider/pulumi-resource-eks-search-platform", "dist/provider/*.js", "dist/provider/schema.json"]));
     expect(read("schema.json")).not.toContain("pulumi.json#/Any");
-    expect(Object.keys(schema.resources).sort()).toEqual(["eks-search-platform:index:AppTier", "eks-search-platform:index:Elasticsearch", "eks-search-platform:index:StorageClass"]);
+    expect(Object.keys(schema.resources).sort()).toEqual(["eks-search-platform:index:AppTier", "eks-search-platform:index:Elasticsearch", "eks-search-platform:index:Network", "eks-search-platform:index:StorageClass"]);
     for (const [token, keys] of Object.entries(OUTPUTS)) {
       expect(Object.keys(schema.resources[`eks-search-platform:index:${token}`].properties).sort()).toEqual([...keys].sort());
     }
@@ -79,6 +79,6 @@ describe("ComponentPackageProvider.construct", () => {
   });
 
   it("refuses a type it does not have", async () => {
-    await expect(provider.construct("x", "eks-search-platform:index:Network", {}, {})).rejects.toThrow(/unknown resource type eks-search-platform:index:Network/);
+    await expect(provider.construct("x", "eks-search-platform:index:Bucket", {}, {})).rejects.toThrow(/unknown resource type eks-search-platform:index:Bucket/);
   });
 });
