@@ -97,7 +97,11 @@ export class PlatformProject {
       PULUMI_CONFIG_PASSPHRASE: opts.passphrase ?? randomBytes(16).toString("hex"),
       // The driver's documented way to pick a CLI: the one built for the e2e toolchain.
       PULUMI_CLI_ROOT: path.dirname(path.dirname(cp.tools.pulumi)),
+      // Lock waits start at 1 s (not 15) and double up to 60 s; 8 retries wait up to ~3 min in all, so a run that
+      // meets a live update (faults test 6) outlasts it even on a loaded machine (3 retries, 7 s, did not: CI saw the
+      // first up still running after 13 s).
       DEPLOY_LOCK_RETRY_DELAY_SECONDS: "1",
+      DEPLOY_LOCK_RETRIES: "8",
       PULUMI_SKIP_UPDATE_CHECK: "true",
     };
     // The program's explicit Kubernetes provider falls back to $KUBECONFIG (cp.env sets it).
