@@ -59,6 +59,18 @@ describe("program: todobackend book stack", () => {
     expect(engine.get("kubernetes:apps/v1:Deployment", "search-todobackend-todobackend-deployment").dependencies).toContain(job.urn);
   });
 
+  it("migrates for real: the database image's client, as the app's user with the shared password, creates the table", () => {
+    const [job] = ofKind(engine, "Job");
+    const [migrate] = job.spec.template.spec.containers;
+    expect(migrate.image).toBe("ghcr.io/example/todobackend-db:1.0.0");
+    expect(migrate.command.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(migrate.command[2]).toContain('MYSQL_PWD="$MYSQL_PASSWORD" mariadb -h "$MYSQL_HOST" -P "$MYSQL_PORT" -u "$MYSQL_USER" "$MYSQL_DATABASE"');
+    expect(migrate.command[2]).toMatch(/CREATE TABLE IF NOT EXISTS todo_item \(/);
+    const env = Object.fromEntries(migrate.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toMatchObject({ MYSQL_HOST: "db.todobackend.svc.cluster.local", MYSQL_PORT: "3306", MYSQL_USER: "todo", MYSQL_DATABASE: "todobackend" });
+    expect(env.MYSQL_PASSWORD.secretKeyRef).toMatchObject({ name: expect.stringMatching(/^todobackend-secrets-/), key: "MYSQL_PASSWORD" });
+  });
+
   it("puts a LoadBalancer on port 80 in front of the app's 8000, with HTTP to the backends", async () => {
     const svc = named("Service", "todobackend");
     expect(svc.spec.type).toBe("LoadBalancer");

@@ -18,8 +18,14 @@ import * as https from "node:https";
 import * as path from "node:path";
 import { REPO_ROOT, run, type ControlPlane, type KubeObject } from "./control-plane";
 
-/** Files and directories of the repository that make up the Pulumi project. */
+/** Files and directories of the repository that make up the Pulumi project (and the stack's own `Pulumi.<stack>.yaml`). */
 export const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.local.yaml", "index.ts", "package.json", "tsconfig.json", "components"];
+
+/** What a copy of the project for `stack` holds: PROJECT_FILES and the stack's file, when the repository has one. */
+export function projectFiles(stack: string): string[] {
+  const own = `Pulumi.${stack}.yaml`;
+  return PROJECT_FILES.includes(own) || !fs.existsSync(path.join(REPO_ROOT, own)) ? PROJECT_FILES : [...PROJECT_FILES, own];
+}
 
 /** One JSON record the driver printed with `--json`. */
 export interface DriverRecord {
@@ -89,7 +95,7 @@ export class PlatformProject {
     this.dir = fs.mkdtempSync(path.join(cp.tmpDir, "project-"));
     this.stateDir = path.join(this.dir, ".pulumi-state");
     fs.mkdirSync(this.stateDir);
-    for (const f of PROJECT_FILES) fs.cpSync(path.join(REPO_ROOT, f), path.join(this.dir, f), { recursive: true });
+    for (const f of projectFiles(this.stack)) fs.cpSync(path.join(REPO_ROOT, f), path.join(this.dir, f), { recursive: true });
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(this.dir, "node_modules"), "dir");
     this.env = {
       ...cp.env,
