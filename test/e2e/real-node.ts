@@ -52,7 +52,7 @@ export function defaultLayout(): NodeLayout {
 }
 
 /** The images every real node imports: the recipes in images/ (scripts/image-build). */
-export const NODE_IMAGES = ["pause", "elasticsearch", "search-api", "search-web"];
+export const NODE_IMAGES = ["pause", "elasticsearch", "search-api", "search-web", "todobackend-db"];
 
 export interface RealNodeOptions {
   layout?: NodeLayout;
