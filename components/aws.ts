@@ -4,7 +4,7 @@
  *
  * @module aws
  */
-export { Network, type NetworkArgs, type NatStrategy } from "./network/network";
+export { Network, type NetworkArgs, type NetworkFlowLogsArgs, type NatStrategy } from "./network/network";
 export { Cluster, type ClusterArgs, type ClusterLogType, type NodeGroupArgs, type KubeconfigCredentials } from "./cluster/cluster";
 export { type ViewerAccessPolicy } from "./cluster/access";
 export { type WorkloadIdentity, type WorkloadRole, type ServiceAccountRef } from "./cluster/workload-identity";

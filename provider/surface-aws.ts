@@ -3,44 +3,15 @@
  * surface.ts (which holds the Kubernetes components), these are declarations for @pulumi/pulumi's schema
  * analyzer; the provider constructs the real Network, and loads @pulumi/aws only when a program asks for
  * one, so programs that use only the Kubernetes components do not need the AWS peers.
+ *
+ * Network's arguments are the component's own `NetworkArgs` (a type-only import: nothing of @pulumi/aws
+ * loads): the analyzer accepts it as it is. The class declares only the outputs the provider returns (the
+ * component's `vpc` and `privateSubnets` are AWS resource objects, which would make the schema depend on aws).
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { NetworkArgs } from "../components/network/network";
 
-/** How private subnets reach the internet: no NAT, one shared NAT gateway (cost), or one per AZ (availability). */
-export const NatStrategy = { none: "none", single: "single", perAz: "perAz" } as const;
-export type NatStrategy = (typeof NatStrategy)[keyof typeof NatStrategy];
-
-/** VPC flow logs to CloudWatch Logs. */
-export interface NetworkFlowLogsArgs {
-  /** Turn the flow logs on. @default false */
-  enabled?: boolean;
-  /** Retention of the log group, in days (a CloudWatch retention period). @default 90 */
-  retentionDays?: number;
-}
-
-/** Arguments of Network: those of TypeScript's `NetworkArgs` (docs/network.md). */
-export interface NetworkArgs {
-  /** IPv4 CIDR of the VPC, /16 to /22. @default "10.0.0.0/16" */
-  cidrBlock?: string;
-  /** AZ names to use, in slot order; replaces availabilityZoneCount. @default - the first availabilityZoneCount AZs of the region */
-  availabilityZones?: string[];
-  /** Zone IDs to use, in slot order (the same physical AZs in every account); replaces availabilityZoneCount. @default - the first availabilityZoneCount AZs of the region */
-  availabilityZoneIds?: string[];
-  /** How many AZs to spread over (2 to 6), the region's first AZs whose zone IDs EKS supports. @default 3 */
-  availabilityZoneCount?: number;
-  /** Zone IDs never to use, on top of those EKS refuses (always excluded). @default - none */
-  excludeZoneIds?: string[];
-  /** NAT strategy. @default "single" */
-  natGateways?: NatStrategy;
-  /** EKS cluster name for the `kubernetes.io/cluster/<name>=shared` subnet tag. @default - no cluster tag */
-  clusterName?: string;
-  /** AWS services reached through interface VPC endpoints in the private subnets (short names such as `ecr.api`). @default - the private-cluster set when natGateways is "none" and clusterName is set, else none */
-  interfaceEndpoints?: string[];
-  /** VPC flow logs to CloudWatch Logs. @default - off */
-  flowLogs?: NetworkFlowLogsArgs;
-  /** Tags added to every AWS resource. @default - none */
-  tags?: Record<string, string>;
-}
+export type { NetworkArgs };
 
 /**
  * A VPC for EKS: one public and one private subnet per AZ (CIDRs stable as AZs are added), an internet

@@ -35,6 +35,14 @@ describe("the component package's Network", () => {
     expect(Object.keys(flowLogs.properties ?? {}).sort()).toEqual(["enabled", "retentionDays"]);
   });
 
+  it("takes its descriptions from the component's own NetworkArgs, as text", () => {
+    const network = schema.resources[NETWORK].inputProperties as Record<string, { description?: string }>;
+    // surface-aws.ts reuses the component's interface, so its JSDoc is what other languages read
+    expect(network.availabilityZones.description).toMatch(/Each is checked against the EKS-refused zone IDs/);
+    // the analyzer turns a {@link} in a doc comment's text into "[object Object]"
+    expect(JSON.stringify(schema)).not.toMatch(/object Object/);
+  });
+
   it("builds the real Network from a program's inputs: subnets, NAT per AZ, flow logs, and the declared outputs", async () => {
     const result = await provider.construct(
       "vpc",

@@ -11,9 +11,22 @@ import { ENDPOINT_SERVICE, PRIVATE_CLUSTER_ENDPOINTS } from "./endpoints";
 
 export { ENDPOINT_SERVICE, NODE_ENDPOINTS, PRIVATE_CLUSTER_ENDPOINTS, SERVICE_ENDPOINTS, privateClusterEndpoints } from "./endpoints";
 
-/** How private subnets reach the internet. */
-export type NatStrategy = "none" | "single" | "perAz";
+/**
+ * How private subnets reach the internet: no NAT, one shared NAT gateway (cost), or one per AZ (availability).
+ * An `as const` object, so the component package's schema analyzer sees an enum; TypeScript callers pass the strings.
+ */
+export const NatStrategy = { none: "none", single: "single", perAz: "perAz" } as const;
+export type NatStrategy = (typeof NatStrategy)[keyof typeof NatStrategy];
 
+/** VPC flow logs to CloudWatch Logs. */
+export interface NetworkFlowLogsArgs {
+  /** Turn the flow logs on. @default false */
+  enabled?: boolean;
+  /** Retention of the log group, in days (a CloudWatch retention period). @default 90 */
+  retentionDays?: number;
+}
+
+/** Arguments of Network (docs/network.md). The component package's schema is inferred from this interface. */
 export interface NetworkArgs {
   /** IPv4 CIDR of the VPC, /16 to /22. @default "10.0.0.0/16" */
   cidrBlock?: string;
@@ -23,7 +36,7 @@ export interface NetworkArgs {
   availabilityZoneIds?: string[];
   /** How many AZs to spread over (2 to 6), the region's first AZs whose zone IDs EKS supports. @default 3 */
   availabilityZoneCount?: number;
-  /** Zone IDs never to use, on top of those EKS refuses ({@link EKS_UNSUPPORTED_ZONE_IDS}, always excluded). @default - none */
+  /** Zone IDs never to use, on top of those EKS refuses (`EKS_UNSUPPORTED_ZONE_IDS`, always excluded). @default - none */
   excludeZoneIds?: string[];
   /** NAT strategy: none, one shared NAT gateway (cost), or one per AZ (availability). @default "single" */
   natGateways?: NatStrategy;
@@ -36,7 +49,7 @@ export interface NetworkArgs {
    */
   interfaceEndpoints?: string[];
   /** VPC flow logs to CloudWatch Logs. @default - off */
-  flowLogs?: { enabled?: boolean; retentionDays?: number };
+  flowLogs?: NetworkFlowLogsArgs;
   /** Tags added to every AWS resource. @default - none */
   tags?: Record<string, string>;
 }
@@ -299,7 +312,7 @@ function validateNetworkArgs(name: string, args: NetworkArgs, cidrBlock: string,
     }
     services.add(service);
   });
-  check.that(["none", "single", "perAz"].includes(natGateways), "natGateways", 'must be one of "none", "single", "perAz"', args.natGateways);
+  check.that((Object.values(NatStrategy) as string[]).includes(natGateways), "natGateways", 'must be one of "none", "single", "perAz"', args.natGateways);
   const prefix = Number(cidrBlock.split("/")[1]);
   check.that(!(prefix < 16), "cidrBlock", "AWS VPCs can be at most a /16", cidrBlock);
   let plan: SubnetPlanEntry[] = [];
