@@ -258,8 +258,10 @@ export interface AppTierArgs {
   name?: string;
   /** Container image. */
   image: pulumi.Input<string>;
-  /** Main container port (named `http`). @default 8080 */
+  /** Main container port, named `portName`. @default 8080 */
   port?: number;
+  /** Name of the main port on the container and the Services, e.g. `mysql` or `grpc`. @default "http" */
+  portName?: string;
   /** Port of the Service in front of the main port. @default - `port` */
   servicePort?: number;
   /** Extra named ports on the container and the Service. @default [] */

@@ -26,6 +26,9 @@ describe("program: todobackend book stack", () => {
     expect(db.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: "data", mountPath: "/var/lib/mysql" });
     expect(db.spec.template.spec.securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
     expect(named("Service", "db-headless").spec.clusterIP).toBe("None");
+    // The port carries MySQL, not HTTP, and is named so (meshes read the protocol from the name).
+    expect(db.spec.template.spec.containers[0].ports).toEqual([{ name: "mysql", containerPort: 3306, protocol: "TCP" }]);
+    expect(named("Service", "db").spec.ports).toEqual([{ name: "mysql", port: 3306, targetPort: "mysql", protocol: "TCP" }]);
     expect(engine.byType("eks-search-platform:index:Elasticsearch")).toEqual([]);
   });
 

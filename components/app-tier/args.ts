@@ -99,7 +99,7 @@ export interface IngressRuleArgs {
   host?: string;
   /** Path prefix; on one host the longest prefix wins. @default "/" */
   path?: string;
-  /** Name of the port the rule routes to: "http" (the main port) or one of `ports[].name`. @default "http" */
+  /** Name of the port the rule routes to: the main port's (`portName`) or one of `ports[].name`. @default - the main port */
   port?: string;
 }
 
@@ -233,8 +233,13 @@ export interface AppTierSpecArgs {
   name?: string;
   /** Container image. */
   image: Input<string>;
-  /** Main container port (named `http`). @default 8080 */
+  /** Main container port, named `portName`. @default 8080 */
   port?: number;
+  /**
+   * Name of the main port on the container and the Services (and what Ingress rules route to by default): name it for
+   * its protocol, e.g. `mysql` or `grpc`, since service meshes read the protocol from the name. @default "http"
+   */
+  portName?: string;
   /**
    * Port of the Service (and so of its load balancer) in front of the main port, e.g. 80 in front of a
    * container's 8080. @default - `port`

@@ -20,7 +20,7 @@ function rulesByHost(rules: readonly ResolvedIngressRule[]): { host?: string; ru
 
 /** Whether a rule routes to a port other than the main one (whose readiness path the ALB health-checks). */
 function routesBeyondMainPort(tier: ResolvedTier): boolean {
-  return tier.expose.rules.some((r) => r.port !== "http");
+  return tier.expose.rules.some((r) => r.port !== tier.portName);
 }
 
 /** Ingress annotations: the ALB controller's, when the class is `alb`, then the user's. */

@@ -135,7 +135,7 @@ export function mainContainerFor(tier: ResolvedTier, tierSecret: TierSecretRef |
     image: tier.image,
     ...(tier.command ? { command: tier.command } : {}),
     ...(tier.args ? { args: tier.args } : {}),
-    ports: [{ name: "http", containerPort: tier.port, protocol: "TCP" }, ...tier.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" }))],
+    ports: [{ name: tier.portName, containerPort: tier.port, protocol: "TCP" }, ...tier.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" }))],
     env: envFor(tier, tierSecret),
     resources: containerResourcesFor(tier.resources),
     readinessProbe: probeFor("readiness", tier.probes.readiness, tier.port, hasStartup),

@@ -27,9 +27,11 @@ export interface ResolvedIngressRule {
 export interface ResolvedTier {
   name: string;
   image: Input<string>;
-  /** Container port of `http`. */
+  /** Container port of the main port. */
   port: number;
-  /** Service port of `http`. */
+  /** Name of the main port. */
+  portName: string;
+  /** Service port of the main port. */
   servicePort: number;
   ports: Required<TierPortArgs>[];
   replicas: number;
@@ -86,10 +88,12 @@ export interface ResolvedTier {
 export function resolveTier(name: string, args: AppTierSpecArgs): ResolvedTier {
   const expose = args.expose ?? {};
   const security = args.security ?? {};
+  const portName = args.portName ?? "http";
   return {
     name: args.name ?? name,
     image: args.image,
     port: args.port ?? 8080,
+    portName,
     servicePort: args.servicePort ?? args.port ?? 8080,
     ports: (args.ports ?? []).map((p) => ({ name: p.name, port: p.port, servicePort: p.servicePort ?? p.port })),
     replicas: args.replicas ?? 1,
@@ -104,7 +108,7 @@ export function resolveTier(name: string, args: AppTierSpecArgs): ResolvedTier {
     podAnnotations: args.podAnnotations ?? {},
     expose: {
       type: expose.type ?? "internal",
-      rules: (expose.rules ?? [{ host: expose.host, path: expose.path }]).map((r) => ({ ...(r.host !== undefined ? { host: r.host } : {}), path: r.path ?? "/", port: r.port ?? "http" })),
+      rules: (expose.rules ?? [{ host: expose.host, path: expose.path }]).map((r) => ({ ...(r.host !== undefined ? { host: r.host } : {}), path: r.path ?? "/", port: r.port ?? portName })),
       ingressClassName: expose.ingressClassName ?? "alb",
       tlsSecretName: expose.tlsSecretName,
       internalLoadBalancer: expose.internalLoadBalancer ?? false,

@@ -21,7 +21,7 @@ export function validateExpose(check: ArgumentChecker, args: AppTierSpecArgs, ti
     given.rules.forEach((r, i) => check.knownKeys(r, RULE_KEYS, `expose.rules[${i}]`));
   }
   const at = (i: number, key: string) => (given.rules === undefined ? `expose.${key}` : `expose.rules[${i}].${key}`);
-  const portNames = ["http", ...tier.ports.map((p) => p.name)];
+  const portNames = [...new Set([tier.portName, ...tier.ports.map((p) => p.name)])];
   const seen = new Map<string, number>();
   e.rules.forEach((r, i) => {
     if (r.host !== undefined) check.that(typeof r.host === "string" && r.host.length <= 253 && DNS_NAME.test(r.host), at(i, "host"), "must be a DNS name such as api.example.com", r.host);

@@ -16,9 +16,11 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const INT_OR_PERCENT = (v: number | string): boolean => (typeof v === "number" ? Number.isInteger(v) && v >= 0 : /^\d{1,3}%$/.test(v));
 const isZero = (v: number | string): boolean => v === 0 || v === "0%";
 const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+const isPortName = (v: unknown): boolean => typeof v === "string" && v.length <= 15 && DNS_LABEL.test(v) && /[a-z]/.test(v);
+const PORT_NAME_RULE = "must be a port name: a DNS label of at most 15 characters with a letter";
 
 const SPEC_KEYS = argumentKeys<AppTierSpecArgs>({
-  name: true, image: true, port: true, servicePort: true, ports: true, replicas: true, command: true, args: true, env: true, secretEnv: true, secretFiles: true,
+  name: true, image: true, port: true, portName: true, servicePort: true, ports: true, replicas: true, command: true, args: true, env: true, secretEnv: true, secretFiles: true,
   secretEnvRefs: true, secretVolumes: true, podLabels: true, podAnnotations: true, expose: true, migrations: true, autoscaling: true, disruptionBudget: true,
   probes: true, resources: true, networkPolicy: true, strategy: true, topologySpread: true, initContainers: true, sharedVolumes: true, stateful: true,
   persistentVolumes: true, serviceAccountName: true, security: true, nodeSelector: true, priorityClassName: true, imagePullSecrets: true,
@@ -55,13 +57,14 @@ export function validateTierArgs(resourceName: string, args: AppTierSpecArgs & {
   if (typeof args.image === "string") check.that(args.image.trim().length > 0 && !/\s/.test(args.image), "image", "must be an image reference such as ghcr.io/team/app:1.2.3", args.image);
   check.that(isInt(tier.port, 1, 65535), "port", "must be an integer from 1 to 65535", tier.port);
   check.that(isInt(tier.servicePort, 1, 65535), "servicePort", "must be an integer from 1 to 65535", tier.servicePort);
-  const portNames = new Set<string>(["http"]);
+  check.that(isPortName(tier.portName), "portName", PORT_NAME_RULE, tier.portName);
+  const portNames = new Set<string>([tier.portName]);
   const portNumbers = new Set<number>([tier.port]);
   const servicePortNumbers = new Map<number, string>([[tier.servicePort, args.servicePort === undefined ? "port (the main Service port)" : "servicePort"]]);
   tier.ports.forEach((p, i) => {
     check.that(isInt(p.port, 1, 65535), `ports[${i}].port`, "must be an integer from 1 to 65535", p.port);
-    check.that(p.name.length <= 15 && DNS_LABEL.test(p.name) && /[a-z]/.test(p.name), `ports[${i}].name`, "must be a port name: a DNS label of at most 15 characters with a letter", p.name);
-    check.that(!portNames.has(p.name), `ports[${i}].name`, 'must be unique and not "http" (the main port\'s name)', p.name);
+    check.that(isPortName(p.name), `ports[${i}].name`, PORT_NAME_RULE, p.name);
+    check.that(!portNames.has(p.name), `ports[${i}].name`, `must be unique and not "${tier.portName}" (the main port's name)`, p.name);
     check.that(!portNumbers.has(p.port), `ports[${i}].port`, "must differ from port and the other ports", p.port);
     const servicePortPath = args.ports?.[i]?.servicePort === undefined ? `ports[${i}].port` : `ports[${i}].servicePort`;
     check.that(isInt(p.servicePort, 1, 65535), `ports[${i}].servicePort`, "must be an integer from 1 to 65535", p.servicePort);

@@ -90,11 +90,11 @@ export function serviceSpecFor(tier: ResolvedTier): k8s.types.input.core.v1.Serv
 }
 
 /**
- * The Service ports: the main port `http` and each extra port, each on its service port (or, for a headless
+ * The Service ports: the main port (`portName`) and each extra port, each on its service port (or, for a headless
  * Service, its container port) and targeting the container port of its name.
  */
 function servicePorts(tier: ResolvedTier, numbering: "service" | "container" = "service"): k8s.types.input.core.v1.ServicePort[] {
-  const main = { name: "http", port: tier.port, servicePort: tier.servicePort };
+  const main = { name: tier.portName, port: tier.port, servicePort: tier.servicePort };
   return [main, ...tier.ports].map((p) => ({ name: p.name, port: numbering === "service" ? p.servicePort : p.port, targetPort: p.name, protocol: "TCP" }));
 }
 

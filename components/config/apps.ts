@@ -53,7 +53,7 @@ export const TierExposeSchema = z
         z.strictObject({
           host: z.string().regex(DNS_NAME, "must be a DNS name such as api.example.com").optional().describe("Host name. Default: any host"),
           path: z.string().startsWith("/").default("/").describe("Path prefix; on one host the longest wins"),
-          port: z.string().min(1).default("http").describe("Name of the port to route to: http (the main port) or one of ports[].name"),
+          port: z.string().min(1).optional().describe("Name of the port to route to: the main port's (portName) or one of ports[].name. Default: the main port"),
         }),
       )
       .min(1)
@@ -89,7 +89,8 @@ export const TierExposeSchema = z
 export const TierConfigSchema = z
   .strictObject({
     image: imageRef().describe("Container image (required)"),
-    port: port().default(8080).describe("Main container port (named http)"),
+    port: port().default(8080).describe("Main container port, named portName"),
+    portName: dnsLabel(15).regex(/[a-z]/, "must contain a letter").default("http").describe("Name of the main port on the container and the Services, e.g. mysql or grpc (service meshes read the protocol from it); what Ingress rules route to by default"),
     servicePort: port().optional().describe("Service (and load balancer) port in front of the main port, e.g. 80 in front of 8080. Default: port"),
     ports: z
       .array(
@@ -232,15 +233,18 @@ export const TierConfigSchema = z
     if (new Set(portNumbers).size !== portNumbers.length) ctx.addIssue({ code: "custom", path: ["ports"], message: "ports must be distinct from each other and from port" });
     const servicePorts = [tier.servicePort ?? tier.port, ...tier.ports.map((p) => p.servicePort ?? p.port)];
     if (new Set(servicePorts).size !== servicePorts.length) ctx.addIssue({ code: "custom", path: ["ports"], message: `Service ports must be distinct (servicePort, else port, of the main and each extra port; got ${servicePorts.join(", ")})` });
-    const portNames = ["http", ...tier.ports.map((p) => p.name)];
+    const portNames = [tier.portName, ...tier.ports.map((p) => p.name)];
+    if (new Set(portNames).size !== portNames.length) ctx.addIssue({ code: "custom", path: ["ports"], message: `port names must be distinct from each other and from portName (${tier.portName})` });
     (tier.expose.rules ?? []).forEach((rule, i) => {
-      if (!portNames.includes(rule.port)) ctx.addIssue({ code: "custom", path: ["expose", "rules", i, "port"], message: `must name one of the tier's ports (${portNames.join(", ")})` });
+      if (!portNames.includes(rule.port ?? tier.portName)) ctx.addIssue({ code: "custom", path: ["expose", "rules", i, "port"], message: `must name one of the tier's ports (${portNames.join(", ")})` });
     });
     if (Object.keys(tier.persistentVolumes).length > 0 && !tier.stateful) ctx.addIssue({ code: "custom", path: ["persistentVolumes"], message: "needs stateful: true (a StatefulSet claims one volume per pod)" });
     if (tier.topologySpreadConstraints !== undefined && !tier.topologySpread) ctx.addIssue({ code: "custom", path: ["topologySpreadConstraints"], message: "replaces the default spread, which topologySpread: false turns off: set one of the two" });
     if (tier.podLabels[CLIENT_LABEL_KEY] !== undefined) ctx.addIssue({ code: "custom", path: ["podLabels", CLIENT_LABEL_KEY], message: "is the platform's Elasticsearch client label: set elasticsearch: true, which also creates the tier's user" });
     if (tier.elasticsearchIndices !== undefined && !tier.elasticsearch) ctx.addIssue({ code: "custom", path: ["elasticsearchIndices"], message: "requires elasticsearch: true" });
-  });
+  })
+  // A rule without a port routes to the main port, whatever portName calls it.
+  .transform((tier) => (tier.expose.rules === undefined ? tier : { ...tier, expose: { ...tier.expose, rules: tier.expose.rules.map((r) => ({ ...r, port: r.port ?? tier.portName })) } }));
 
 /** `dependsOn`: existing tiers, not the tier itself, and no cycle. */
 function dependencyRules(tiers: Record<string, TierConfigOutput>, ctx: z.RefinementCtx): void {
