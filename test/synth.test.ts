@@ -167,6 +167,25 @@ describe("renderResources", () => {
   });
 });
 
+describe("resources.json order", () => {
+  const platform = resource("eks-search-platform:index:Platform", "prod", {}, { custom: false });
+  const vpc = resource("aws:ec2/vpc:Vpc", "vpc", {}, { parent: platform.urn });
+  const subnet = resource("aws:ec2/subnet:Subnet", "a", {}, { parent: platform.urn, dependencies: [vpc.urn] });
+  const key = resource("aws:kms/key:Key", "key", {}, { parent: platform.urn });
+  const role = resource("aws:iam/role:Role", "role", {}, { parent: platform.urn, dependencies: [key.urn, "urn:pulumi:test::other::x::gone"] });
+
+  it("is the same whatever order the engine finished the registrations in: parents and dependencies first, then by URN", () => {
+    const orders = [
+      [platform, vpc, subnet, key, role],
+      [role, subnet, key, vpc, platform],
+      [key, platform, role, vpc, subnet],
+    ].map((list) => renderResources(list, []).map((e) => e.name));
+    expect(orders[0]).toEqual(["prod", "vpc", "a", "key", "role"]);
+    expect(orders[1]).toEqual(orders[0]);
+    expect(orders[2]).toEqual(orders[0]);
+  });
+});
+
 describe("writeSynthOutput", () => {
   const doc = {
     stack: "t",

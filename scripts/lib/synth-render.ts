@@ -5,6 +5,7 @@
  */
 import { REDACTED, SECRET_SIG_KEY, SECRET_SIG_VALUE, isSecretWrapper, redactSecrets } from "../../components/shared/redact";
 import type { RecordedResource } from "./mock-engine";
+import { inCreationOrder } from "./resource-order";
 
 /** A Kubernetes object as it would be applied: apiVersion, kind, metadata, then the rest. */
 export interface KubeObject {
@@ -287,10 +288,10 @@ function ancestry(resource: RecordedResource, byUrn: Map<string, RecordedResourc
   return chain;
 }
 
-/** The resources.json entries: every resource with its parent chain and redacted inputs. */
+/** The resources.json entries: every resource with its parent chain and redacted inputs, in {@link inCreationOrder}. */
 export function renderResources(resources: readonly RecordedResource[], knownSecrets: readonly string[]): ResourceEntry[] {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  return resources.map((resource) => {
+  return inCreationOrder(resources).map((resource) => {
     const o = resource.options;
     const options: Record<string, unknown> = {};
     if (o.protect) options.protect = true;
