@@ -158,6 +158,12 @@ const AWS_ID_PREFIXES: Record<string, string> = {
 export class MockEngine implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   readonly invokes: InvokeRecord[] = [];
+  /**
+   * The inputs the SDK's mock monitor deserialized for {@link newResource}, by `type::name`, until
+   * {@link record} takes them: deserializing a resource reference rebuilds the resource (a getResource and
+   * four promises per property), so the same request is not deserialized twice.
+   */
+  private readonly pendingInputs = new Map<string, Record<string, unknown>[]>();
   private readonly options: Required<MockEngineOptions>;
 
   constructor(options: MockEngineOptions = {}) {
@@ -245,6 +251,9 @@ export class MockEngine implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
     const key = `${args.type}::${args.name}`;
+    const pending = this.pendingInputs.get(key);
+    if (pending) pending.push(inputs);
+    else this.pendingInputs.set(key, [inputs]);
     if (args.type.startsWith("kubernetes:")) return this.kubernetesResource(args.type, args.name, inputs, key);
     if (args.type.startsWith("eks:")) return this.eksComponent(args.type, args.name, inputs, key);
     if (args.type.startsWith("aws:")) return this.awsResource(args.type, args.name, inputs, key);
@@ -445,11 +454,14 @@ export class MockEngine implements pulumi.runtime.Mocks {
     if (type === "eks:index:ManagedNodeGroup") {
       const prefix = inputs.nodeGroupNamePrefix as string | undefined;
       const nodeGroupName = (inputs.nodeGroupName as string | undefined) ?? (prefix !== undefined ? `${prefix}${hash(key, 26)}` : `${name}-${hash(key, 7)}`);
+      // The component's `cluster` and `nodeRole` are arguments, not properties of the aws.eks.NodeGroup it returns
+      // (that has clusterName and nodeRoleArn); echoing them would rebuild both resources on every read of the state.
+      const { cluster: _cluster, nodeRole: _nodeRole, ...nodeGroupInputs } = unwrapSecrets(inputs);
       return {
         id: undefined,
         state: {
           nodeGroup: {
-            ...unwrapSecrets(inputs),
+            ...nodeGroupInputs,
             id: nodeGroupName,
             nodeGroupName,
             arn: this.arn("eks", `nodegroup/${nodeGroupName}`),
@@ -495,6 +507,11 @@ export class MockEngine implements pulumi.runtime.Mocks {
     const deserialize = (struct: unknown): Record<string, unknown> =>
       struct ? (pulumi.runtime.deserializeProperties(struct as Parameters<typeof pulumi.runtime.deserializeProperties>[0])) : {};
     const urn = response.getUrn();
+    const key = `${req.getType()}::${req.getName()}`;
+    const pending = this.pendingInputs.get(key);
+    this.pendingInputs.delete(key);
+    // Two registrations of one type and name under different parents may complete in either order: then deserialize.
+    const inputs = pending?.length === 1 ? pending[0] : deserialize(req.getObject());
     const resource: RecordedResource = {
       urn,
       type: req.getType(),
@@ -504,7 +521,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
       parent: req.getParent() || undefined,
       dependencies: req.getDependenciesList(),
       propertyDependencies: propertyDependenciesOf(req),
-      inputs: deserialize(req.getObject()),
+      inputs,
       state: deserialize(response.getObject()),
       provider: req.getProvider() || undefined,
       options: {
