@@ -9,4 +9,6 @@ export { Cluster, type ClusterArgs, type ClusterLogType, type NodeGroupArgs, typ
 export { type ViewerAccessPolicy } from "./cluster/access";
 export { type WorkloadIdentity, type WorkloadRole, type ServiceAccountRef } from "./cluster/workload-identity";
 export { type AutoModeArgs, type AutoModeNodePool } from "./cluster/auto-mode";
+export { VolumeDeletionGuard, type VolumeDeletionGuardArgs } from "./cluster/volume-guard";
+export { pendingVolumeDeletions, EBS_CSI_DRIVER, SKIP_VOLUME_WAIT_ENV, type VolumeDeletions, type DriverVolume, type PersistentVolumeFacts, type PersistentVolumeClaimFacts } from "./cluster/volume-deletions";
 export { ArgumentError, type ArgumentIssue } from "./shared/validate";

@@ -17,6 +17,7 @@ import { createHelmServices } from "./cluster-services";
 import { createAutoModeResources, type AutoModeArgs } from "./auto-mode";
 import { createWorkloadRole, type ServiceAccountRef, type WorkloadIdentity, type WorkloadRole } from "./workload-identity";
 import { withStableFieldManagers } from "../shared/field-manager";
+import { VolumeDeletionGuard } from "./volume-guard";
 
 export type { NodeGroupArgs } from "./nodes";
 export type { KubeconfigCredentials } from "./kubeconfig";
@@ -122,6 +123,18 @@ export interface ClusterArgs {
    * provider's kubeconfig as the AWS CLI's environment
    */
   kubeconfigCredentials?: KubeconfigCredentials;
+  /**
+   * On destroy, wait (up to `timeoutSeconds`) for the EBS CSI driver to delete the volumes of deleted claims before
+   * its add-on is deleted, and fail the destroy naming the volumes if they remain: a {@link VolumeDeletionGuard} in
+   * {@link Cluster.clusterServices}. `EKS_SEARCH_PLATFORM_SKIP_VOLUME_WAIT=1` skips one destroy's wait.
+   * Not with `autoMode` (there is no add-on). @default - on, 600 seconds
+   */
+  volumeDeletionWait?: {
+    /** Wait for the volumes. @default true */
+    enabled?: boolean;
+    /** How long a destroy waits, 30 to 3600. @default 600 */
+    timeoutSeconds?: number;
+  };
   /** Tags added to every AWS resource. @default - none */
   tags?: Record<string, string>;
 }
@@ -162,6 +175,8 @@ export class Cluster extends pulumi.ComponentResource {
    * anything holding volume claims (their namespace) depend on these: a destroy then deletes them first.
    */
   readonly clusterServices: pulumi.Resource[];
+  /** The guard that holds the EBS CSI add-on until its volumes are deleted (in `clusterServices`); none if off. */
+  readonly volumeDeletionGuard?: VolumeDeletionGuard;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     validateClusterArgs(name, args);
@@ -317,10 +332,11 @@ export class Cluster extends pulumi.ComponentResource {
 
     // ----- cluster services ----------------------------------------------------------------------------
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+    const deployingKubeconfig = pulumi.secret(cluster.kubeconfigJson.apply((json) => kubeconfigWithEnvironment(kubeconfigWithProfile(json, credentials.profile), environment.env)));
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {
-        kubeconfig: pulumi.secret(cluster.kubeconfigJson.apply((json) => kubeconfigWithEnvironment(kubeconfigWithProfile(json, credentials.profile), environment.env))),
+        kubeconfig: deployingKubeconfig,
         // Only a different cluster replaces the provider (and with it every in-cluster resource).
         clusterIdentifier: cluster.eksCluster.arn,
         enableServerSideApply: true,
@@ -389,6 +405,15 @@ export class Cluster extends pulumi.ComponentResource {
       );
 
       this.clusterServices.push(coredns, ebsCsi, ...identityReady);
+      if (args.volumeDeletionWait?.enabled ?? true) {
+        // After the add-on (and the grants that let it list PVs), before whatever depends on clusterServices.
+        this.volumeDeletionGuard = new VolumeDeletionGuard(
+          `${name}-volume-deletion-guard`,
+          { kubeconfig: deployingKubeconfig, clusterName: eksName, region, ...(args.volumeDeletionWait?.timeoutSeconds ? { timeoutSeconds: args.volumeDeletionWait.timeoutSeconds } : {}) },
+          { parent: this, dependsOn: [ebsCsi, ...grants] },
+        );
+        this.clusterServices.push(this.volumeDeletionGuard);
+      }
       this.clusterServices.push(
         ...createHelmServices(this, {
           name,

@@ -7,6 +7,7 @@ import { NodeGroupSpecSchema } from "../config/cluster";
 import { isLogRetentionDays, KMS_KEY_ARN, KMS_KEY_ARN_MESSAGE, LOG_RETENTION_DAYS, ROLE_ARN } from "../shared/aws-formats";
 import { checkAddonVersions } from "./addons";
 import { checkAutoMode } from "./auto-mode";
+import { VOLUME_WAIT_SECONDS_RANGE } from "./volume-deletions";
 import type { ClusterArgs, ClusterLogType } from "./cluster";
 
 const LOG_TYPES: readonly ClusterLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -70,6 +71,14 @@ export function validateClusterArgs(name: string, args: ClusterArgs): void {
   if (args.upgradePolicy !== undefined) check.that(["STANDARD", "EXTENDED"].includes(args.upgradePolicy), "upgradePolicy", 'must be "STANDARD" or "EXTENDED"', args.upgradePolicy);
   check.that((args.adminRoleArns ?? []).length > 0 || args.bootstrapCreatorAdmin === true, "adminRoleArns", "nobody could administer the cluster (nor could Pulumi deploy into it): list admin roles or set bootstrapCreatorAdmin: true", args.adminRoleArns);
   checkAddonVersions(check, args.addonVersions);
+  const wait = args.volumeDeletionWait ?? {};
+  check.knownKeys(wait, ["enabled", "timeoutSeconds"], "volumeDeletionWait");
+  if (wait.enabled !== undefined) check.that(typeof wait.enabled === "boolean", "volumeDeletionWait.enabled", "must be true or false", wait.enabled);
+  if (wait.timeoutSeconds !== undefined) {
+    const { min, max } = VOLUME_WAIT_SECONDS_RANGE;
+    check.that(Number.isInteger(wait.timeoutSeconds) && wait.timeoutSeconds >= min && wait.timeoutSeconds <= max, "volumeDeletionWait.timeoutSeconds", `must be a whole number of seconds from ${min} to ${max}`, wait.timeoutSeconds);
+  }
+  check.that(!(autoMode && wait.enabled === true), "volumeDeletionWait.enabled", "cannot be true with autoMode: AWS runs Auto Mode's EBS driver, there is no add-on to hold", wait.enabled);
   if (args.workloadIdentity !== undefined) check.that(["podIdentity", "irsa"].includes(args.workloadIdentity), "workloadIdentity", 'must be "podIdentity" or "irsa"', args.workloadIdentity);
   (args.ebsKmsKeyArns ?? []).forEach((key, i) => {
     if (typeof key === "string") check.that(KMS_KEY_ARN.test(key), `ebsKmsKeyArns[${i}]`, KMS_KEY_ARN_MESSAGE, key);

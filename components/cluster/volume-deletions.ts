@@ -8,6 +8,9 @@
  * stack's state, and a function of another module would be captured as a `require` of that module's path.
  */
 
+// Types only: nothing of the client is loaded until a delete runs.
+import type * as KubernetesClient from "@kubernetes/client-node" with { "resolution-mode": "import" };
+
 /** The EBS CSI driver's name, in a PV's `spec.csi.driver`. */
 export const EBS_CSI_DRIVER = "ebs.csi.aws.com";
 
@@ -191,3 +194,73 @@ export async function waitForVolumeDeletions(io: VolumeWaitIo, policy: VolumeWai
     await io.sleep(policy.pollMs);
   }
 }
+
+/** What the guard keeps in the stack's state, and reads again on delete (without the program). */
+export interface VolumeGuardState {
+  /** A kubeconfig whose credentials are the deploying Kubernetes provider's (`aws eks get-token`; secret). */
+  kubeconfig: string;
+  clusterName: string;
+  region?: string;
+  /** The CSI driver whose volumes are waited for. */
+  driver: string;
+  timeoutSeconds: number;
+}
+
+const GUARD_KEYS: readonly (keyof VolumeGuardState)[] = ["kubeconfig", "clusterName", "region", "driver", "timeoutSeconds"];
+
+/** How long one listing may take before it counts as failed (an unreachable endpoint would hang for minutes). */
+const LIST_TIMEOUT_MS = 20_000;
+
+/**
+ * The guard's delete: lists PVs and PVCs with @kubernetes/client-node (which runs the kubeconfig's exec credentials)
+ * and waits as {@link waitForVolumeDeletions} does. With {@link SKIP_VOLUME_WAIT_ENV}=1 it returns at once.
+ */
+export async function runVolumeGuardDelete(state: VolumeGuardState, env: Record<string, string | undefined> = process.env): Promise<VolumeWaitResult | undefined> {
+  if (env[SKIP_VOLUME_WAIT_ENV] === "1") {
+    console.error(`EKS cluster ${state.clusterName}: ${SKIP_VOLUME_WAIT_ENV}=1, not waiting for the EBS CSI driver's volumes.`);
+    return undefined;
+  }
+  // Loaded here, when a delete runs, so the program never loads it. `require`, not `import()`: the serialized provider
+  // runs as CommonJS compiled from a string, and test runners rewrite `import()` into functions that cannot be
+  // serialized. The client is ESM-only, so this needs Node.js's require(esm), on since 20.19.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const k8s = require("@kubernetes/client-node") as typeof KubernetesClient;
+  const config = new k8s.KubeConfig();
+  config.loadFromString(state.kubeconfig);
+  const core = config.makeApiClient(k8s.CoreV1Api);
+  const withTimeout = <T>(promise: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer from the Kubernetes API in ${LIST_TIMEOUT_MS / 1000} s`)), LIST_TIMEOUT_MS); });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  };
+  const io: VolumeWaitIo = {
+    list: async () => {
+      const [pvs, claims] = await withTimeout(Promise.all([core.listPersistentVolume(), core.listPersistentVolumeClaimForAllNamespaces()]));
+      return { pvs: pvs.items, claims: claims.items };
+    },
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    log: (message) => console.error(message),
+  };
+  return waitForVolumeDeletions(io, volumeWaitPolicy(state.timeoutSeconds), { clusterName: state.clusterName, timeoutSeconds: state.timeoutSeconds, ...(state.region ? { region: state.region } : {}) }, state.driver);
+}
+
+/**
+ * The guard's dynamic provider. Pulumi serializes it into the state, so a plain `pulumi destroy` runs its delete
+ * without the program. Create and update only keep their inputs; a changed input updates in place (a replacement
+ * would run the old guard's delete, and with it a wait, in the middle of an update).
+ */
+export const volumeGuardProvider = {
+  create(inputs: VolumeGuardState): Promise<{ id: string; outs: VolumeGuardState }> {
+    return Promise.resolve({ id: `${inputs.clusterName}-volume-deletion-guard`, outs: inputs });
+  },
+  diff(_id: string, olds: VolumeGuardState, news: VolumeGuardState): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+    return Promise.resolve({ changes: GUARD_KEYS.some((key) => olds[key] !== news[key]), replaces: [], deleteBeforeReplace: false });
+  },
+  update(_id: string, _olds: VolumeGuardState, news: VolumeGuardState): Promise<{ outs: VolumeGuardState }> {
+    return Promise.resolve({ outs: news });
+  },
+  async delete(_id: string, props: VolumeGuardState): Promise<void> {
+    await runVolumeGuardDelete(props);
+  },
+};
