@@ -10,7 +10,7 @@ import type { TierExposeArgs } from "../components/app-tier/args";
 import type * as surface from "./surface";
 import type * as surfaceAws from "./surface-aws";
 import type * as awsModule from "../components/aws";
-import type { Network, NetworkArgs } from "../components/aws";
+import type { Cluster, ClusterArgs, Network, NetworkArgs } from "../components/aws";
 
 /** True when A and B are the same union of keys. */
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -46,12 +46,18 @@ export const OUTPUTS = {
   AppTier: ["serviceName", "url", "internalUrl", "internalHost", "servicePort"],
   StorageClass: ["storageClassName"],
   Network: ["vpcId", "publicSubnetIds", "privateSubnetIds", "availabilityZones", "availabilityZoneIds", "natGatewayIds"],
+  // and `endpoint`, from the @pulumi/eks cluster (CLUSTER_OUTPUTS); never TypeScript's `provider` object
+  Cluster: ["clusterName", "kubeconfig", "oidcProviderArn", "oidcProviderUrl", "nodeSecurityGroupId"],
 } as const satisfies {
   Elasticsearch: readonly (keyof Elasticsearch & keyof surface.Elasticsearch)[];
   AppTier: readonly (keyof AppTier & keyof surface.AppTier)[];
   StorageClass: readonly (keyof StorageClass & keyof surface.StorageClass)[];
   Network: readonly (keyof Network & keyof surfaceAws.Network)[];
+  Cluster: readonly (keyof Cluster & keyof surfaceAws.Cluster)[];
 };
+
+/** Every output of Cluster in the schema: the component's, and the API server endpoint. */
+export const CLUSTER_OUTPUTS = [...OUTPUTS.Cluster, "endpoint"] as const satisfies readonly (keyof surfaceAws.Cluster)[];
 
 function outputs<C extends object, K extends keyof C>(component: C, keys: readonly K[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, component[k]]));
@@ -72,9 +78,12 @@ function storageClassArgs(inputs: pulumi.Inputs): StorageClassArgs {
   const args: surface.StorageClassArgs = inputs;
   return args;
 }
-// Network's surface is the component's own NetworkArgs (surface-aws.ts), so it needs no fit check.
+// Network's and Cluster's surfaces are the components' own Args (surface-aws.ts), so they need no fit check.
 function networkArgs(inputs: pulumi.Inputs): NetworkArgs {
   return inputs;
+}
+function clusterArgs(inputs: pulumi.Inputs): ClusterArgs {
+  return inputs as ClusterArgs;
 }
 
 /** The AWS components, loaded on first use: a program with only the Kubernetes ones needs no @pulumi/aws. */
@@ -98,7 +107,7 @@ export class ComponentPackageProvider implements pulumi.provider.Provider {
   construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
     // A component's ArgumentError becomes the rejection the engine reports for the resource.
     try {
-      if (type === componentType("Network")) return this.buildAws(name, type, inputs, options);
+      if (type === componentType("Network") || type === componentType("Cluster")) return this.buildAws(name, type, inputs, options);
       return Promise.resolve(this.build(name, type, inputs, options));
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
@@ -107,6 +116,11 @@ export class ComponentPackageProvider implements pulumi.provider.Provider {
 
   private async buildAws(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
     const aws = await awsComponents();
+    if (type === componentType("Cluster")) {
+      // kubeconfig is a secret Output already; the k8s.Provider object cannot leave the process
+      const c = new aws.Cluster(name, clusterArgs(inputs), options);
+      return { urn: c.urn, state: { ...outputs(c, OUTPUTS.Cluster), endpoint: c.eksCluster.eksCluster.endpoint } };
+    }
     const c = new aws.Network(name, networkArgs(inputs), options);
     return { urn: c.urn, state: outputs(c, OUTPUTS.Network) };
   }

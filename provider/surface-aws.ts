@@ -10,8 +10,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkArgs } from "../components/network/network";
+import type { ClusterArgs } from "../components/cluster/cluster";
 
-export type { NetworkArgs };
+export type { ClusterArgs, NetworkArgs };
 
 /**
  * A VPC for EKS: one public and one private subnet per AZ (CIDRs stable as AZs are added), an internet
@@ -34,5 +35,30 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-search-platform:index:Network", name, args, opts);
+  }
+}
+
+/**
+ * An EKS cluster (via @pulumi/eks) with AL2023 managed node groups in private subnets (or EKS Auto Mode), access
+ * entries, managed add-ons, optional KMS secrets encryption and control-plane logs, and the cluster services the
+ * platform relies on. See docs/cluster.md. Other languages get the kubeconfig (a secret) instead of TypeScript's
+ * Kubernetes provider object: pass it to their own Kubernetes provider.
+ */
+export class Cluster extends pulumi.ComponentResource {
+  /** The EKS cluster's name. */
+  declare readonly clusterName: pulumi.Output<string>;
+  /** A kubeconfig for the cluster (secret). It runs `aws eks get-token`, so the AWS CLI must be on PATH. */
+  declare readonly kubeconfig: pulumi.Output<string>;
+  /** The API server endpoint URL. */
+  declare readonly endpoint: pulumi.Output<string>;
+  /** The cluster's IAM OIDC provider ARN (for IRSA). */
+  declare readonly oidcProviderArn: pulumi.Output<string>;
+  /** The cluster's OIDC issuer URL. */
+  declare readonly oidcProviderUrl: pulumi.Output<string>;
+  /** The security group on every node (the EKS cluster security group). */
+  declare readonly nodeSecurityGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-search-platform:index:Cluster", name, args, opts);
   }
 }

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { AppTier, Elasticsearch, StorageClass } from "../provider/surface";
-import { Network } from "../provider/surface-aws";
+import { Cluster, Network } from "../provider/surface-aws";
 import { PACKAGE_NAME } from "../components/shared/naming";
 
 export const PROVIDER_DIR = path.resolve(__dirname, "..", "provider");
@@ -17,7 +17,7 @@ export const SCHEMA_FILE = path.join(PROVIDER_DIR, "schema.json");
 
 /** The schema the analyzer infers from provider/surface.ts, as the text schema.json must hold. */
 export async function inferSchema(): Promise<string> {
-  const provider = new ComponentProvider({ name: PACKAGE_NAME, dirname: PROVIDER_DIR, components: [Elasticsearch, AppTier, StorageClass, Network] });
+  const provider = new ComponentProvider({ name: PACKAGE_NAME, dirname: PROVIDER_DIR, components: [Elasticsearch, AppTier, StorageClass, Network, Cluster] });
   const schema = JSON.parse(await provider.getSchema()) as Record<string, unknown>;
   return `${JSON.stringify(schema, null, 2)}\n`;
 }

@@ -10,7 +10,8 @@ import { passThroughOptions } from "../shared/transform-options";
 export type AccessLevel = "admin" | "viewer";
 
 /** The EKS access policies a viewer entry may carry: read-only without Secrets, or with them. */
-export type ViewerAccessPolicy = "AmazonEKSViewPolicy" | "AmazonEKSAdminViewPolicy";
+export const ViewerAccessPolicy = { AmazonEKSViewPolicy: "AmazonEKSViewPolicy", AmazonEKSAdminViewPolicy: "AmazonEKSAdminViewPolicy" } as const;
+export type ViewerAccessPolicy = (typeof ViewerAccessPolicy)[keyof typeof ViewerAccessPolicy];
 
 /** The access policy of an admin entry. */
 export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";

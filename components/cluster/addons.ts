@@ -11,8 +11,27 @@ import { ADDON_VERSION, MANAGED_ADDONS, type ManagedAddonName } from "../shared/
 // In shared/aws-formats.ts, so the config schema (eks-search-platform/config) can name them without loading @pulumi/aws.
 export { MANAGED_ADDONS, type ManagedAddonName };
 
-/** Explicit add-on versions, by EKS add-on name, e.g. `{ "vpc-cni": "v1.19.2-eksbuild.1" }`. */
-export type AddonVersions = Partial<Record<ManagedAddonName, string>>;
+/**
+ * Explicit add-on versions, by EKS add-on name, e.g. `{ "vpc-cni": "v1.19.2-eksbuild.1" }`. An interface
+ * (the same type as `Partial<Record<ManagedAddonName, string>>`) so the component package's schema can show it.
+ */
+export interface AddonVersions {
+  /** The vpc-cni add-on. @default - EKS's default for the control plane's version */
+  "vpc-cni"?: string;
+  /** The kube-proxy add-on. @default - EKS's default for the control plane's version */
+  "kube-proxy"?: string;
+  /** The coredns add-on. @default - EKS's default for the control plane's version */
+  coredns?: string;
+  /** The aws-ebs-csi-driver add-on. @default - EKS's default for the control plane's version */
+  "aws-ebs-csi-driver"?: string;
+  /** The metrics-server add-on. @default - EKS's default for the control plane's version */
+  "metrics-server"?: string;
+  /** The eks-pod-identity-agent add-on. @default - EKS's default for the control plane's version */
+  "eks-pod-identity-agent"?: string;
+}
+// Every managed add-on, and nothing else, has a version argument.
+const addonVersionKeys: [ManagedAddonName] extends [keyof AddonVersions] ? ([keyof AddonVersions] extends [ManagedAddonName] ? true : false) : false = true;
+void addonVersionKeys;
 
 /**
  * The version of add-on `addonName`: the pinned one, else EKS's default for `kubernetesVersion`

@@ -10,7 +10,12 @@ import { standardLabels } from "../shared/naming";
 import { type ArgumentChecker } from "../shared/validate";
 
 /** Auto Mode's built-in node pools. */
-export type AutoModeNodePool = "general-purpose" | "system";
+export const AutoModeNodePool = { generalPurpose: "general-purpose", system: "system" } as const;
+export type AutoModeNodePool = (typeof AutoModeNodePool)[keyof typeof AutoModeNodePool];
+
+/** A capacity type of Auto Mode's NodePool (`karpenter.sh/capacity-type`). */
+export const AutoModeCapacityType = { onDemand: "on-demand", spot: "spot" } as const;
+export type AutoModeCapacityType = (typeof AutoModeCapacityType)[keyof typeof AutoModeCapacityType];
 
 /** EKS Auto Mode settings. */
 export interface AutoModeArgs {
@@ -23,7 +28,7 @@ export interface AutoModeArgs {
    */
   builtInNodePools?: AutoModeNodePool[];
   /** Capacity types of the component's NodePool. @default ["on-demand"] */
-  capacityTypes?: ("on-demand" | "spot")[];
+  capacityTypes?: AutoModeCapacityType[];
   /** Instance categories of the component's NodePool (`eks.amazonaws.com/instance-category`). @default ["c", "m", "r"] */
   instanceCategories?: string[];
 }

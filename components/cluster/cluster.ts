@@ -18,15 +18,14 @@ import { createAutoModeResources, type AutoModeArgs } from "./auto-mode";
 import { createWorkloadRole, type ServiceAccountRef, type WorkloadIdentity, type WorkloadRole } from "./workload-identity";
 import { withStableFieldManagers } from "../shared/field-manager";
 import { VolumeDeletionGuard } from "./volume-guard";
+import type { ClusterEndpointArgs, ClusterLogType, ClusterServicesArgs, UpgradePolicy, VolumeDeletionWaitArgs } from "./arg-types";
 
 export type { NodeGroupArgs } from "./nodes";
 export type { KubeconfigCredentials } from "./kubeconfig";
 export type { AddonVersions, ManagedAddonName } from "./addons";
 export type { ServiceAccountRef, WorkloadIdentity, WorkloadRole } from "./workload-identity";
 export type { AutoModeArgs, AutoModeNodePool } from "./auto-mode";
-
-/** A control-plane log type sent to CloudWatch. */
-export type ClusterLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+export type { ClusterEndpointArgs, ClusterLogType, ClusterServicesArgs, UpgradePolicy, VolumeDeletionWaitArgs };
 
 export interface ClusterArgs {
   /** The EKS cluster's physical name (also used in subnet and autoscaler tags). @default - the component's name */
@@ -50,14 +49,7 @@ export interface ClusterArgs {
    */
   autoMode?: AutoModeArgs;
   /** API server endpoint access. @default - public (from 0.0.0.0/0) and private */
-  endpoint?: {
-    /** Serve the API on a public endpoint. @default true */
-    publicAccess?: boolean;
-    /** CIDRs allowed to reach the public endpoint. @default ["0.0.0.0/0"] */
-    publicAccessCidrs?: pulumi.Input<string>[];
-    /** Serve the API inside the VPC. @default true */
-    privateAccess?: boolean;
-  };
+  endpoint?: ClusterEndpointArgs;
   /**
    * IAM roles given cluster-admin (AmazonEKSClusterAdminPolicy, cluster scope), one access entry each, named after
    * the ARN (plain strings, so that reordering the list renames nothing). @default - none
@@ -77,7 +69,7 @@ export interface ClusterArgs {
   /** EKS deletion protection: the cluster cannot be deleted until this is turned off. @default false */
   deletionProtection?: boolean;
   /** The cluster's support policy: STANDARD (auto-upgrade at end of standard support) or EXTENDED (paid extended support). @default - EKS's default, EXTENDED */
-  upgradePolicy?: "STANDARD" | "EXTENDED";
+  upgradePolicy?: UpgradePolicy;
   /** Control-plane log types sent to CloudWatch. @default - none */
   logTypes?: ClusterLogType[];
   /** Retention of the control-plane log group, in days (a CloudWatch retention period). @default 90 */
@@ -88,7 +80,7 @@ export interface ClusterArgs {
   ebsKmsKeyArns?: pulumi.Input<string>[];
   /**
    * How the cluster's controllers (EBS CSI driver, Load Balancer Controller, Cluster Autoscaler) and
-   * {@link Cluster.workloadRole} roles are bound to their service accounts: EKS Pod Identity associations (with the
+   * `Cluster.workloadRole` roles are bound to their service accounts: EKS Pod Identity associations (with the
    * eks-pod-identity-agent add-on; roles trust `pods.eks.amazonaws.com`) or IRSA (roles trust the cluster's OIDC
    * provider; service accounts carry `eks.amazonaws.com/role-arn`). @default "podIdentity"
    */
@@ -100,14 +92,7 @@ export interface ClusterArgs {
    */
   addonVersions?: AddonVersions;
   /** Cluster services; each is on unless switched off. @default - all on */
-  services?: {
-    /** metrics-server EKS add-on (HPAs need it). @default true */
-    metricsServer?: boolean;
-    /** AWS Load Balancer Controller (Ingress → ALB, Service → NLB). @default true */
-    loadBalancerController?: boolean;
-    /** Cluster Autoscaler, installed when some node group has minSize < maxSize. @default true */
-    clusterAutoscaler?: boolean;
-  };
+  services?: ClusterServicesArgs;
   /**
    * The nodes have no route to the internet (a Network with `natGateways: "none"` and its interface endpoints): the
    * cluster services' images come through ECR pull-through caches this component creates (ECR Public,
@@ -125,16 +110,11 @@ export interface ClusterArgs {
   kubeconfigCredentials?: KubeconfigCredentials;
   /**
    * On destroy, wait (up to `timeoutSeconds`) for the EBS CSI driver to delete the volumes of deleted claims before
-   * its add-on is deleted, and fail the destroy naming the volumes if they remain: a {@link VolumeDeletionGuard} in
-   * {@link Cluster.clusterServices}. `EKS_SEARCH_PLATFORM_SKIP_VOLUME_WAIT=1` skips one destroy's wait.
+   * its add-on is deleted, and fail the destroy naming the volumes if they remain: a `VolumeDeletionGuard` in
+   * `Cluster.clusterServices`. `EKS_SEARCH_PLATFORM_SKIP_VOLUME_WAIT=1` skips one destroy's wait.
    * Not with `autoMode` (there is no add-on). @default - on, 600 seconds
    */
-  volumeDeletionWait?: {
-    /** Wait for the volumes. @default true */
-    enabled?: boolean;
-    /** How long a destroy waits, 30 to 3600. @default 600 */
-    timeoutSeconds?: number;
-  };
+  volumeDeletionWait?: VolumeDeletionWaitArgs;
   /** Tags added to every AWS resource. @default - none */
   tags?: Record<string, string>;
 }

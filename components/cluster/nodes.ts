@@ -4,6 +4,24 @@
  */
 import { awsTags } from "../shared/naming";
 
+/** A node group's EC2 purchase option. */
+export const CapacityType = { ON_DEMAND: "ON_DEMAND", SPOT: "SPOT" } as const;
+export type CapacityType = (typeof CapacityType)[keyof typeof CapacityType];
+
+/** What a taint does to pods that do not tolerate it. */
+export const TaintEffect = { NoSchedule: "NoSchedule", PreferNoSchedule: "PreferNoSchedule", NoExecute: "NoExecute" } as const;
+export type TaintEffect = (typeof TaintEffect)[keyof typeof TaintEffect];
+
+/** A Kubernetes taint on a node group's nodes. */
+export interface NodeTaint {
+  /** The taint key. */
+  key: string;
+  /** The taint value. @default - none */
+  value?: string;
+  /** The taint effect. */
+  effect: TaintEffect;
+}
+
 /** One managed node group. Lines up with `cluster.nodeGroups[]` in the stack config. */
 export interface NodeGroupArgs {
   /** Node group name, unique in the cluster (a DNS label, at most 40 characters). */
@@ -11,7 +29,7 @@ export interface NodeGroupArgs {
   /** EC2 instance types; several improve SPOT availability. */
   instanceTypes: string[];
   /** Purchase option. @default "ON_DEMAND" */
-  capacityType?: "ON_DEMAND" | "SPOT";
+  capacityType?: CapacityType;
   /** Minimum node count. */
   minSize: number;
   /** Initial node count. @default - minSize */
@@ -23,7 +41,7 @@ export interface NodeGroupArgs {
   /** Kubernetes labels on the nodes. @default - none */
   labels?: Record<string, string>;
   /** Kubernetes taints on the nodes. @default - none */
-  taints?: { key: string; value?: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
+  taints?: NodeTaint[];
   /**
    * One managed node group per AZ (per private subnet, named `<name>-az<i>`), all with this spec; sizes are
    * per AZ. For zone-bound data (EBS volumes): every AZ keeps nodes, and Cluster Autoscaler scales the AZ a

@@ -10,7 +10,8 @@ import { AWS_NAME_LIMITS, fittedName } from "../shared/aws-names";
 import { irsaTrustPolicy, podIdentityTrustPolicy } from "./iam";
 
 /** How workloads get their IAM roles: EKS Pod Identity associations, or IRSA (OIDC web identity). */
-export type WorkloadIdentity = "podIdentity" | "irsa";
+export const WorkloadIdentity = { podIdentity: "podIdentity", irsa: "irsa" } as const;
+export type WorkloadIdentity = (typeof WorkloadIdentity)[keyof typeof WorkloadIdentity];
 
 /** A Kubernetes service account, by namespace and name. */
 export interface ServiceAccountRef {
