@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { setupMocks, valueOf, type MockEngine } from "./mocks";
-import { ComponentPackageProvider, OUTPUTS } from "../provider/provider";
+import { CLUSTER_OUTPUTS, ComponentPackageProvider, OUTPUTS } from "../provider/provider";
 import { inferSchema, SCHEMA_FILE } from "../scripts/provider-schema";
 import { ArgumentError } from "../components/shared/validate";
 
@@ -31,9 +31,10 @@ describe("provider/ manifests", () => {
     expect(plugin.main).toBe("../dist/provider/index.js");
     expect(root.files).toEqual(expect.arrayContaining(["provider/*.ts", "provider/schema.json", "provider/package.json", "provider/PulumiPlugin.yaml", "provider/pulumi-resource-eks-search-platform", "dist/provider/*.js", "dist/provider/schema.json"]));
     expect(read("schema.json")).not.toContain("pulumi.json#/Any");
-    expect(Object.keys(schema.resources).sort()).toEqual(["eks-search-platform:index:AppTier", "eks-search-platform:index:Elasticsearch", "eks-search-platform:index:Network", "eks-search-platform:index:StorageClass"]);
+    expect(Object.keys(schema.resources).sort()).toEqual(["eks-search-platform:index:AppTier", "eks-search-platform:index:Cluster", "eks-search-platform:index:Elasticsearch", "eks-search-platform:index:Network", "eks-search-platform:index:StorageClass"]);
     for (const [token, keys] of Object.entries(OUTPUTS)) {
-      expect(Object.keys(schema.resources[`eks-search-platform:index:${token}`].properties).sort()).toEqual([...keys].sort());
+      const expected: readonly string[] = token === "Cluster" ? CLUSTER_OUTPUTS : keys;
+      expect(Object.keys(schema.resources[`eks-search-platform:index:${token}`].properties).sort()).toEqual([...expected].sort());
     }
   });
 
