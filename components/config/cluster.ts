@@ -95,6 +95,13 @@ export const ClusterConfigSchema = z
       })
       .default({ metricsServer: true, loadBalancerController: true, clusterAutoscaler: true })
       .describe("Cluster services installed on the cluster"),
+    volumeDeletionWait: z
+      .strictObject({
+        enabled: z.boolean().optional().describe("Wait for the volumes. Default: on, off with autoMode (AWS runs its EBS driver)"),
+        timeoutSeconds: z.number().int().min(30).max(3600).default(600).describe("How long a destroy waits, 30 to 3600"),
+      })
+      .default({ timeoutSeconds: 600 })
+      .describe("On destroy, hold the EBS CSI add-on until its driver has deleted the volumes of deleted claims; fail after the timeout naming them (EKS_SEARCH_PLATFORM_SKIP_VOLUME_WAIT=1 skips one destroy's wait)"),
   })
   .default({
     version: "1.34",
@@ -112,6 +119,7 @@ export const ClusterConfigSchema = z
     workloadIdentity: "podIdentity",
     addonVersions: {},
     services: { metricsServer: true, loadBalancerController: true, clusterAutoscaler: true },
+    volumeDeletionWait: { timeoutSeconds: 600 },
   })
   .describe("The EKS cluster")
   .superRefine((cluster, ctx) => {

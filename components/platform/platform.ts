@@ -201,6 +201,7 @@ export class Platform extends pulumi.ComponentResource {
           workloadIdentity: config.cluster.workloadIdentity,
           addonVersions: config.cluster.addonVersions,
           services: config.cluster.services,
+          volumeDeletionWait: config.cluster.volumeDeletionWait,
           privateNetworking: config.network.natGateways === "none",
           tags: config.tags,
         },
