@@ -208,6 +208,15 @@ export interface VolumeGuardState {
 
 const GUARD_KEYS: readonly (keyof VolumeGuardState)[] = ["kubeconfig", "clusterName", "region", "driver", "timeoutSeconds"];
 
+/** Where @kubernetes/client-node was when the program ran (a fallback for the delete); undefined if not found. */
+const CLIENT_PATH_AT_UP: string | undefined = (() => {
+  try {
+    return require.resolve("@kubernetes/client-node");
+  } catch {
+    return undefined;
+  }
+})();
+
 /** How long one listing may take before it counts as failed (an unreachable endpoint would hang for minutes). */
 const LIST_TIMEOUT_MS = 20_000;
 
@@ -223,8 +232,17 @@ export async function runVolumeGuardDelete(state: VolumeGuardState, env: Record<
   // Loaded here, when a delete runs, so the program never loads it. `require`, not `import()`: the serialized provider
   // runs as CommonJS compiled from a string, and test runners rewrite `import()` into functions that cannot be
   // serialized. The client is ESM-only, so this needs Node.js's require(esm), on since 20.19.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const k8s = require("@kubernetes/client-node") as typeof KubernetesClient;
+  // From the destroy's working directory first (a Node.js project); else where `up` found it (the component package
+  // run by a program in another language, whose directory has no node_modules).
+  let k8s: typeof KubernetesClient;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    k8s = require("@kubernetes/client-node") as typeof KubernetesClient;
+  } catch (error) {
+    if (!CLIENT_PATH_AT_UP) throw error;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    k8s = require(CLIENT_PATH_AT_UP) as typeof KubernetesClient;
+  }
   const config = new k8s.KubeConfig();
   config.loadFromString(state.kubeconfig);
   const core = config.makeApiClient(k8s.CoreV1Api);
