@@ -8,6 +8,7 @@ import { parsePlatformConfig } from "../components/config/parse";
 import { parseEnvValue } from "../components/config/references";
 import { Platform } from "../components/platform/platform";
 import { parseSecretConfig, readPlatformSecrets } from "../components/platform/secrets";
+import { configIssues } from "./config-issues";
 import { argumentErrorOf, plainSecretLeaks, setupMocks, unwrapSecrets, valueOf, type MockEngine, type RecordedResource } from "./mocks";
 
 export const T = {
@@ -41,15 +42,7 @@ function children(name: string, type: string): Record<string, any>[] {
 }
 const one = (name: string, type: string) => children(name, type)[0];
 
-export function configIssues(raw: unknown): ConfigError["issues"] {
-  try {
-    parsePlatformConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+export { configIssues };
 
 describe("stateful tiers: a StatefulSet, a headless Service and a claim per pod", () => {
   beforeAll(async () => {

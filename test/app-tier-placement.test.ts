@@ -1,12 +1,12 @@
 // Issue 14, pod placement and metadata: tolerations, affinity, topology spread overrides, labels and annotations on
 // the objects, through the AppTier arguments (under mocks), the config schema and the Platform.
 import { beforeAll, describe, expect, it } from "vitest";
+import { configIssues } from "./config-issues";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { AppTier, type AppTierArgs } from "../components/app-tier/app-tier";
 import { parsePlatformConfig } from "../components/config/parse";
 import { Platform } from "../components/platform/platform";
-import { ConfigError } from "../components/config/errors";
 import { argumentErrorOf, setupMocks, unwrapSecrets, type MockEngine } from "./mocks";
 
 const T = {
@@ -15,16 +15,6 @@ const T = {
   job: "kubernetes:batch/v1:Job",
   tier: "eks-search-platform:index:AppTier",
 };
-
-function configIssues(raw: unknown): ConfigError["issues"] {
-  try {
-    parsePlatformConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 let engine: MockEngine;
 beforeAll(async () => {

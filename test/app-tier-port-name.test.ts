@@ -2,7 +2,7 @@
 // service meshes and `appProtocol`-less tooling read the protocol from the port name (Istio takes `http*` as HTTP).
 import { beforeAll, describe, expect, it } from "vitest";
 import { AppTier, type AppTierArgs } from "../components/app-tier/app-tier";
-import { ConfigError } from "../components/config/errors";
+import { configIssues } from "./config-issues";
 import { parsePlatformConfig } from "../components/config/parse";
 import { argumentErrorOf, setupMocks, unwrapSecrets, type MockEngine } from "./mocks";
 
@@ -10,16 +10,6 @@ let engine: MockEngine;
 beforeAll(async () => {
   engine = await setupMocks();
 });
-
-function configIssues(raw: unknown): ConfigError["issues"] {
-  try {
-    parsePlatformConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 const base = (extra: Partial<AppTierArgs> = {}): AppTierArgs => ({ namespace: "shop", image: "ghcr.io/example/db:1.0.0", ...extra });
 const objects = (tier: string, type: string): Record<string, any>[] => {
