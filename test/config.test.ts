@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { ConfigError } from "../components/config/errors";
+import type { ConfigError } from "../components/config/errors";
 import { parsePlatformConfig, readRawPlatformConfig } from "../components/config/parse";
 import { CONFIG_KEYS, SECRET_CONFIG_KEYS, type PlatformConfigInput } from "../components/config/schema";
 import { loadStackFile } from "../scripts/lib/stack-config";
+import { configIssues } from "./config-issues";
 
 const group = { name: "general", instanceTypes: ["t3.large"], minSize: 1, maxSize: 3 };
 /** A minimal valid aws config; each bad case below breaks exactly one thing in it. */
@@ -14,15 +15,7 @@ const valid = (): Record<string, any> => ({
   apps: { tiers: { api: { image: "ghcr.io/example/api:1.0.0" } } },
 });
 
-function issuesOf(raw: unknown): ConfigError["issues"] {
-  try {
-    parsePlatformConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+const issuesOf = configIssues;
 
 type Case = [label: string, mutate: (c: Record<string, any>) => void, path: string, mentions: string];
 const tier = (c: Record<string, any>) => c.apps.tiers.api;
