@@ -6,16 +6,19 @@
  *
  * Everything the loop calls lives in this file: the guard's dynamic provider is serialized by value into the
  * stack's state, and a function of another module would be captured as a `require` of that module's path.
+ * For the same reason the constants are plain `const`s exported by the list at the end: an `export const` compiles
+ * to `exports.NAME` at every use, and a captured `exports` is this module, which Pulumi would `require` by a path the
+ * installed package does not export (test/volume-guard-packaged.test.ts).
  */
 
 // Types only: nothing of the client is loaded until a delete runs.
 import type * as KubernetesClient from "@kubernetes/client-node" with { "resolution-mode": "import" };
 
 /** The EBS CSI driver's name, in a PV's `spec.csi.driver`. */
-export const EBS_CSI_DRIVER = "ebs.csi.aws.com";
+const EBS_CSI_DRIVER = "ebs.csi.aws.com";
 
 /** Setting this environment variable to `1` makes a destroy skip the wait (the volumes may then be left). */
-export const SKIP_VOLUME_WAIT_ENV = "EKS_SEARCH_PLATFORM_SKIP_VOLUME_WAIT";
+const SKIP_VOLUME_WAIT_ENV = "EKS_SEARCH_PLATFORM_SKIP_VOLUME_WAIT";
 
 /** The fields of a Kubernetes PersistentVolume the decision reads. */
 export interface PersistentVolumeFacts {
@@ -97,9 +100,9 @@ export interface VolumeWaitPolicy {
 }
 
 /** The default wait: 10 minutes (the driver deletes a detached volume in seconds; detaching can take minutes). */
-export const DEFAULT_VOLUME_WAIT_SECONDS = 600;
+const DEFAULT_VOLUME_WAIT_SECONDS = 600;
 /** The shortest and longest wait a Cluster accepts. */
-export const VOLUME_WAIT_SECONDS_RANGE = { min: 30, max: 3600 } as const;
+const VOLUME_WAIT_SECONDS_RANGE = { min: 30, max: 3600 } as const;
 
 /** The wait for a timeout in seconds: polls every 5 s, or a tenth of the timeout when that is shorter (at least 0.5 s). */
 export function volumeWaitPolicy(timeoutSeconds: number = DEFAULT_VOLUME_WAIT_SECONDS): VolumeWaitPolicy {
@@ -268,7 +271,7 @@ export async function runVolumeGuardDelete(state: VolumeGuardState, env: Record<
  * without the program. Create and update only keep their inputs; a changed input updates in place (a replacement
  * would run the old guard's delete, and with it a wait, in the middle of an update).
  */
-export const volumeGuardProvider = {
+const volumeGuardProvider = {
   create(inputs: VolumeGuardState): Promise<{ id: string; outs: VolumeGuardState }> {
     return Promise.resolve({ id: `${inputs.clusterName}-volume-deletion-guard`, outs: inputs });
   },
@@ -282,3 +285,5 @@ export const volumeGuardProvider = {
     await runVolumeGuardDelete(props);
   },
 };
+
+export { EBS_CSI_DRIVER, SKIP_VOLUME_WAIT_ENV, DEFAULT_VOLUME_WAIT_SECONDS, VOLUME_WAIT_SECONDS_RANGE, volumeGuardProvider };
