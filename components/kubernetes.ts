@@ -50,6 +50,10 @@ export {
   type LabelSelectorArgs,
   type LabelSelectorRequirementArgs,
   type TopologySpreadArgs,
+  type TolerationOperator,
+  type WhenUnsatisfiable,
+  type NodeInclusionPolicy,
 } from "./app-tier/placement-args";
+export { type TaintEffect } from "./shared/taint-effect";
 export { StorageClass, type StorageClassArgs, type EbsVolumeType } from "./storage-class/storage-class";
 export { ArgumentError, type ArgumentIssue } from "./shared/validate";

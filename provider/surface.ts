@@ -24,6 +24,7 @@ import type {
   TierResourcesArgs,
   TierSecurityArgs,
 } from "../components/app-tier/args";
+import type { TolerationArgs, TopologySpreadArgs } from "../components/app-tier/placement-args";
 
 /** Hostname anti-affinity between Elasticsearch nodes: required (`hard`) or preferred (`soft`). */
 export const AntiAffinity = { hard: "hard", soft: "soft" } as const;
@@ -246,8 +247,8 @@ export interface StrategyArgs {
 }
 
 /**
- * Arguments of AppTier: those of TypeScript's `AppTierArgs` (docs/app-tier.md) but `tolerations`, `affinity`
- * and `topologySpreadConstraints` (TypeScript only), with disruption budget and strategy as pod counts.
+ * Arguments of AppTier: those of TypeScript's `AppTierArgs` (docs/app-tier.md) but `affinity` and
+ * `elasticsearch` (TypeScript only), with disruption budget and strategy as pod counts.
  */
 export interface AppTierArgs {
   /** Namespace of every object of the tier. */
@@ -308,6 +309,13 @@ export interface AppTierArgs {
   strategy?: StrategyArgs;
   /** Spread pods across zones and hosts when more than one may run. @default true */
   topologySpread?: boolean;
+  /**
+   * Topology spread constraints replacing the default zone and host spread, over the tier's own pods of one
+   * revision, whatever the pod count; `[]` spreads nothing. @default - the default spread (see `topologySpread`)
+   */
+  topologySpreadConstraints?: TopologySpreadArgs[];
+  /** Taints the pods (and the migrations Job's) tolerate. @default [] */
+  tolerations?: TolerationArgs[];
   /** Init containers, run in order before the main container. @default [] */
   initContainers?: InitContainerArgs[];
   /** emptyDir volumes (name → mount path) shared by the init and main containers. @default {} */

@@ -1,18 +1,32 @@
 /**
  * The placement argument types of `AppTier`: tolerations, affinity and topology spread, in the shapes of the
- * Kubernetes API (plain values, so they are validated before anything registers).
+ * Kubernetes API (plain values, so they are validated before anything registers). String unions are `as const`
+ * enums (TypeScript callers pass the strings) so the component package's schema analyzer can express them.
  */
+import type { TaintEffect } from "../shared/taint-effect";
+
+/** How a toleration matches a taint: `Equal` (key and value) or `Exists` (the key alone). */
+export const TolerationOperator = { Equal: "Equal", Exists: "Exists" } as const;
+export type TolerationOperator = (typeof TolerationOperator)[keyof typeof TolerationOperator];
+
+/** What the scheduler does when a topology spread constraint cannot be met: `ScheduleAnyway` (prefer) or `DoNotSchedule` (require). */
+export const WhenUnsatisfiable = { ScheduleAnyway: "ScheduleAnyway", DoNotSchedule: "DoNotSchedule" } as const;
+export type WhenUnsatisfiable = (typeof WhenUnsatisfiable)[keyof typeof WhenUnsatisfiable];
+
+/** Whether a topology spread constraint counts only the domains of nodes the pod may run on (`Honor`) or every node (`Ignore`). */
+export const NodeInclusionPolicy = { Honor: "Honor", Ignore: "Ignore" } as const;
+export type NodeInclusionPolicy = (typeof NodeInclusionPolicy)[keyof typeof NodeInclusionPolicy];
 
 /** A toleration of node taints (core/v1 Toleration). */
 export interface TolerationArgs {
   /** Taint key to tolerate; empty with operator `Exists` tolerates every taint. @default - none */
   key?: string;
   /** `Equal` (key and value match) or `Exists` (the key alone matches; no `value`). @default "Equal" */
-  operator?: "Equal" | "Exists";
+  operator?: TolerationOperator;
   /** Taint value, for operator `Equal`. @default - none (the empty value) */
   value?: string;
   /** Taint effect to tolerate. @default - none: every effect */
-  effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  effect?: TaintEffect;
   /** Seconds a `NoExecute` taint is tolerated before eviction. @default - none: forever */
   tolerationSeconds?: number;
 }
@@ -110,11 +124,11 @@ export interface TopologySpreadArgs {
   /** Largest allowed difference in pod count between two domains. @default 1 */
   maxSkew?: number;
   /** `ScheduleAnyway` (prefer) or `DoNotSchedule` (require). @default "ScheduleAnyway" */
-  whenUnsatisfiable?: "ScheduleAnyway" | "DoNotSchedule";
+  whenUnsatisfiable?: WhenUnsatisfiable;
   /** Domains that must exist (DoNotSchedule only). @default - none */
   minDomains?: number;
   /** Whether the pods' nodeSelector and node affinity limit the domains counted. @default - Kubernetes' default ("Honor") */
-  nodeAffinityPolicy?: "Honor" | "Ignore";
+  nodeAffinityPolicy?: NodeInclusionPolicy;
   /** Whether node taints limit the domains counted. @default - Kubernetes' default ("Ignore") */
-  nodeTaintsPolicy?: "Honor" | "Ignore";
+  nodeTaintsPolicy?: NodeInclusionPolicy;
 }

@@ -3,14 +3,13 @@
  * user data that raises `vm.max_map_count`, so the Cluster component only wires resources.
  */
 import { awsTags } from "../shared/naming";
+import type { TaintEffect } from "../shared/taint-effect";
+
+export { TaintEffect } from "../shared/taint-effect";
 
 /** A node group's EC2 purchase option. */
 export const CapacityType = { ON_DEMAND: "ON_DEMAND", SPOT: "SPOT" } as const;
 export type CapacityType = (typeof CapacityType)[keyof typeof CapacityType];
-
-/** What a taint does to pods that do not tolerate it. */
-export const TaintEffect = { NoSchedule: "NoSchedule", PreferNoSchedule: "PreferNoSchedule", NoExecute: "NoExecute" } as const;
-export type TaintEffect = (typeof TaintEffect)[keyof typeof TaintEffect];
 
 /** A Kubernetes taint on a node group's nodes. */
 export interface NodeTaint {
