@@ -53,6 +53,10 @@ export {
   type TolerationOperator,
   type WhenUnsatisfiable,
   type NodeInclusionPolicy,
+  type NodeSelectorArgs,
+  type PreferredSchedulingTermArgs,
+  type LabelSelectorOperator,
+  type NodeSelectorOperator,
 } from "./app-tier/placement-args";
 export { type TaintEffect } from "./shared/taint-effect";
 export { StorageClass, type StorageClassArgs, type EbsVolumeType } from "./storage-class/storage-class";

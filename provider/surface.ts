@@ -24,7 +24,7 @@ import type {
   TierResourcesArgs,
   TierSecurityArgs,
 } from "../components/app-tier/args";
-import type { TolerationArgs, TopologySpreadArgs } from "../components/app-tier/placement-args";
+import type { AffinityArgs, TolerationArgs, TopologySpreadArgs } from "../components/app-tier/placement-args";
 
 /** Hostname anti-affinity between Elasticsearch nodes: required (`hard`) or preferred (`soft`). */
 export const AntiAffinity = { hard: "hard", soft: "soft" } as const;
@@ -247,8 +247,8 @@ export interface StrategyArgs {
 }
 
 /**
- * Arguments of AppTier: those of TypeScript's `AppTierArgs` (docs/app-tier.md) but `affinity` and
- * `elasticsearch` (TypeScript only), with disruption budget and strategy as pod counts.
+ * Arguments of AppTier: those of TypeScript's `AppTierArgs` (docs/app-tier.md) but `elasticsearch`
+ * (TypeScript only), with disruption budget and strategy as pod counts.
  */
 export interface AppTierArgs {
   /** Namespace of every object of the tier. */
@@ -316,6 +316,8 @@ export interface AppTierArgs {
   topologySpreadConstraints?: TopologySpreadArgs[];
   /** Taints the pods (and the migrations Job's) tolerate. @default [] */
   tolerations?: TolerationArgs[];
+  /** Node and pod affinity of the pods and the migrations Job's. @default - none */
+  affinity?: AffinityArgs;
   /** Init containers, run in order before the main container. @default [] */
   initContainers?: InitContainerArgs[];
   /** emptyDir volumes (name → mount path) shared by the init and main containers. @default {} */

@@ -25,9 +25,18 @@ const tolerations = [
   { key: "dedicated", operator: "Equal", value: "search", effect: "NoSchedule" },
   { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 30 },
 ];
+const affinity = {
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["arm64"] }] }] },
+    preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { matchExpressions: [{ key: "cpu-generation", operator: "Gt", values: ["6"] }] } }],
+  },
+  podAntiAffinity: {
+    preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["es"] }] } } }],
+  },
+};
 const topologySpreadConstraints = [{ topologyKey: "topology.kubernetes.io/zone", maxSkew: 2, whenUnsatisfiable: "DoNotSchedule", minDomains: 2, nodeAffinityPolicy: "Honor", nodeTaintsPolicy: "Ignore" }];
 
-describe("the component package's AppTier tolerations and topology spread", () => {
+describe("the component package's AppTier tolerations, affinity and topology spread", () => {
   let engine: MockEngine;
   const provider = new ComponentPackageProvider(schema);
   beforeAll(async () => {
@@ -60,21 +69,48 @@ describe("the component package's AppTier tolerations and topology spread", () =
     }
   });
 
+  it("lists affinity with named types for every nested shape and the selector operators as enums", () => {
+    const ref = args().affinity?.$ref;
+    expect(tokenOf(ref)).toBe("eks-search-platform:index:AffinityArgs");
+    const affinityProps = propsOf(ref);
+    expect(Object.keys(affinityProps)).toEqual(["nodeAffinity", "podAffinity", "podAntiAffinity"]);
+    const node = propsOf(affinityProps.nodeAffinity.$ref);
+    const required = node.requiredDuringSchedulingIgnoredDuringExecution;
+    expect(tokenOf(required.$ref)).toBe("eks-search-platform:index:NodeSelectorArgs");
+    expect(typeOf(required.$ref).required).toEqual(["nodeSelectorTerms"]);
+    const term = propsOf(propsOf(required.$ref).nodeSelectorTerms.items?.$ref);
+    const requirement = propsOf(term.matchExpressions.items?.$ref);
+    expect(tokenOf(requirement.operator.$ref)).toBe("eks-search-platform:index:NodeSelectorOperator");
+    expect(enumOf(requirement.operator.$ref)?.sort()).toEqual(["DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"]);
+    const preferred = node.preferredDuringSchedulingIgnoredDuringExecution.items?.$ref;
+    expect(tokenOf(preferred)).toBe("eks-search-platform:index:PreferredSchedulingTermArgs");
+    expect(typeOf(preferred).required?.sort()).toEqual(["preference", "weight"]);
+    expect(propsOf(preferred).preference.$ref).toBe(propsOf(required.$ref).nodeSelectorTerms.items?.$ref);
+    // pod affinity and anti-affinity are one type
+    expect(affinityProps.podAffinity.$ref).toBe(affinityProps.podAntiAffinity.$ref);
+    const weighted = propsOf(propsOf(affinityProps.podAffinity.$ref).preferredDuringSchedulingIgnoredDuringExecution.items?.$ref);
+    const podTerm = propsOf(weighted.podAffinityTerm.$ref);
+    const labelRequirement = propsOf(propsOf(podTerm.labelSelector.$ref).matchExpressions.items?.$ref);
+    expect(tokenOf(labelRequirement.operator.$ref)).toBe("eks-search-platform:index:LabelSelectorOperator");
+    expect(enumOf(labelRequirement.operator.$ref)?.sort()).toEqual(["DoesNotExist", "Exists", "In", "NotIn"]);
+  });
+
   it("passes them through construct to the Deployment's pods", async () => {
-    await provider.construct("placed", APP_TIER, { namespace: "search", image: "ghcr.io/example/api:1", replicas: 3, tolerations, topologySpreadConstraints }, {});
+    await provider.construct("placed", APP_TIER, { namespace: "search", image: "ghcr.io/example/api:1", replicas: 3, tolerations, topologySpreadConstraints, affinity }, {});
     await engine.settle();
     const [deployment] = kubeObjects(engine, "Deployment").filter((d) => d.metadata?.name === "placed");
     const pod = deployment.spec.template.spec;
     expect(pod.tolerations).toEqual(tolerations);
+    expect(pod.affinity).toEqual(affinity);
     expect(pod.topologySpreadConstraints).toHaveLength(1);
     expect(pod.topologySpreadConstraints[0]).toMatchObject(topologySpreadConstraints[0]);
     expect(pod.topologySpreadConstraints[0].labelSelector.matchLabels).toMatchObject({ "app.kubernetes.io/name": "placed" });
   });
 
   it("refuses a bad toleration and spread with the component's ArgumentError, each problem listed", async () => {
-    const bad = { namespace: "search", image: "ghcr.io/example/api:1", tolerations: [{ key: "a", operator: "Maybe" }], topologySpreadConstraints: [{ topologyKey: "zone", whenUnsatisfiable: "Sometimes" }] };
+    const bad = { namespace: "search", image: "ghcr.io/example/api:1", tolerations: [{ key: "a", operator: "Maybe" }], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "k", operator: "Near" }] }] } } }, topologySpreadConstraints: [{ topologyKey: "zone", whenUnsatisfiable: "Sometimes" }] };
     const error = await provider.construct("badly-placed", APP_TIER, bad, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ArgumentError);
-    for (const path of ["tolerations[0].operator", "topologySpreadConstraints[0].whenUnsatisfiable"]) expect(String(error)).toContain(path);
+    for (const path of ["tolerations[0].operator", "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator", "topologySpreadConstraints[0].whenUnsatisfiable"]) expect(String(error)).toContain(path);
   });
 });

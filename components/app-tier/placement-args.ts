@@ -31,12 +31,20 @@ export interface TolerationArgs {
   tolerationSeconds?: number;
 }
 
+/** How a label selector requirement matches: `In`, `NotIn` (need `values`), `Exists`, `DoesNotExist` (no `values`). */
+export const LabelSelectorOperator = { In: "In", NotIn: "NotIn", Exists: "Exists", DoesNotExist: "DoesNotExist" } as const;
+export type LabelSelectorOperator = (typeof LabelSelectorOperator)[keyof typeof LabelSelectorOperator];
+
+/** How a node selector requirement matches: those of a label selector, and `Gt`, `Lt` (one integer value). */
+export const NodeSelectorOperator = { In: "In", NotIn: "NotIn", Exists: "Exists", DoesNotExist: "DoesNotExist", Gt: "Gt", Lt: "Lt" } as const;
+export type NodeSelectorOperator = (typeof NodeSelectorOperator)[keyof typeof NodeSelectorOperator];
+
 /** One requirement of a label selector. */
 export interface LabelSelectorRequirementArgs {
   /** Label key. */
   key: string;
   /** `In`, `NotIn` (need `values`), `Exists`, `DoesNotExist` (no `values`). */
-  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  operator: LabelSelectorOperator;
   /** Label values. @default [] */
   values?: string[];
 }
@@ -54,7 +62,7 @@ export interface NodeSelectorRequirementArgs {
   /** Node label key (or field, e.g. `metadata.name`). */
   key: string;
   /** `In`, `NotIn` (need `values`), `Exists`, `DoesNotExist` (no `values`), `Gt`, `Lt` (one integer value). */
-  operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+  operator: NodeSelectorOperator;
   /** Values. @default [] */
   values?: string[];
 }
@@ -67,12 +75,26 @@ export interface NodeSelectorTermArgs {
   matchFields?: NodeSelectorRequirementArgs[];
 }
 
+/** Nodes matching one of the terms (core/v1 NodeSelector). */
+export interface NodeSelectorArgs {
+  /** The terms, of which a node must match one. */
+  nodeSelectorTerms: NodeSelectorTermArgs[];
+}
+
+/** A weighted (1–100) node selector term (core/v1 PreferredSchedulingTerm). */
+export interface PreferredSchedulingTermArgs {
+  /** Weight, 1–100, added to a matching node's score. */
+  weight: number;
+  /** The term a node must match to score the weight. */
+  preference: NodeSelectorTermArgs;
+}
+
 /** Which nodes the pods must or should run on. */
 export interface NodeAffinityArgs {
   /** Nodes must match one of the terms. @default - none */
-  requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTermArgs[] };
+  requiredDuringSchedulingIgnoredDuringExecution?: NodeSelectorArgs;
   /** Nodes matching a term score its weight (1–100). @default [] */
-  preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: NodeSelectorTermArgs }[];
+  preferredDuringSchedulingIgnoredDuringExecution?: PreferredSchedulingTermArgs[];
 }
 
 /** Pods (selected by labels) in the same topology domain, e.g. the same node or zone. */
