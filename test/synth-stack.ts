@@ -66,6 +66,19 @@ export function describeStackSynth(stack: string, injected: string[] = ["elastic
       expect(JSON.parse(files["resources.json"]).resources).toHaveLength(result.resources.length);
     });
 
+    it("writes a resource-typed input (a node group's cluster and role) in resources.json as that resource's URN", () => {
+      const text = files["resources.json"];
+      // A live resource rebuilt from its reference serializes as its fields, its Outputs as toJSON warnings.
+      expect(text).not.toContain("__pulumiResource");
+      expect(text).not.toContain("Calling [toJSON] on an [Output<T>]");
+      const entries = (JSON.parse(text) as { resources: { type: string; urn: string; inputs: Record<string, unknown> }[] }).resources;
+      const urnOf = (type: string) => entries.filter((e) => e.type === type).map((e) => e.urn);
+      for (const group of entries.filter((e) => e.type === "eks:index:ManagedNodeGroup")) {
+        expect(urnOf("eks:index:Cluster")).toContain(group.inputs.cluster);
+        expect(urnOf("aws:iam/role:Role")).toContain(group.inputs.nodeRole);
+      }
+    });
+
     it("writes objects that validate against the Kubernetes OpenAPI schema (EKS Auto Mode's custom resources: their shape)", () => {
       const objects = manifests.map(([, object]) => object);
       const isAutoMode = (o: Record<string, any>) => (AUTO_MODE_API_VERSIONS as readonly string[]).includes(o.apiVersion);

@@ -504,14 +504,13 @@ export class MockEngine implements pulumi.runtime.Mocks {
   // ----- recording ----------------------------------------------------------------------------------
 
   private record(req: ProtoRequest, response: ProtoResponse): void {
-    const deserialize = (struct: unknown): Record<string, unknown> =>
-      struct ? (pulumi.runtime.deserializeProperties(struct as Parameters<typeof pulumi.runtime.deserializeProperties>[0])) : {};
     const urn = response.getUrn();
     const key = `${req.getType()}::${req.getName()}`;
     const pending = this.pendingInputs.get(key);
     this.pendingInputs.delete(key);
     // Two registrations of one type and name under different parents may complete in either order: then deserialize.
-    const inputs = pending?.length === 1 ? pending[0] : deserialize(req.getObject());
+    // So too when the SDK rebuilt a resource reference as a live resource: the record keeps the reference's URN.
+    const inputs = pending?.length === 1 && !holdsResource(pending[0]) ? pending[0] : deserializeRecorded(req.getObject());
     const resource: RecordedResource = {
       urn,
       type: req.getType(),
@@ -522,7 +521,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
       dependencies: req.getDependenciesList(),
       propertyDependencies: propertyDependenciesOf(req),
       inputs,
-      state: deserialize(response.getObject()),
+      state: deserializeRecorded(response.getObject()),
       provider: req.getProvider() || undefined,
       options: {
         protect: req.getProtect?.() ?? false,
@@ -541,6 +540,43 @@ export class MockEngine implements pulumi.runtime.Mocks {
     if (existing >= 0) this.resources[existing] = resource;
     else this.resources.push(resource);
   }
+}
+
+interface ProtoStruct {
+  toJavaScript(): Record<string, unknown>;
+}
+
+/** Whether `value` holds a live resource anywhere (the SDK's deserialization rebuilds resource references as such). */
+function holdsResource(value: unknown): boolean {
+  if (pulumi.Resource.isInstance(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsResource);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(holdsResource);
+  return false;
+}
+
+/** `value` (a serialized property) with each resource reference replaced by the referenced resource's URN. */
+function referencesAsUrns(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(referencesAsUrns);
+  if (typeof value === "object" && value !== null) {
+    const object = value as Record<string, unknown>;
+    if (object[pulumi.runtime.specialSigKey] === pulumi.runtime.specialResourceSig) return object.urn;
+    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, referencesAsUrns(v)]));
+  }
+  return value;
+}
+
+/**
+ * A request's or response's properties as the SDK deserializes them (secrets wrapped, unknowns dropped), except
+ * that a resource reference stays what the engine received: the URN, not a live resource rebuilt from it, whose
+ * fields are Outputs and would be recorded (and written to resources.json) as toJSON warnings.
+ */
+function deserializeRecorded(struct: unknown): Record<string, unknown> {
+  if (!struct) return {};
+  const props: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((struct as ProtoStruct).toJavaScript())) {
+    if (value !== undefined) props[key] = pulumi.runtime.deserializeProperty(referencesAsUrns(value)) as unknown;
+  }
+  return props;
 }
 
 function propertyDependenciesOf(req: ProtoRequest): Record<string, string[]> {
