@@ -25,7 +25,7 @@ export function redactSecrets<T>(value: T, knownSecrets: readonly string[] = [])
     if (isSecretWrapper(v)) return REDACTED;
     if (typeof v === "string") {
       let out = v;
-      for (const needle of needles) out = out.split(needle).join(REDACTED);
+      for (const needle of needles) if (out.includes(needle)) out = out.split(needle).join(REDACTED);
       return out;
     }
     if (Array.isArray(v)) return v.map(visit);
