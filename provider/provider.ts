@@ -11,6 +11,7 @@ import type * as surface from "./surface";
 import type * as surfaceAws from "./surface-aws";
 import type * as awsModule from "../components/aws";
 import type { Cluster, ClusterArgs, Network, NetworkArgs } from "../components/aws";
+import type { ElasticsearchUser } from "../components/elasticsearch/users";
 
 /** True when A and B are the same union of keys. */
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -58,6 +59,35 @@ export const OUTPUTS = {
 
 /** Every output of Cluster in the schema: the component's, and the API server endpoint. */
 export const CLUSTER_OUTPUTS = [...OUTPUTS.Cluster, "endpoint"] as const satisfies readonly (keyof surfaceAws.Cluster)[];
+
+/** Properties the schema marks `secret: true`, by component (inputs and outputs) and by object type. */
+export interface SecretProperties {
+  /** Secret input and output properties of each component resource. */
+  resources: Record<string, { inputs: readonly string[]; outputs: readonly string[] }>;
+  /** Secret properties of the schema's object types, by type name. */
+  types: Record<string, readonly string[]>;
+}
+
+/**
+ * What the schema marks `secret: true`; the analyzer has no way to say it, so scripts/provider-schema.ts adds
+ * these. Outputs: the ones the provider returns as secret Outputs (test/provider-secrets.test.ts checks the two
+ * agree). Inputs: the passwords and secret values, which generated SDKs then wrap as secrets.
+ */
+export const SECRET_PROPERTIES = {
+  resources: {
+    Elasticsearch: { inputs: ["elasticPassword", "elasticPasswordHash"], outputs: [] },
+    AppTier: { inputs: ["secrets"], outputs: [] },
+    Cluster: { inputs: [], outputs: ["kubeconfig"] },
+  },
+  types: { ElasticsearchUser: ["password", "passwordHash"] },
+} as const satisfies {
+  resources: {
+    Elasticsearch: { inputs: readonly (keyof surface.ElasticsearchArgs)[]; outputs: readonly (typeof OUTPUTS.Elasticsearch)[number][] };
+    AppTier: { inputs: readonly (keyof surface.AppTierArgs)[]; outputs: readonly (typeof OUTPUTS.AppTier)[number][] };
+    Cluster: { inputs: readonly (keyof ClusterArgs)[]; outputs: readonly (typeof CLUSTER_OUTPUTS)[number][] };
+  };
+  types: { ElasticsearchUser: readonly (keyof ElasticsearchUser)[] };
+} & SecretProperties;
 
 function outputs<C extends object, K extends keyof C>(component: C, keys: readonly K[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, component[k]]));

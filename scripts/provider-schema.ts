@@ -1,6 +1,7 @@
 /**
  * Generates provider/schema.json, the component package's schema, from the declarations in
- * provider/surface.ts with @pulumi/pulumi's own schema analyzer (the one `componentProviderHost` runs).
+ * provider/surface.ts with @pulumi/pulumi's own schema analyzer (the one `componentProviderHost` runs), then marks
+ * the properties SECRET_PROPERTIES (provider/provider.ts) names `secret: true`, which the analyzer cannot.
  *
  *   npm run schema:provider            write provider/schema.json
  *   npm run schema:provider -- --check exit 1 when provider/schema.json is not what the analyzer infers
@@ -10,15 +11,43 @@ import * as path from "node:path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { AppTier, Elasticsearch, StorageClass } from "../provider/surface";
 import { Cluster, Network } from "../provider/surface-aws";
-import { PACKAGE_NAME } from "../components/shared/naming";
+import { componentType, PACKAGE_NAME } from "../components/shared/naming";
+import { SECRET_PROPERTIES, type SecretProperties } from "../provider/provider";
 
 export const PROVIDER_DIR = path.resolve(__dirname, "..", "provider");
 export const SCHEMA_FILE = path.join(PROVIDER_DIR, "schema.json");
 
-/** The schema the analyzer infers from provider/surface.ts, as the text schema.json must hold. */
+type Properties = Record<string, Record<string, unknown>>;
+/** The parts of a schema that `withSecrets` touches. */
+export interface SchemaProperties {
+  resources: Record<string, { inputProperties?: Properties; properties?: Properties }>;
+  types: Record<string, { properties?: Properties }>;
+}
+
+/**
+ * `schema` with `secret: true` on each property `secrets` names. The analyzer cannot mark a property secret;
+ * a name the schema lacks (a renamed argument or output) fails, with every such name listed.
+ */
+export function withSecrets<S extends SchemaProperties>(schema: S, secrets: SecretProperties): S {
+  const missing: string[] = [];
+  const mark = (properties: Properties | undefined, key: string, what: string): void => {
+    if (properties?.[key] === undefined) missing.push(`${what} ${key} is not in the schema`);
+    else properties[key] = { ...properties[key], secret: true };
+  };
+  for (const [name, { inputs, outputs }] of Object.entries(secrets.resources)) {
+    const resource = schema.resources[componentType(name)];
+    for (const key of inputs) mark(resource?.inputProperties, key, `${name} input`);
+    for (const key of outputs) mark(resource?.properties, key, `${name} output`);
+  }
+  for (const [name, keys] of Object.entries(secrets.types)) for (const key of keys) mark(schema.types[componentType(name)]?.properties, key, `type ${name} property`);
+  if (missing.length > 0) throw new Error(`SECRET_PROPERTIES (provider/provider.ts) names properties the analyzer did not infer:\n  ${missing.join("\n  ")}`);
+  return schema;
+}
+
+/** The schema the analyzer infers from provider/surface.ts, with its secrets marked, as the text schema.json must hold. */
 export async function inferSchema(): Promise<string> {
   const provider = new ComponentProvider({ name: PACKAGE_NAME, dirname: PROVIDER_DIR, components: [Elasticsearch, AppTier, StorageClass, Network, Cluster] });
-  const schema = JSON.parse(await provider.getSchema()) as Record<string, unknown>;
+  const schema = withSecrets(JSON.parse(await provider.getSchema()) as SchemaProperties, SECRET_PROPERTIES);
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
