@@ -16,7 +16,7 @@ export { type AntiAffinity, type VmMaxMapCount, type VolumeClaimRetention } from
 export { type ElasticsearchUser } from "./elasticsearch/users";
 export { type CertificateResources } from "./elasticsearch/tls";
 export { AppTier, type AppTierArgs } from "./app-tier/app-tier";
-export { type ElasticsearchClientArgs } from "./app-tier/elasticsearch-client";
+export { type ElasticsearchClientArgs, type ElasticsearchClientOptions } from "./app-tier/elasticsearch-client";
 export {
   type AppTierSpecArgs,
   type TierExposeArgs,

@@ -98,6 +98,23 @@ describe("program: local stack (target kubeconfig)", () => {
     expect(admitted.some((sel: Record<string, string>) => Object.entries(sel).every(([k, v]) => apiLabels[k] === v))).toBe(true);
   });
 
+  // Issue 11 deliverable 5: api (startWithElasticsearch) is created with Elasticsearch, not after its StatefulSet is Ready.
+  it("creates api's Job and Deployment without awaiting the StatefulSet, the Deployment after the Job; up still awaits the StatefulSet", () => {
+    const [statefulSet] = engine.byType("kubernetes:apps/v1:StatefulSet");
+    const job = engine.byType("kubernetes:batch/v1:Job").find((r) => r.name.endsWith("-api-migrations"))!;
+    const deployment = engine.byType("kubernetes:apps/v1:Deployment").find((r) => r.name.endsWith("-api-deployment"))!;
+    const userSecret = engine.byType("kubernetes:core/v1:Secret").find((r) => r.name.endsWith("-user-api"))!;
+    expect(job.dependencies).not.toContain(statefulSet.urn);
+    expect(deployment.dependencies).not.toContain(statefulSet.urn);
+    // Nor for its client Service, whose provider await is for ready endpoints (the same pods).
+    const esClient = engine.byType("kubernetes:core/v1:Service").find((r) => r.name.endsWith("-elasticsearch-client"))!;
+    expect(esClient, "Elasticsearch's client Service").toBeDefined();
+    for (const r of [job, deployment]) expect(r.dependencies, r.name).not.toContain(esClient.urn);
+    expect(deployment.dependencies).toEqual(expect.arrayContaining([job.urn, userSecret.urn]));
+    // Nothing tells the provider to skip its readiness await of the StatefulSet.
+    expect(ofKind(engine, "StatefulSet")[0].metadata.annotations?.["pulumi.com/skipAwait"]).toBeUndefined();
+  });
+
   it("enforces the restricted Pod Security level, which every pod template meets", () => {
     expect(ofKind(engine, "Namespace")[0].metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     expect(restrictedViolations(engine)).toEqual([]);

@@ -39,7 +39,8 @@ export interface AppTierArgs extends AppTierSpecArgs {
    * An Elasticsearch cluster the tier uses as one of its users, e.g. `search.clientFor("api")`: the tier gets
    * `ELASTICSEARCH_URL` (and `_HOSTNAME`, `_PORT`, `_SCHEME`), `_USERNAME`, `_PASSWORD` from the user's Secret,
    * with HTTPS the CA at `/etc/elasticsearch-ca/ca.crt` (`ELASTICSEARCH_CA_CERT`), the client label its
-   * NetworkPolicy admits, pods that roll when the password or CA changes, and objects created after the cluster.
+   * NetworkPolicy admits, pods that roll when the password or CA changes, and objects created after the cluster
+   * (with `clientFor(user, { startWithCluster: true })`, after only the objects its pods reference).
    * @default - none
    */
   elasticsearch?: ElasticsearchClientArgs;
@@ -88,7 +89,8 @@ export class AppTier extends pulumi.ComponentResource {
     // The tier comes after its Elasticsearch (its users exist, it answers), as if the caller had said so.
     const given = opts?.dependsOn;
     const inheritedDeps: pulumi.Input<pulumi.Resource>[] = given === undefined ? [] : Array.isArray(given) ? [...given] : [given as pulumi.Input<pulumi.Resource>];
-    if (args.elasticsearch?.dependsOn) inheritedDeps.push(args.elasticsearch.dependsOn);
+    const esDeps = args.elasticsearch?.dependsOn;
+    if (esDeps !== undefined) inheritedDeps.push(...(Array.isArray(esDeps) ? esDeps : [esDeps]));
     super(componentType("AppTier"), name, {}, withStableFieldManagers({ ...opts, dependsOn: inheritedDeps }));
     const tier = resolveTier(name, withElasticsearchClient(args));
     const namespace = args.namespace;

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type ELASTICSEARCH_ADDRESS_FIELDS, elasticsearchAddress } from "../config/references";
-import { type ArgumentChecker } from "../shared/validate";
+import { argumentKeys, type ArgumentChecker } from "../shared/validate";
 import { type AppTierSpecArgs } from "./args";
 
 /** Env vars a client tier gets. */
@@ -37,9 +37,32 @@ export interface ElasticsearchClientArgs {
   caSecretName?: string;
   /** A value that changes with the CA, put in a pod annotation so a renewal rolls the pods. @default - none */
   caRevision?: pulumi.Input<string>;
-  /** The cluster's component: the tier's objects are created after it (its users exist, it answers). @default - none */
-  dependsOn?: pulumi.Resource;
+  /**
+   * What the tier's objects are created after. `clientFor(user)` gives the cluster's component (its users exist,
+   * its StatefulSet is Ready, it answers); with `startWithCluster` only the Secrets the tier's pods reference.
+   * @default - none
+   */
+  dependsOn?: pulumi.Resource | pulumi.Resource[];
 }
+
+/** Options of `Elasticsearch.clientFor(user, options)`. */
+export interface ElasticsearchClientOptions {
+  /**
+   * Create the tier's objects together with the cluster instead of after its StatefulSet is Ready: they wait
+   * only for the Secrets the tier's pods reference (the user's, the CA), not even for the client Service (its
+   * provider await is for ready endpoints), and the pods wait for Elasticsearch themselves, as after a
+   * `kubectl apply` of everything. Set it only when they can:
+   * a migrations command that retries until Elasticsearch answers, and a startup or readiness probe that needs
+   * Elasticsearch, so no pod is Ready before it works. `up` still awaits the StatefulSet's readiness, and the
+   * Deployment still rolls only after the migrations Job has completed. Saves about the time Elasticsearch
+   * takes to become Ready on a first `up` (and on an `up` that changes both, the tier rolls alongside it).
+   * @default false - the tier's objects are created once the cluster's StatefulSet is Ready
+   */
+  startWithCluster?: boolean;
+}
+
+/** The keys of {@link ElasticsearchClientOptions}. */
+export const CLIENT_OPTION_KEYS = argumentKeys<ElasticsearchClientOptions>({ startWithCluster: true });
 
 const CLIENT_KEYS = ["url", "clientLabel", "username", "userSecretName", "userSecretRevision", "caSecretName", "caRevision", "dependsOn"];
 

@@ -123,6 +123,12 @@ export const TierConfigSchema = z
       .describe("Secrets mounted as files"),
     elasticsearch: z.boolean().default(false).describe("Connect to Elasticsearch with its own least-privilege user"),
     elasticsearchIndices: z.array(z.string().min(1)).optional().describe("Index patterns the tier's user may read and write. Default: <tier>-*"),
+    startWithElasticsearch: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Create the tier (its migrations Job, then its Deployment) together with Elasticsearch instead of once its StatefulSet is Ready; its pods wait for Elasticsearch themselves, so set it only with migrations that retry and a probe that needs Elasticsearch. up still awaits Elasticsearch",
+      ),
     podAnnotations: z
       .record(z.string().regex(LABEL_KEY, "must be an annotation key such as example.com/name"), z.string())
       .default({})
@@ -242,6 +248,7 @@ export const TierConfigSchema = z
     if (tier.topologySpreadConstraints !== undefined && !tier.topologySpread) ctx.addIssue({ code: "custom", path: ["topologySpreadConstraints"], message: "replaces the default spread, which topologySpread: false turns off: set one of the two" });
     if (tier.podLabels[CLIENT_LABEL_KEY] !== undefined) ctx.addIssue({ code: "custom", path: ["podLabels", CLIENT_LABEL_KEY], message: "is the platform's Elasticsearch client label: set elasticsearch: true, which also creates the tier's user" });
     if (tier.elasticsearchIndices !== undefined && !tier.elasticsearch) ctx.addIssue({ code: "custom", path: ["elasticsearchIndices"], message: "requires elasticsearch: true" });
+    if (tier.startWithElasticsearch && !tier.elasticsearch) ctx.addIssue({ code: "custom", path: ["startWithElasticsearch"], message: "requires elasticsearch: true" });
   })
   // A rule without a port routes to the main port, whatever portName calls it.
   .transform((tier) => (tier.expose.rules === undefined ? tier : { ...tier, expose: { ...tier.expose, rules: tier.expose.rules.map((r) => ({ ...r, port: r.port ?? tier.portName })) } }));

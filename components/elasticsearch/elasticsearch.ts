@@ -3,8 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { componentType, contentHash, DNS_LABEL, standardLabels } from "../shared/naming";
 import { GiB, isQuantity, parseQuantity } from "../shared/quantity";
-import { ArgumentChecker, ArgumentError, argumentKeys } from "../shared/validate";
-import { type ElasticsearchClientArgs } from "../app-tier/elasticsearch-client";
+import { ArgumentChecker, argumentKeys } from "../shared/validate";
+import { CLIENT_OPTION_KEYS, type ElasticsearchClientArgs, type ElasticsearchClientOptions } from "../app-tier/elasticsearch-client";
 import { esHeapSize, jvmSize } from "./heap";
 import {
   DEFAULT_ES_VERSION,
@@ -314,6 +314,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
   readonly nodeReaderBinding?: k8s.rbac.v1.ClusterRoleBinding;
   private readonly plan: ElasticsearchPlan;
   private readonly userNames: string[];
+  /** `url` from the names alone: the same value, without waiting for the client Service's endpoints (the pods Ready). */
+  private readonly urlByName: pulumi.Output<string>;
 
   /**
    * The client label of the Elasticsearch named `name`, as a plain value: what {@link clientLabel} will hold,
@@ -469,6 +471,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
     this.serviceName = client.metadata.name;
     this.headlessServiceName = headless.metadata.name;
     this.url = pulumi.all([client.metadata.name, client.metadata.namespace]).apply(([, ns]) => elasticsearchUrl(names, ns, clusterDomain, plan.httpTls));
+    this.urlByName = pulumi.output(namespace).apply((ns) => elasticsearchUrl(names, ns, clusterDomain, plan.httpTls));
     this.credentialsSecretName = credentials.metadata.name;
     this.caSecretName = caSecret
       ? caSecret.metadata.name
@@ -501,21 +504,28 @@ export class Elasticsearch extends pulumi.ComponentResource {
    * What an AppTier needs to use this cluster as `username` (one of `users`), for its `elasticsearch` argument:
    * `new AppTier("api", { ..., elasticsearch: search.clientFor("api") })`. Secrets are named, not referenced
    * through their resources, so a replaced Secret does not cascade into the tier; their revisions roll its pods.
+   * The tier's objects are created once the cluster is Ready, or with `{ startWithCluster: true }` together
+   * with it (see {@link ElasticsearchClientOptions}).
    */
-  clientFor(username: string): ElasticsearchClientArgs {
+  clientFor(username: string, options: ElasticsearchClientOptions = {}): ElasticsearchClientArgs {
     const { names, httpTls, certificatesSecretName } = this.plan;
-    if (!this.userNames.includes(username)) {
-      const declared = this.userNames.join(", ") || "none";
-      throw new ArgumentError("Elasticsearch", names.base, [{ path: "clientFor(username)", message: `must be one of the declared users (users: ${declared}); each client gets its own least-privilege user`, got: username }]);
-    }
+    const check = new ArgumentChecker("Elasticsearch", names.base);
+    check.that(this.userNames.includes(username), "clientFor(username)", `must be one of the declared users (users: ${this.userNames.join(", ") || "none"}); each client gets its own least-privilege user`, username);
+    check.knownKeys(options, CLIENT_OPTION_KEYS, "clientFor(options)");
+    check.that(options.startWithCluster === undefined || typeof options.startWithCluster === "boolean", "clientFor(options).startWithCluster", "must be a boolean", options.startWithCluster);
+    check.done();
+    // Started with the cluster, the tier waits only for the Secrets its pods reference: its user's and the CA
+    // (when this component creates it). Not for the client Service: the provider awaits its endpoints, that is
+    // the pods Ready, so its URL is taken from the names (the same value).
+    const start = options.startWithCluster === true;
     return {
-      url: this.url,
+      url: start ? this.urlByName : this.url,
       clientLabel: clientLabelFor(names),
       username,
       userSecretName: names.userSecret(username),
       userSecretRevision: this.userSecretRevisions.apply((revisions) => revisions[username]),
       ...(httpTls ? { caSecretName: certificatesSecretName ?? names.caSecret, caRevision: this.caRevision.apply((revision) => revision ?? "") } : {}),
-      dependsOn: this,
+      dependsOn: start ? [this.userSecrets[username], ...(this.caSecret ? [this.caSecret] : [])] : this,
     };
   }
 

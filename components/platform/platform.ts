@@ -88,7 +88,7 @@ function checkElasticsearchWanted(config: Pick<PlatformConfig, "elasticsearch" |
  * added by the caller. Persistent volumes without a StorageClass get `storageClassName` (the platform's) when given.
  */
 export function tierArgsFromConfig(tierName: string, tier: TierConfig, storageClassName?: string): Omit<AppTierArgs, "namespace"> {
-  const { elasticsearch: _elasticsearch, elasticsearchIndices: _indices, sharedSecretEnv: _shared, dependsOn: _dependsOn, ...rest } = tier;
+  const { elasticsearch: _elasticsearch, elasticsearchIndices: _indices, startWithElasticsearch: _startWith, sharedSecretEnv: _shared, dependsOn: _dependsOn, ...rest } = tier;
   const persistentVolumes = Object.fromEntries(
     Object.entries(tier.persistentVolumes).map(([volume, v]) => [volume, { ...v, ...(v.storageClassName === undefined && storageClassName !== undefined ? { storageClassName } : {}) }]),
   );
@@ -350,12 +350,16 @@ export class Platform extends pulumi.ComponentResource {
     this.elasticsearch = elasticsearch;
 
     // ----- application tiers ------------------------------------------------------------------------------
-    const esAddress = elasticsearch?.url.apply(elasticsearchAddress);
-    const envContext = { config, ...(esAddress ? { elasticsearch: esAddress } : {}) };
     this.tiers = {};
     // Each tier after the tiers it depends on, so their components exist to wait for.
     for (const [tierName, tier] of tiersInDependencyOrder(config.apps.tiers)) {
       const keys = declaredSecretKeys(tier).filter((k) => k !== ELASTICSEARCH_PASSWORD_KEY || !tier.elasticsearch);
+      // The tier's own user, URL and parts, CA and client label; its migrations and first requests wait for
+      // the cluster (AppTier makes its objects depend on it), or with startWithElasticsearch only for the
+      // Secrets its pods reference, its pods waiting for Elasticsearch themselves.
+      const client = tier.elasticsearch && elasticsearch ? elasticsearch.clientFor(tierName, { startWithCluster: tier.startWithElasticsearch }) : undefined;
+      // ${elasticsearch.*} in env (only tiers with elasticsearch: true may): the client's URL, so it waits as the tier does.
+      const envContext = { config, ...(client ? { elasticsearch: pulumi.output(client.url).apply(elasticsearchAddress) } : {}) };
       const args: AppTierArgs = {
         ...tierArgsFromConfig(tierName, tier, this.storageClass ? platformStorageClassName : undefined),
         namespace: this.namespace,
@@ -373,11 +377,7 @@ export class Platform extends pulumi.ComponentResource {
       // Waiting for a component waits for all its objects (the StatefulSet or Deployment ready, the Job complete);
       // AppTier passes it on to its migrations Job and workload, so migrations no longer race their database.
       for (const dep of tier.dependsOn) dependsOn.push(this.tiers[dep]);
-      if (tier.elasticsearch && elasticsearch) {
-        // The tier's own user, URL and parts, CA and client label; its migrations and first requests wait for
-        // the cluster (AppTier makes its objects depend on it).
-        args.elasticsearch = elasticsearch.clientFor(tierName);
-      }
+      if (client) args.elasticsearch = client;
       // Stateful tiers' StatefulSets and claims are protected with the rest of the platform's data.
       this.tiers[tierName] = new AppTier(`${name}-${tierName}`, args, { ...inCluster, dependsOn, transforms: protectTransforms });
     }
