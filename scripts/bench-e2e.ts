@@ -13,7 +13,8 @@
  * against `kubectl apply` of the same objects plus the same wait, on a real kubelet (target ≤ 1.3×).
  *
  * Options: --previews <n> no-change previews to time (default 3; the median is reported);
- * --real-node-runs <n> alternating runs on the real node (default 3; 0 skips it; it needs root).
+ * --real-node-runs <n> alternating runs on the real node (default 3; 0 skips it; it needs root);
+ * --real-node-only skips the KWOK part.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -51,6 +52,13 @@ async function kubectl(cp: ControlPlane, args: string[]): Promise<ExecResult> {
 }
 
 async function main(): Promise<void> {
+  if (!process.argv.includes("--real-node-only")) await benchKwok();
+  const realNodeRuns = Number(option("--real-node-runs", "3"));
+  if (realNodeRuns > 0) process.stdout.write(`${(await benchRealNode(realNodeRuns)).lines.join("\n")}\n`);
+}
+
+/** The KWOK part: the floor, the first up and no-change previews on one control plane with fake nodes. */
+async function benchKwok(): Promise<void> {
   const previews = Number(option("--previews", "3"));
   const cp = await startControlPlane({ log: (m) => process.stderr.write(`[control-plane] ${m}\n`) });
   try {
@@ -120,8 +128,6 @@ async function main(): Promise<void> {
   } finally {
     await cp.stop();
   }
-  const realNodeRuns = Number(option("--real-node-runs", "3"));
-  if (realNodeRuns > 0) process.stdout.write(`${(await benchRealNode(realNodeRuns)).lines.join("\n")}\n`);
 }
 
 main().catch((error: unknown) => {

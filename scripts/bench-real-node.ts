@@ -7,12 +7,17 @@
  * "The same objects": what the driver's first `up` created, read back from the API server (the stack's
  * Kubernetes resources, by the ids in its state), with the server's own fields removed. Readiness, for
  * both: the StatefulSet's pods ready, every Deployment Available and rolled out, the Job Complete.
+ *
+ * Where the excess goes: per pod, under both methods, when its workload object and the pod were created,
+ * its containers started and it became Ready (scripts/lib/pod-timeline.ts), so a late object (a dependency
+ * chain of the program) is told apart from a slow pod (the node).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startControlPlane, type ControlPlane, type ExecResult } from "../test/e2e/control-plane";
 import { describeRun, PlatformProject, randomSecret, resourceRecords, type DriverRun } from "../test/e2e/platform-stack";
 import { defaultLayout, nodeLocalVolumes, startRealNode } from "../test/e2e/real-node";
+import { formatTimelines, medianTimeline, podTimeline, type PodTiming, type TimelineObject } from "./lib/pod-timeline";
 
 const NS = "search";
 export const TARGET_REAL_NODE_RATIO = 1.3;
@@ -36,6 +41,17 @@ async function waitReady(cp: ControlPlane): Promise<void> {
   await kubectl(cp, ["-n", NS, "rollout", "status", "deployment", "--timeout=600s"]);
   await kubectl(cp, ["-n", NS, "wait", "--for=condition=Complete", "job", "--all", "--timeout=600s"]);
 }
+
+/** The stack's pods and workloads as they are now, timed from `startMs` (see scripts/lib/pod-timeline.ts). */
+async function timeline(cp: ControlPlane, startMs: number): Promise<Record<string, PodTiming>> {
+  const list = async (path: string) => (await cp.kube.get<{ items: TimelineObject[] }>(path))?.items ?? [];
+  const pods = await list(`/api/v1/namespaces/${NS}/pods`);
+  const workloads = (await Promise.all([`/apis/apps/v1/namespaces/${NS}/statefulsets`, `/apis/apps/v1/namespaces/${NS}/deployments`, `/apis/batch/v1/namespaces/${NS}/jobs`].map(list))).flat();
+  return podTimeline(pods, workloads, startMs);
+}
+
+/** Now, to the whole second below: the API server's timestamps are whole seconds. */
+const wallStart = (): number => Math.floor(Date.now() / 1000) * 1000;
 
 /** Deletes the namespace and StorageClass and waits until no claim or volume is left. */
 async function clean(cp: ControlPlane): Promise<void> {
@@ -87,12 +103,15 @@ export async function benchRealNode(runs: number): Promise<RealNodeBench> {
     const upMs: number[] = [];
     const floorMs: number[] = [];
     const engineS: number[] = [];
+    const upTimelines: Record<string, PodTiming>[] = [];
+    const floorTimelines: Record<string, PodTiming>[] = [];
     let objects: Live[] | undefined;
     let lastUp: DriverRun | undefined;
     const manifest = path.join(cp.tmpDir, "real-node-objects.json");
     for (let i = 0; i < runs; i++) {
       // The driver: up, then the same readiness wait (already true when up returns; it waits for it).
       const project = new PlatformProject(cp);
+      const wall0 = wallStart();
       const t0 = performance.now();
       const up = await project.driver("up", [
         "--secret", `elasticPassword=${randomSecret("elastic")}`,
@@ -102,6 +121,7 @@ export async function benchRealNode(runs: number): Promise<RealNodeBench> {
       if (up.code !== 0) throw new Error(`up failed:\n${describeRun(up)}`);
       await waitReady(cp);
       upMs.push(performance.now() - t0);
+      upTimelines.push(await timeline(cp, wall0));
       engineS.push(up.result?.durationSeconds ?? NaN);
       lastUp = up;
       if (!objects) {
@@ -113,10 +133,12 @@ export async function benchRealNode(runs: number): Promise<RealNodeBench> {
       await clean(cp);
 
       // The floor: kubectl apply of the same objects, then the same wait.
+      const wall1 = wallStart();
       const t1 = performance.now();
       await kubectl(cp, ["apply", "-f", manifest]);
       await waitReady(cp);
       floorMs.push(performance.now() - t1);
+      floorTimelines.push(await timeline(cp, wall1));
       await kubectl(cp, ["delete", "-f", manifest, "--ignore-not-found", "--wait=true", "--timeout=300s"]);
       await clean(cp);
     }
@@ -137,6 +159,10 @@ export async function benchRealNode(runs: number): Promise<RealNodeBench> {
         `  up (driver) until every workload Ready                              median ${(median(upMs) / 1000).toFixed(1)} s   (runs ${fmt(upMs)}; engine ${engineS.join(", ")} s)`,
         `  ratio                                                               ${ratio.toFixed(2)}   target ≤ ${TARGET_REAL_NODE_RATIO}  ${ratio <= TARGET_REAL_NODE_RATIO ? "met" : "MISSED"}`,
         `  slowest steps of the last up: ${slowest.join(", ")}`,
+        ...formatTimelines([
+          { title: "kubectl apply", timeline: medianTimeline(floorTimelines) },
+          { title: "up (driver)", timeline: medianTimeline(upTimelines) },
+        ]),
         `  node start: ${Object.entries(node.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")}`,
         "",
       ],
