@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { AppTier, Elasticsearch, StorageClass, type AppTierArgs, type ElasticsearchArgs, type StorageClassArgs } from "../components/kubernetes";
 import { componentType, PACKAGE_NAME } from "../components/shared/naming";
-import type { TierExposeArgs } from "../components/app-tier/args";
+import type { DisruptionBudgetArgs, StrategyArgs, TierExposeArgs } from "../components/app-tier/args";
 import type * as surface from "./surface";
 import type * as surfaceAws from "./surface-aws";
 import type * as awsModule from "../components/aws";
@@ -59,6 +59,19 @@ export const OUTPUTS = {
 
 /** Every output of Cluster in the schema: the component's, and the API server endpoint. */
 export const CLUSTER_OUTPUTS = [...OUTPUTS.Cluster, "endpoint"] as const satisfies readonly (keyof surfaceAws.Cluster)[];
+
+/**
+ * Properties of the schema's object types, by type name, that take a pod count or a percentage such as "25%"
+ * (Kubernetes' IntOrString). The analyzer takes no union of primitives, so the surface declares them `number`
+ * and scripts/provider-schema.ts types them `oneOf: [integer, string]`; the component checks either form.
+ */
+export const INT_OR_STRING_PROPERTIES = {
+  DisruptionBudgetArgs: ["minAvailable", "maxUnavailable"],
+  StrategyArgs: ["maxUnavailable", "maxSurge"],
+} as const satisfies {
+  DisruptionBudgetArgs: readonly (keyof surface.DisruptionBudgetArgs & keyof DisruptionBudgetArgs)[];
+  StrategyArgs: readonly (keyof surface.StrategyArgs & keyof StrategyArgs)[];
+} & Record<string, readonly string[]>;
 
 /** Properties the schema marks `secret: true`, by component (inputs and outputs) and by object type. */
 export interface SecretProperties {

@@ -5,8 +5,8 @@
  *
  * The analyzer takes interfaces, arrays, maps, primitives, `Input<T>` and enums in the `as const` form; it
  * refuses other unions and inline object types, which the TypeScript Args use. So each Args here is the
- * TypeScript one with those few fields redeclared (enums as `as const` objects, `number | string` as the
- * form a YAML user writes) or left out (see docs/other-languages.md for the list). The classes are
+ * TypeScript one with those few fields redeclared (enums as `as const` objects, `number | string` as `number`,
+ * which npm run schema:provider widens to `oneOf: [integer, string]`) or left out (see docs/other-languages.md for the list). The classes are
  * declarations only: the provider (provider.ts) constructs the real components from these arguments, so a
  * YAML stack has the same resources, names and URNs as a TypeScript one.
  */
@@ -230,25 +230,28 @@ export interface PersistentVolumeArgs {
   accessMode?: AccessMode;
 }
 
-/** A PodDisruptionBudget: exactly one of the two, as a pod count (percentages: TypeScript only). */
+// The values below are a pod count or a percentage such as "25%". The analyzer takes no union of primitives, so they
+// are declared `number` here and npm run schema:provider types them `oneOf: [integer, string]` (INT_OR_STRING_PROPERTIES).
+
+/** A PodDisruptionBudget: exactly one of the two, each a pod count or a percentage such as "50%". */
 export interface DisruptionBudgetArgs {
-  /** Pods that must stay up. @default - none */
+  /** Pods that must stay up (count or %). @default - none */
   minAvailable?: number;
-  /** Pods that may be down. @default - none */
+  /** Pods that may be down (count or %). @default - none */
   maxUnavailable?: number;
 }
 
-/** RollingUpdate parameters, as pod counts (percentages: TypeScript only). */
+/** RollingUpdate parameters, each a pod count or a percentage such as "25%". */
 export interface StrategyArgs {
-  /** Pods that may be unavailable during a rollout. @default 0 */
+  /** Pods that may be unavailable during a rollout (count or %). @default 0 */
   maxUnavailable?: number;
-  /** Extra pods allowed during a rollout. @default - "25%" */
+  /** Extra pods allowed during a rollout (count or %). @default "25%" */
   maxSurge?: number;
 }
 
 /**
  * Arguments of AppTier: those of TypeScript's `AppTierArgs` (docs/app-tier.md) but `elasticsearch`
- * (TypeScript only), with disruption budget and strategy as pod counts.
+ * (TypeScript only).
  */
 export interface AppTierArgs {
   /** Namespace of every object of the tier. */

@@ -1,7 +1,8 @@
 /**
  * Generates provider/schema.json, the component package's schema, from the declarations in
  * provider/surface.ts with @pulumi/pulumi's own schema analyzer (the one `componentProviderHost` runs), then marks
- * the properties SECRET_PROPERTIES (provider/provider.ts) names `secret: true`, which the analyzer cannot.
+ * the properties SECRET_PROPERTIES (provider/provider.ts) names `secret: true` and types those INT_OR_STRING_PROPERTIES
+ * names `oneOf: [integer, string]`, which the analyzer cannot.
  *
  *   npm run schema:provider            write provider/schema.json
  *   npm run schema:provider -- --check exit 1 when provider/schema.json is not what the analyzer infers
@@ -12,7 +13,7 @@ import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { AppTier, Elasticsearch, StorageClass } from "../provider/surface";
 import { Cluster, Network } from "../provider/surface-aws";
 import { componentType, PACKAGE_NAME } from "../components/shared/naming";
-import { SECRET_PROPERTIES, type SecretProperties } from "../provider/provider";
+import { INT_OR_STRING_PROPERTIES, SECRET_PROPERTIES, type SecretProperties } from "../provider/provider";
 
 export const PROVIDER_DIR = path.resolve(__dirname, "..", "provider");
 export const SCHEMA_FILE = path.join(PROVIDER_DIR, "schema.json");
@@ -44,10 +45,34 @@ export function withSecrets<S extends SchemaProperties>(schema: S, secrets: Secr
   return schema;
 }
 
-/** The schema the analyzer infers from provider/surface.ts, with its secrets marked, as the text schema.json must hold. */
+/**
+ * `schema` with each property `properties` names (by object type) typed `oneOf: [integer, string]`, Kubernetes'
+ * IntOrString: the surface declares them `number`, since the analyzer takes no union of primitives. A name the
+ * schema lacks, or one not inferred as a number, fails, with every such name listed.
+ */
+export function withIntOrString<S extends SchemaProperties>(schema: S, properties: Record<string, readonly string[]>): S {
+  const problems: string[] = [];
+  for (const [name, keys] of Object.entries(properties)) {
+    const type = schema.types[componentType(name)]?.properties;
+    for (const key of keys) {
+      const property = type?.[key];
+      if (property === undefined) problems.push(`type ${name} property ${key} is not in the schema`);
+      else if (property.type !== "number") problems.push(`type ${name} property ${key} is inferred as ${String(property.type ?? property.$ref)}, not number`);
+      else {
+        const { type: _number, ...rest } = property;
+        void _number;
+        type![key] = { ...rest, oneOf: [{ type: "integer" }, { type: "string" }] };
+      }
+    }
+  }
+  if (problems.length > 0) throw new Error(`INT_OR_STRING_PROPERTIES (provider/provider.ts) does not fit the inferred schema:\n  ${problems.join("\n  ")}`);
+  return schema;
+}
+
+/** The schema the analyzer infers from provider/surface.ts, with its secrets and IntOrString values marked, as the text schema.json must hold. */
 export async function inferSchema(): Promise<string> {
   const provider = new ComponentProvider({ name: PACKAGE_NAME, dirname: PROVIDER_DIR, components: [Elasticsearch, AppTier, StorageClass, Network, Cluster] });
-  const schema = withSecrets(JSON.parse(await provider.getSchema()) as SchemaProperties, SECRET_PROPERTIES);
+  const schema = withIntOrString(withSecrets(JSON.parse(await provider.getSchema()) as SchemaProperties, SECRET_PROPERTIES), INT_OR_STRING_PROPERTIES);
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
