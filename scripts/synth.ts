@@ -7,6 +7,7 @@ import { relative, resolve } from "node:path";
 import { SYNTH_USAGE, UsageError, parseSynthArgs } from "./lib/synth-args";
 import { SynthUserError, synthDocument, synthesize, writeSynthOutput } from "./lib/synth";
 import { renderSummary } from "./lib/synth-render";
+import { skipPromiseStackTraces } from "./lib/promise-stacks";
 
 async function main(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parseSynthArgs>;
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${SYNTH_USAGE}\n`);
     return 0;
   }
+  skipPromiseStackTraces();
   try {
     const result = await synthesize({ stack: args.stack, config: args.config, secrets: args.secrets });
     const outDir = resolve(args.out);
