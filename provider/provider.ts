@@ -9,6 +9,8 @@ import { componentType, PACKAGE_NAME } from "../components/shared/naming";
 import type { DisruptionBudgetArgs, StrategyArgs, TierExposeArgs } from "../components/app-tier/args";
 import type * as surface from "./surface";
 import type * as surfaceAws from "./surface-aws";
+import type { NetworkPolicyPortArgs } from "./surface-network-policy";
+import type * as k8s from "@pulumi/kubernetes";
 import type * as awsModule from "../components/aws";
 import type { Cluster, ClusterArgs, Network, NetworkArgs } from "../components/aws";
 import type { ElasticsearchUser } from "../components/elasticsearch/users";
@@ -62,15 +64,17 @@ export const CLUSTER_OUTPUTS = [...OUTPUTS.Cluster, "endpoint"] as const satisfi
 
 /**
  * Properties of the schema's object types, by type name, that take a pod count or a percentage such as "25%"
- * (Kubernetes' IntOrString). The analyzer takes no union of primitives, so the surface declares them `number`
+ * (Kubernetes' IntOrString; a NetworkPolicy port is a number or a port name). The analyzer takes no union of primitives, so the surface declares them `number`
  * and scripts/provider-schema.ts types them `oneOf: [integer, string]`; the component checks either form.
  */
 export const INT_OR_STRING_PROPERTIES = {
   DisruptionBudgetArgs: ["minAvailable", "maxUnavailable"],
   StrategyArgs: ["maxUnavailable", "maxSurge"],
+  NetworkPolicyPortArgs: ["port"],
 } as const satisfies {
   DisruptionBudgetArgs: readonly (keyof surface.DisruptionBudgetArgs & keyof DisruptionBudgetArgs)[];
   StrategyArgs: readonly (keyof surface.StrategyArgs & keyof StrategyArgs)[];
+  NetworkPolicyPortArgs: readonly (keyof NetworkPolicyPortArgs & keyof k8s.types.input.networking.v1.NetworkPolicyPort)[];
 } & Record<string, readonly string[]>;
 
 /** Properties the schema marks `secret: true`, by component (inputs and outputs) and by object type. */

@@ -25,6 +25,7 @@ import type {
   TierSecurityArgs,
 } from "../components/app-tier/args";
 import type { AffinityArgs, TolerationArgs, TopologySpreadArgs } from "../components/app-tier/placement-args";
+import type { NetworkPolicyEgressRuleArgs, NetworkPolicyIngressRuleArgs } from "./surface-network-policy";
 
 /** Hostname anti-affinity between Elasticsearch nodes: required (`hard`) or preferred (`soft`). */
 export const AntiAffinity = { hard: "hard", soft: "soft" } as const;
@@ -70,10 +71,14 @@ export interface ElasticsearchResourcesArgs {
   limits?: ElasticsearchResourceValuesArgs;
 }
 
-/** The nodes' NetworkPolicy (extra ingress and egress rules: TypeScript only). */
+/** The nodes' NetworkPolicy. */
 export interface ElasticsearchNetworkPolicyArgs {
   /** Create it. Off, every pod that can route to the nodes reaches 9200 and 9300. @default true */
   enabled?: boolean;
+  /** Ingress rules added to the defaults (e.g. a monitoring namespace on 9200). @default [] */
+  ingress?: NetworkPolicyIngressRuleArgs[];
+  /** Egress rules added to the defaults (e.g. a snapshot repository on a port other than 443). @default [] */
+  egress?: NetworkPolicyEgressRuleArgs[];
 }
 
 /** An existing Secret with the nodes' certificate (`tls.crt`, `tls.key`, `ca.crt`). */
@@ -84,7 +89,7 @@ export interface ElasticsearchCertificatesArgs {
 
 /**
  * Arguments of Elasticsearch: those of TypeScript's `ElasticsearchArgs` (docs/elasticsearch.md), with
- * `networkPolicy` reduced to `enabled` (extra rules are Kubernetes types: TypeScript only).
+ * `networkPolicy`'s rules in the networking/v1 shapes of surface-network-policy.ts.
  */
 export interface ElasticsearchArgs {
   /** Namespace for every object (it must exist). */
