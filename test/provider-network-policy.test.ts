@@ -42,7 +42,7 @@ describe("the component package's Elasticsearch networkPolicy rules", () => {
     const port = propsOf(ingress.ports.items?.$ref);
     expect(ingress.ports.items?.$ref).toBe(egress.ports.items?.$ref);
     expect(port.port).toMatchObject({ oneOf: [{ type: "integer" }, { type: "string" }] });
-    expect(schema.types[tokenOf(port.protocol.$ref)].enum?.map((e) => e.value)).toEqual(["TCP", "UDP", "SCTP"]);
+    expect(schema.types[tokenOf(port.protocol.$ref)].enum?.map((e) => e.value).sort()).toEqual(["SCTP", "TCP", "UDP"]);
     expect(port.endPort.type).toBe("number");
   });
 

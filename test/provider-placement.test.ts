@@ -18,7 +18,8 @@ const APP_TIER = "eks-search-platform:index:AppTier";
 const tokenOf = (ref: string | undefined): string => (ref ?? "").replace("#/types/", "");
 const typeOf = (ref: string | undefined) => schema.types[tokenOf(ref)];
 const propsOf = (ref: string | undefined): Record<string, Property> => typeOf(ref)?.properties ?? {};
-const enumOf = (ref: string | undefined) => typeOf(ref)?.enum?.map((e) => e.value);
+// The analyzer lists an enum's values in the order TypeScript created their literal types, which other files move.
+const enumOf = (ref: string | undefined) => typeOf(ref)?.enum?.map((e) => e.value).sort();
 const args = () => schema.resources[APP_TIER].inputProperties;
 
 const tolerations = [
@@ -49,7 +50,7 @@ describe("the component package's AppTier tolerations, affinity and topology spr
     expect(tokenOf(toleration.operator.$ref)).toBe("eks-search-platform:index:TolerationOperator");
     expect(enumOf(toleration.operator.$ref)).toEqual(["Equal", "Exists"]);
     expect(tokenOf(toleration.effect.$ref)).toBe("eks-search-platform:index:TaintEffect");
-    expect(enumOf(toleration.effect.$ref)).toEqual(["NoSchedule", "PreferNoSchedule", "NoExecute"]);
+    expect(enumOf(toleration.effect.$ref)).toEqual(["NoExecute", "NoSchedule", "PreferNoSchedule"]);
     expect(toleration.tolerationSeconds.type).toBe("number");
     // one TaintEffect: the Cluster's node group taints refer to the same type
     const nodeGroup = propsOf(schema.resources["eks-search-platform:index:Cluster"].inputProperties.nodeGroups.items?.$ref);
@@ -62,7 +63,7 @@ describe("the component package's AppTier tolerations, affinity and topology spr
     expect(Object.keys(spread)).toEqual(["topologyKey", "maxSkew", "whenUnsatisfiable", "minDomains", "nodeAffinityPolicy", "nodeTaintsPolicy"]);
     expect(typeOf(ref).required).toEqual(["topologyKey"]);
     expect(tokenOf(spread.whenUnsatisfiable.$ref)).toBe("eks-search-platform:index:WhenUnsatisfiable");
-    expect(enumOf(spread.whenUnsatisfiable.$ref)).toEqual(["ScheduleAnyway", "DoNotSchedule"]);
+    expect(enumOf(spread.whenUnsatisfiable.$ref)).toEqual(["DoNotSchedule", "ScheduleAnyway"]);
     for (const policy of [spread.nodeAffinityPolicy, spread.nodeTaintsPolicy]) {
       expect(tokenOf(policy.$ref)).toBe("eks-search-platform:index:NodeInclusionPolicy");
       expect(enumOf(policy.$ref)).toEqual(["Honor", "Ignore"]);
@@ -81,7 +82,7 @@ describe("the component package's AppTier tolerations, affinity and topology spr
     const term = propsOf(propsOf(required.$ref).nodeSelectorTerms.items?.$ref);
     const requirement = propsOf(term.matchExpressions.items?.$ref);
     expect(tokenOf(requirement.operator.$ref)).toBe("eks-search-platform:index:NodeSelectorOperator");
-    expect(enumOf(requirement.operator.$ref)?.sort()).toEqual(["DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"]);
+    expect(enumOf(requirement.operator.$ref)).toEqual(["DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"]);
     const preferred = node.preferredDuringSchedulingIgnoredDuringExecution.items?.$ref;
     expect(tokenOf(preferred)).toBe("eks-search-platform:index:PreferredSchedulingTermArgs");
     expect(typeOf(preferred).required?.sort()).toEqual(["preference", "weight"]);
@@ -92,7 +93,7 @@ describe("the component package's AppTier tolerations, affinity and topology spr
     const podTerm = propsOf(weighted.podAffinityTerm.$ref);
     const labelRequirement = propsOf(propsOf(podTerm.labelSelector.$ref).matchExpressions.items?.$ref);
     expect(tokenOf(labelRequirement.operator.$ref)).toBe("eks-search-platform:index:LabelSelectorOperator");
-    expect(enumOf(labelRequirement.operator.$ref)?.sort()).toEqual(["DoesNotExist", "Exists", "In", "NotIn"]);
+    expect(enumOf(labelRequirement.operator.$ref)).toEqual(["DoesNotExist", "Exists", "In", "NotIn"]);
   });
 
   it("passes them through construct to the Deployment's pods", async () => {
