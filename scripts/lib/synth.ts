@@ -5,13 +5,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createRequire } from "node:module";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
+import { volumeGuardProvider } from "../../components/cluster/volume-deletions";
 import { PACKAGE_NAME } from "../../components/shared/naming";
 import { redactSecrets } from "../../components/shared/redact";
 import { ArgumentError } from "../../components/shared/validate";
 import { MockEngine, type RecordedResource } from "./mock-engine";
+import { cacheProviderSerialization, providerCacheFile } from "./provider-cache";
 import { StackFileError, loadStackFile, setConfigPath } from "./stack-config";
 import { PROGRAM_DIR, REPO_ROOT } from "./synth-paths";
 import {
@@ -123,6 +125,16 @@ function userErrorOf(error: unknown): SynthUserError | undefined {
 }
 
 /**
+ * In the transpiled copy (scripts/run-compiled.mjs marks it complete), dynamic providers' serializations are
+ * kept in its directory ({@link cacheProviderSerialization}); under tsx or a test, nothing is cached.
+ */
+function providerCache(): () => void {
+  const lockFile = join(REPO_ROOT, "package-lock.json");
+  if (!existsSync(join(PROGRAM_DIR, ".complete")) || !existsSync(lockFile)) return () => undefined;
+  return cacheProviderSerialization(providerCacheFile(PROGRAM_DIR, readFileSync(lockFile, "utf8")), { volumeGuardProvider });
+}
+
+/**
  * Runs the program under the MockEngine and returns what it registered. Throws {@link SynthUserError}
  * for bad config or arguments (the message lists every problem) and rethrows anything else.
  */
@@ -143,6 +155,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   process.on("unhandledRejection", onFailure);
   process.on("uncaughtException", onFailure);
   const outputs: Record<string, StackOutput> = {};
+  const undoProviderCache = providerCache();
   try {
     const programDir = options.projectDir ?? PROGRAM_DIR;
     const load = options.loadProgram ?? (() => Promise.resolve(createRequire(join(programDir, "index"))(join(programDir, "index")) as unknown));
@@ -163,6 +176,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     }
     throw error;
   } finally {
+    undoProviderCache();
     Object.assign(console, saved);
     process.off("unhandledRejection", onFailure);
     process.off("uncaughtException", onFailure);
