@@ -25,7 +25,7 @@ type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
  */
 export const TYPESCRIPT_ONLY_ARGUMENTS = {
   Elasticsearch: [],
-  AppTier: ["elasticsearch"],
+  AppTier: [],
   StorageClass: [],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -26,6 +26,7 @@ import type {
 } from "../components/app-tier/args";
 import type { AffinityArgs, TolerationArgs, TopologySpreadArgs } from "../components/app-tier/placement-args";
 import type { NetworkPolicyEgressRuleArgs, NetworkPolicyIngressRuleArgs } from "./surface-network-policy";
+import type { ElasticsearchClientArgs } from "./surface-elasticsearch-client";
 
 /** Hostname anti-affinity between Elasticsearch nodes: required (`hard`) or preferred (`soft`). */
 export const AntiAffinity = { hard: "hard", soft: "soft" } as const;
@@ -255,8 +256,8 @@ export interface StrategyArgs {
 }
 
 /**
- * Arguments of AppTier: those of TypeScript's `AppTierArgs` (docs/app-tier.md) but `elasticsearch`
- * (TypeScript only).
+ * Arguments of AppTier: those of TypeScript's `AppTierArgs` (docs/app-tier.md), `elasticsearch` without
+ * `dependsOn` (surface-elasticsearch-client.ts).
  */
 export interface AppTierArgs {
   /** Namespace of every object of the tier. */
@@ -293,6 +294,8 @@ export interface AppTierArgs {
   secretVolumes?: SecretVolumeArgs[];
   /** Extra labels on the pods (e.g. Elasticsearch's client label). @default {} */
   podLabels?: Record<string, string>;
+  /** An Elasticsearch cluster the tier is a client of, as one of its users: env, password reference, client label and CA mount. @default - none */
+  elasticsearch?: ElasticsearchClientArgs;
   /** Extra labels on every object of the tier and its pods. @default {} */
   labels?: Record<string, string>;
   /** Extra annotations on every object of the tier (not the pods). @default {} */
