@@ -51,8 +51,10 @@ describe("cacheProviderSerialization", () => {
     expect(readdirSync(dir)).toEqual([file.slice(dir.length + 1)]);
   });
 
-  it("keys the file by the installed packages and the Node.js version", () => {
+  it("keys the file by where it is, the installed packages and the Node.js version", () => {
     const a = providerCacheFile("/d", "lock v1", "v20.0.0");
+    // A moved checkout keeps its transpiled copy, but a provider may hold absolute paths resolved at load.
+    expect(providerCacheFile("/moved/d", "lock v1", "v20.0.0").endsWith(a.slice("/d".length))).toBe(false);
     expect(providerCacheFile("/d", "lock v2", "v20.0.0")).not.toBe(a);
     expect(providerCacheFile("/d", "lock v1", "v22.0.0")).not.toBe(a);
     expect(providerCacheFile("/d", "lock v1", "v20.0.0")).toBe(a);

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 // The module object itself (not a namespace copy), whose export dynamic.Resource looks up at each call.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import serializeClosure = require("@pulumi/pulumi/runtime/closure/serializeClosure");
@@ -14,9 +14,13 @@ import serializeClosure = require("@pulumi/pulumi/runtime/closure/serializeClosu
 type SerializedFunction = Awaited<ReturnType<typeof serializeClosure.serializeFunction>>;
 type SerializeFunction = typeof serializeClosure.serializeFunction;
 
-/** The file, in `dir`, for the given installation: its package-lock.json and Node.js version are in the name. */
+/**
+ * The file, in `dir`, for the given installation: the directory's absolute path (a serialized provider may hold
+ * paths resolved at load, and a moved checkout keeps its transpiled copy), its package-lock.json and the Node.js
+ * version are in the name.
+ */
 export function providerCacheFile(dir: string, packageLock: string, nodeVersion: string = process.version): string {
-  const key = createHash("sha256").update(`${nodeVersion}\0${packageLock}`).digest("hex").slice(0, 16);
+  const key = createHash("sha256").update(`${resolve(dir)}\0${nodeVersion}\0${packageLock}`).digest("hex").slice(0, 16);
   return join(dir, `.dynamic-providers-${key}.json`);
 }
 
