@@ -23,4 +23,31 @@ describe("skipPromiseStackTraces", () => {
     await debuggablePromise(traced, "test");
     expect(traceOf(traced)).toContain("debuggable");
   });
+
+  it("formats other errors exactly as V8 does when no other hook is installed", () => {
+    const installed = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
+    Reflect.deleteProperty(Error, "prepareStackTrace"); // Vitest installs its own; V8's default is no hook
+    try {
+      // One call site for both, so the frames are the same; `new`, methods and anonymous functions included.
+      class Thrower {
+        make(): Error {
+          return [0].map(() => new TypeError("same site"))[0];
+        }
+      }
+      const stackOf = (): string => new Thrower().make().stack ?? "";
+      const v8: string[] = [];
+      for (const hooked of [false, true]) {
+        const undo = hooked ? skipPromiseStackTraces() : () => undefined;
+        try {
+          v8.push(stackOf());
+        } finally {
+          undo();
+        }
+      }
+      expect(v8[0]).toContain("TypeError: same site\n    at ");
+      expect(v8[1]).toBe(v8[0]);
+    } finally {
+      if (installed) Object.defineProperty(Error, "prepareStackTrace", installed);
+    }
+  });
 });

@@ -18,8 +18,9 @@ export function skipPromiseStackTraces(): () => void {
   const prepare: Prepare = (error, sites) => {
     if (DEBUGGABLE_FILE.test(sites[0]?.getFileName() ?? "")) return "";
     if (previous) return previous(error, sites);
-    // No hook installed: V8's own format.
-    return [`${error.name}: ${error.message}`, ...sites.map((site) => `    at ${site.getFunctionName() ?? "<anonymous>"} (${site.getFileName() ?? "<anonymous>"}:${site.getLineNumber() ?? 0}:${site.getColumnNumber() ?? 0})`)].join("\n");
+    // No hook installed: V8's own format (Error.prototype.toString, then each call site as V8 prints it).
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- V8's CallSite has its own toString, missing from @types/node
+    return [String(error), ...sites.map((site) => `    at ${site.toString()}`)].join("\n");
   };
   Error.prepareStackTrace = prepare;
   return () => {
