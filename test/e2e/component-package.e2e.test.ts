@@ -112,6 +112,11 @@ describe("component package: examples/yaml under the real engine", () => {
     const envVar = (name: string) => container?.env?.find((e) => e.name === name);
     expect(envVar("ELASTICSEARCH_URL")?.value).toBe(`http://search.${NS}.svc.cluster.local:9200`);
     expect(envVar("ELASTICSEARCH_PASSWORD")?.valueFrom?.secretKeyRef).toEqual({ name: "search-user-api", key: "password" });
+    // the schema's oneOf [integer, string] and enums, through YAML's type checker to the objects
+    expect(api?.spec?.strategy?.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: "50%" });
+    expect(pod?.spec?.tolerations).toEqual([{ key: "dedicated", operator: "Equal", value: "search", effect: "NoSchedule" }]);
+    const pdb = await cp.kube.get<{ spec?: { minAvailable?: number | string } }>(`/apis/policy/v1/namespaces/${NS}/poddisruptionbudgets/api`);
+    expect(pdb?.spec?.minAvailable).toBe("50%");
 
     const out = await pulumi(["stack", "output", "--json"]);
     expect(JSON.parse(out.stdout)).toEqual({
