@@ -155,16 +155,26 @@ describe("an interrupted update recovers through the driver", () => {
     reportOnFailure();
     let restart: Promise<void> | undefined;
     let downMs = 0;
-    const driver = startDriver(project, "up", ["--config", "apps.tiers.web.image=ghcr.io/example/search-web:1.0.1"], (record) => {
-      if (restart || !started("kubernetes:apps/v1:Deployment")(record)) return;
-      restart = (async () => {
-        const t = Date.now();
-        await cp.stopProcess("kube-apiserver");
-        await new Promise((r) => setTimeout(r, 3_000));
-        await cp.startProcess("kube-apiserver");
-        downMs = Date.now() - t;
-      })();
-    });
+    // The outage is the apiserver's graceful stop (up to 10 s), 3 s down and its start: up to ~15 s. With the
+    // suite's 2 s first delay, 2 retries (2 + 4 s, each attempt a few seconds) end before that on an idle machine
+    // (CI 2026-12-04: attempts at 4, 10 and 17 s all refused); 5 retries (up to 62 s of waiting) outlast it, as
+    // the default policy (10 + 20 s) outlasts a real restart.
+    const driver = startDriver(
+      project,
+      "up",
+      ["--config", "apps.tiers.web.image=ghcr.io/example/search-web:1.0.1"],
+      (record) => {
+        if (restart || !started("kubernetes:apps/v1:Deployment")(record)) return;
+        restart = (async () => {
+          const t = Date.now();
+          await cp.stopProcess("kube-apiserver");
+          await new Promise((r) => setTimeout(r, 3_000));
+          await cp.startProcess("kube-apiserver");
+          downMs = Date.now() - t;
+        })();
+      },
+      { DEPLOY_UNREACHABLE_RETRIES: "5" },
+    );
     const up = await driver.done;
     await restart;
     expect(restart, "the restart point was never reached").toBeDefined();
