@@ -1,75 +1,36 @@
 import * as path from "node:path";
 import { helpText, invocation, parseArgs, type CliOptions, type Command } from "./args";
-import { destructiveStepsInPlan, type ResourceChange } from "./changes";
-import { classifyFailure, isLockedError, unreachableMessage } from "./classify";
+import { destructiveStepsInPlan } from "./changes";
+import { classifyFailure, unreachableMessage } from "./classify";
+import type { DriverDeps } from "./driver-deps";
 import { ExitCode } from "./exit-codes";
-import { githubOutputText, githubValues } from "./github";
+import { guardRun } from "./guard";
 import { keptValues } from "./keep-deployed";
-import type { ProcessProbe } from "./locks";
 import { Output } from "./output";
 import { ProgressReporter, type ProgressMode } from "./progress";
-import { deletionProtectionKey, ProjectError, protectKey, qualifyKey, readProject, setsDeletionProtection, stackConfigFile, type ProjectInfo, type ReadFile } from "./project";
-import { backoff, LockHandler, repairPendingOperations, retryPolicyFromEnv, Stop, type RetryPolicy } from "./recovery";
-import type { ConfigEntry, DeployStack, OpMap, OperationOptions, OperationResult, StackFactory, StackOutputs } from "./stack";
-import { destructiveSentence, formatDuration, renderMarkdown, renderText, type Outcome, type RunSummary } from "./summary";
+import { ProjectError, protectKey, qualifyKey, readProject, setsDeletionProtection, stackConfigFile, type ProjectInfo } from "./project";
+import { LockHandler, repairPendingOperations, retryPolicyFromEnv, Stop } from "./recovery";
+import { RunReport } from "./report";
+import { attempt, DEFAULT_UNREACHABLE_RETRY, lockRetryPolicy, type AttemptContext } from "./retry";
+import type { ConfigEntry, DeployStack, OpMap, OperationOptions, OperationResult } from "./stack";
+import { destructiveSentence, type Outcome } from "./summary";
 
 /**
  * The CI driver's logic: parse, open the stack, guard, apply config, resolve what an interrupted update
  * left (recovery.ts), run the operation with bounded retries on a lock held by a running update and on an
  * unreachable API, report progress and a summary, and map the result to an exit code. Everything outside
  * the process (the stack, the clock, files, signals, other processes) comes in through `DriverDeps`, so
- * tests drive every path with a fake and `cli.ts` wires the real thing.
+ * tests drive every path with a fake and `cli.ts` wires the real thing. The guards live in guard.ts, the
+ * retry loop in retry.ts, and the outputs and summary in report.ts.
  */
 
-export type LockRetryPolicy = RetryPolicy;
-
-/** Waits 15 s, 30 s, 60 s: long enough for a short update to finish, bounded at under 2 minutes. */
-export const DEFAULT_LOCK_RETRY: LockRetryPolicy = { retries: 3, initialDelayMs: 15_000, factor: 2, maxDelayMs: 60_000 };
-
-/** Waits 10 s, 20 s: an API server restarting, a network blip. */
-export const DEFAULT_UNREACHABLE_RETRY: RetryPolicy = { retries: 2, initialDelayMs: 10_000, factor: 2, maxDelayMs: 60_000 };
-
-export interface DriverDeps {
-  stacks: StackFactory;
-  env: Readonly<Record<string, string | undefined>>;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  appendFile: (path: string, text: string) => Promise<void>;
-  writeFile: (path: string, text: string) => Promise<void>;
-  /** Reads a file; undefined when it does not exist. */
-  readFile: ReadFile;
-  /** Removes a file (nothing when it does not exist). */
-  removeFile: (path: string) => Promise<void>;
-  /** Milliseconds since the epoch. */
-  now: () => number;
-  /** Resolves after `ms`, or as soon as `signal` aborts. */
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Calls `handler` on SIGINT/SIGTERM; returns a function that stops listening. */
-  onInterrupt: (handler: (signal: string) => void) => () => void;
-  /** Calls `tick` every `ms` milliseconds; returns a function that stops it. */
-  every: (ms: number, tick: () => void) => () => void;
-  /** The Pulumi project directory when --work-dir is not given (the CLI uses the current directory). */
-  defaultWorkDir: string;
-  /** This machine's view of other processes (is a lock's holder still running?). */
-  probe: ProcessProbe;
-  lockRetry?: LockRetryPolicy;
-  unreachableRetry?: RetryPolicy;
-}
-
-/** A production stack: named prod/production (optionally qualified or suffixed), or protected. */
-export function isProductionStack(stackName: string, isProtected: boolean): boolean {
-  const base = stackName.split("/").pop() ?? stackName;
-  return isProtected || /^prod(uction)?([-_.].*)?$/.test(base);
-}
+export type { DriverDeps } from "./driver-deps";
+export { isProductionStack } from "./guard";
+export { DEFAULT_LOCK_RETRY, DEFAULT_UNREACHABLE_RETRY, lockRetryPolicy, type LockRetryPolicy } from "./retry";
 
 /** True when an op map holds any change (anything but same/read/refresh). */
 export function hasChanges(changes: OpMap | undefined): boolean {
   return Object.entries(changes ?? {}).some(([op, n]) => !["same", "read", "refresh"].includes(op) && (n ?? 0) > 0);
-}
-
-/** The lock-retry policy, with DEPLOY_LOCK_RETRIES / DEPLOY_LOCK_RETRY_DELAY_SECONDS overrides. */
-export function lockRetryPolicy(env: Readonly<Record<string, string | undefined>>, base: LockRetryPolicy = DEFAULT_LOCK_RETRY): LockRetryPolicy {
-  return retryPolicyFromEnv(env, "DEPLOY_LOCK", base);
 }
 
 /** Runs the CLI; resolves with the process exit code. */
@@ -99,16 +60,14 @@ class Run {
   private readonly progress: ProgressReporter;
   private readonly startedAt: number;
   private readonly abort = new AbortController();
-  private readonly unreachableRetry: RetryPolicy;
+  private readonly report: RunReport;
+  private readonly attempts: AttemptContext;
   private locks: LockHandler | undefined;
   private production = false;
   private stack: DeployStack | undefined;
   private project: ProjectInfo | undefined;
   /** The stack's config file as it was before a read-only command ([path, text or undefined]). */
   private configFileBefore: [string, string | undefined] | undefined;
-  /** Destructive steps found in a saved plan (`up --plan`), for the summary. */
-  private planDestructive: ResourceChange[] = [];
-  private readonly warnings: string[] = [];
   private interrupted: string | undefined;
   private operationRunning = false;
   private cancelling: Promise<void> = Promise.resolve();
@@ -121,7 +80,16 @@ class Run {
     this.out.addSecrets(options.config.filter((c) => c.secret).map((c) => c.value));
     this.startedAt = deps.now();
     this.progress = new ProgressReporter(this.out, deps.now, this.startedAt, options.diff);
-    this.unreachableRetry = retryPolicyFromEnv(deps.env, "DEPLOY_UNREACHABLE", deps.unreachableRetry ?? DEFAULT_UNREACHABLE_RETRY);
+    this.report = new RunReport(options, deps, this.out, this.progress, this.startedAt);
+    this.attempts = {
+      out: this.out,
+      progress: this.progress,
+      unreachableRetry: retryPolicyFromEnv(deps.env, "DEPLOY_UNREACHABLE", deps.unreachableRetry ?? DEFAULT_UNREACHABLE_RETRY),
+      locks: () => this.locks,
+      interrupted: () => this.interrupted,
+      checkInterrupted: () => this.checkInterrupted(),
+      sleep: (ms) => this.deps.sleep(ms, this.abort.signal),
+    };
   }
 
   async execute(): Promise<number> {
@@ -207,7 +175,9 @@ class Run {
     this.out.addSecrets(Object.values(config).filter((e) => e.secret).map((e) => e.value));
     const storedProtect = config[protectKey(project.name)]?.value === "true";
     const cluster = config[`${project.name}:cluster`]?.value;
-    this.guard(storedProtect, setsDeletionProtection(cluster, false), setsDeletionProtection(cluster, true));
+    const guarded = guardRun(this.options, project.name, storedProtect, setsDeletionProtection(cluster, false), setsDeletionProtection(cluster, true));
+    this.production = guarded.production;
+    if (guarded.warning !== undefined) this.out.error(guarded.warning);
     this.locks = new LockHandler({
       invocation: invocation(this.deps.env),
       stack,
@@ -224,7 +194,7 @@ class Run {
     await this.keepDeployed(stack, config);
     await this.applyConfig(stack);
     this.checkInterrupted();
-    if (command === "outputs") return this.printOutputs(stack);
+    if (command === "outputs") return this.report.printOutputs(stack);
 
     await repairPendingOperations({
       invocation: invocation(this.deps.env),
@@ -255,7 +225,7 @@ class Run {
       case "preview": {
         const result = await this.operation("preview", "plan", (op) => stack.preview(op), update);
         const changed = hasChanges(result.changeSummary) || this.progress.resources().length > 0;
-        await this.writeGithubValues({ "has-changes": String(changed) });
+        await this.report.writeGithubValues({ "has-changes": String(changed) });
         this.checkPlanned("preview");
         if (o.expectNoChanges && changed) throw new Stop("changes", ExitCode.Changes, "changes were found where none were expected (--expect-no-changes)");
         return this.finish("succeeded", ExitCode.Success);
@@ -263,7 +233,7 @@ class Run {
       case "up":
         if (planFile !== undefined) await this.checkSavedPlan(planFile);
         await this.operation("up", "apply", (op) => stack.up(op), update);
-        await this.writeGithubOutputs(stack);
+        await this.report.writeGithubOutputs(stack);
         return this.finish("succeeded", ExitCode.Success);
       case "refresh":
         await this.operation("refresh", "apply", (op) => stack.refresh(op), scope);
@@ -285,7 +255,7 @@ class Run {
     const unreachable = unreachableMessage("", this.progress.warningMessages());
     if (unreachable !== undefined) {
       const warning = `the ${phase} could not reach a cluster it reads, so it planned without its state (objects that exist show as new): ${unreachable}`;
-      this.warnings.push(warning);
+      this.report.warnings.push(warning);
       throw new Stop("unreachable", ExitCode.Unreachable, warning);
     }
     const destructive = this.progress.destructive();
@@ -304,9 +274,9 @@ class Run {
     } catch (error) {
       throw new Stop("invalid", ExitCode.Usage, `${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    this.planDestructive = steps.map((d) => ({ phase: "plan", ...d }));
+    this.report.planDestructive = steps.map((d) => ({ phase: "plan", ...d }));
     if (steps.length > 0 && !this.options.allowDestructive) {
-      throw new Stop("destructive", ExitCode.Destructive, `the plan ${file} holds ${destructiveSentence(this.planDestructive)}\n(pass --allow-destructive if that is intended)`);
+      throw new Stop("destructive", ExitCode.Destructive, `the plan ${file} holds ${destructiveSentence(this.report.planDestructive)}\n(pass --allow-destructive if that is intended)`);
     }
   }
 
@@ -333,63 +303,6 @@ class Run {
     if (kept.length === 0) this.out.emit(`keep-deployed: nothing to keep for ${patterns.join(", ")}`, { event: "keep-deployed", kept: [] });
   }
 
-  /** Appends to $GITHUB_OUTPUT when it is set (a warning when it cannot). */
-  private async appendGithubOutput(text: string): Promise<void> {
-    const file = this.deps.env.GITHUB_OUTPUT;
-    if (!file || text === "") return;
-    try {
-      await this.deps.appendFile(file, this.out.redact(text));
-    } catch (error) {
-      this.out.error(`warning: could not write to $GITHUB_OUTPUT (${file}): ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
-  private writeGithubValues(values: Record<string, string>): Promise<void> {
-    return this.appendGithubOutput(githubValues(values));
-  }
-
-  /** The stack outputs as step outputs, secrets left out. */
-  private async writeGithubOutputs(stack: DeployStack, known?: StackOutputs): Promise<void> {
-    if (!this.deps.env.GITHUB_OUTPUT) return;
-    const outputs = known ?? (await stack.outputs());
-    const { text, skipped } = githubOutputText(outputs);
-    if (skipped.length > 0) this.out.error(`warning: outputs not written to $GITHUB_OUTPUT (not a step output name): ${skipped.join(", ")}`);
-    await this.appendGithubOutput(text);
-  }
-
-  /**
-   * `storedDeletionProtection`: the stack's config sets cluster.deletionProtection true; `deletionProtectionIfProtected`:
-   * what the program makes of it when the stack is protected (unset follows protect).
-   */
-  private guard(storedProtect: boolean, storedDeletionProtection: boolean, deletionProtectionIfProtected: boolean): void {
-    const { command, stack, yes, force, config } = this.options;
-    const project = this.project?.name ?? "";
-    const key = protectKey(project);
-    // A --config protect=false cannot lift the guard; protect=true adds it. The same for deletion protection.
-    const setTrue = (name: string) => config.some((c) => qualifyKey(project, c.key) === name && c.value === "true");
-    const isProtected = storedProtect || setTrue(key);
-    const deletionKey = deletionProtectionKey(project);
-    const deletionProtected = storedDeletionProtection || setTrue(deletionKey) || (isProtected && deletionProtectionIfProtected);
-    this.production = isProductionStack(stack, isProtected);
-    if (this.options.forceUnlock && !yes && this.production) {
-      throw new Stop("refused", ExitCode.Usage, `refusing to clear the lock of production stack ${stack} without --yes`);
-    }
-    if (command === "up" && !yes && isProductionStack(stack, isProtected)) {
-      throw new Stop("refused", ExitCode.Usage, `refusing to update production stack ${stack} without --yes`);
-    }
-    if (command === "destroy" && isProtected && !force) {
-      throw new Stop("refused", ExitCode.Usage, `refusing to destroy stack ${stack}: its config sets ${key}: true (pass --force to destroy it anyway)`);
-    }
-    if (command === "destroy" && deletionProtected) {
-      const why = "EKS refuses to delete a deletion-protected cluster, so a destroy deletes everything else and then fails at the control plane";
-      if (!force) {
-        throw new Stop("refused", ExitCode.Usage, `refusing to destroy stack ${stack}: its config sets ${deletionKey}: true (${why}). Set it to false and run up first, or pass --force`);
-      }
-      const implicit = !storedDeletionProtection && !setTrue(deletionKey);
-      this.out.error(`warning: ${deletionKey} is true${implicit ? " (it follows protect)" : ""}: ${why}; set cluster.deletionProtection: false and run up before destroying`);
-    }
-  }
-
   private async applyConfig(stack: DeployStack): Promise<void> {
     for (const { key, value, secret } of this.options.config) {
       try {
@@ -410,7 +323,8 @@ class Run {
       ...(this.options.refresh ? { refresh: true } : {}),
       ...extra,
     };
-    return this.attempt(
+    return attempt(
+      this.attempts,
       async () => {
         this.operationRunning = true;
         try {
@@ -426,39 +340,7 @@ class Run {
 
   /** Runs `fn` (a CLI call that takes the stack's lock), retrying while the stack is locked. */
   private retrying<T>(fn: () => Promise<T>): Promise<T> {
-    return this.attempt(fn, () => undefined, false);
-  }
-
-  /**
-   * Runs `fn` until it succeeds. A locked stack goes to the LockHandler (stale locks are removed, live
-   * ones waited for, others end the run); with `retryUnreachable`, an API that could not be reached is
-   * retried with backoff, forgetting the failures of the attempt that hit it.
-   */
-  private async attempt<T>(fn: () => Promise<T>, beforeEach: () => void, retryUnreachable: boolean): Promise<T> {
-    let unreachableRetries = 0;
-    for (;;) {
-      this.checkInterrupted();
-      beforeEach();
-      let delay: number;
-      try {
-        return await fn();
-      } catch (error) {
-        if (this.interrupted) throw error;
-        if (isLockedError(error) && this.locks) {
-          delay = await this.locks.onLocked(error instanceof Error ? error.message : String(error));
-        } else {
-          const unreachable = retryUnreachable ? unreachableMessage(error, this.progress.errorMessages()) : undefined;
-          if (unreachable === undefined || unreachableRetries >= this.unreachableRetry.retries) throw error;
-          delay = backoff(this.unreachableRetry, unreachableRetries++);
-          const failed = this.progress.forgetAttempt();
-          this.out.emit(
-            `an API could not be reached (${unreachable}); retrying in ${formatDuration(delay / 1000)} (retry ${unreachableRetries} of ${this.unreachableRetry.retries}${failed > 0 ? `, after ${failed} failed resource operation${failed === 1 ? "" : "s"}` : ""})`,
-            { event: "retry", reason: "unreachable", attempt: unreachableRetries, of: this.unreachableRetry.retries, delaySeconds: delay / 1000, message: unreachable },
-          );
-        }
-      }
-      if (delay > 0) await this.deps.sleep(delay, this.abort.signal);
-    }
+    return attempt(this.attempts, fn, () => undefined, false);
   }
 
   /** Drift: does the cloud match the state (refresh preview), and does the state match the program (preview)? */
@@ -480,62 +362,13 @@ class Run {
         found.push(`${phase}: ${what}`);
       }
     }
-    await this.writeGithubValues({ "has-changes": String(found.length > 0) });
+    await this.report.writeGithubValues({ "has-changes": String(found.length > 0) });
     if (found.length > 0) return this.finish("changes", ExitCode.Changes, `drift detected:\n${found.join("\n")}`);
     return this.finish("no changes", ExitCode.Success);
   }
 
-  private async printOutputs(stack: DeployStack): Promise<number> {
-    const outputs = await stack.outputs();
-    const show = this.options.showSecrets;
-    const values: Record<string, unknown> = {};
-    for (const [key, { value, secret }] of Object.entries(outputs).sort(([a], [b]) => a.localeCompare(b))) {
-      values[key] = secret && !show ? "[secret]" : value;
-    }
-    const width = Math.max(0, ...Object.keys(values).map((k) => k.length));
-    const text = [`Outputs of stack ${this.options.stack}:`, ...Object.entries(values).map(([k, v]) => `  ${k.padEnd(width)}  ${typeof v === "string" ? v : JSON.stringify(v)}`)];
-    if (Object.keys(values).length === 0) text.push("  (none)");
-    const record = { event: "outputs", stack: this.options.stack, outputs: values };
-    if (show) {
-      this.out.error("warning: --show-secrets prints secret outputs in clear");
-      this.out.emitUnredacted(text.join("\n"), record);
-    } else {
-      this.out.emit(text.join("\n"), record);
-    }
-    await this.writeGithubOutputs(stack, outputs);
-    if (this.options.json) this.out.emit(undefined, { event: "result", command: "outputs", stack: this.options.stack, outcome: "succeeded", exitCode: ExitCode.Success });
-    return ExitCode.Success;
-  }
-
   private async finish(outcome: Outcome, exitCode: ExitCode, reason?: string): Promise<number> {
     await this.cancelling;
-    const summary: RunSummary = this.out.redact({
-      command: this.options.command,
-      stack: this.options.stack,
-      outcome,
-      exitCode,
-      durationSeconds: Math.round((this.deps.now() - this.startedAt) / 1000),
-      rows: this.progress.rows(),
-      unchanged: this.progress.unchanged(),
-      failures: this.progress.failures(),
-      resources: this.progress.resources(),
-      destructive: [...this.planDestructive, ...this.progress.destructive()],
-      ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
-      ...(reason ? { reason } : {}),
-    });
-    if (this.options.json) this.out.emit(undefined, { event: "result", ...summary });
-    else this.out.emit(`\n${renderText(summary)}`, undefined);
-    const markdown = renderMarkdown(summary);
-    const targets: [string, (path: string, text: string) => Promise<void>][] = [];
-    if (this.deps.env.GITHUB_STEP_SUMMARY) targets.push([this.deps.env.GITHUB_STEP_SUMMARY, this.deps.appendFile]);
-    if (this.options.summaryFile) targets.push([this.options.summaryFile, this.deps.writeFile]);
-    for (const [path, write] of targets) {
-      try {
-        await write(path, `${markdown}\n`);
-      } catch (error) {
-        this.out.error(`warning: could not write the summary to ${path}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    return exitCode;
+    return this.report.finish(outcome, exitCode, reason);
   }
 }
