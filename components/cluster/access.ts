@@ -91,3 +91,36 @@ export function disableCreatorAdminBootstrap(args: pulumi.ResourceTransformArgs)
   const accessConfig = (args.props.accessConfig ?? {}) as Record<string, unknown>;
   return { props: { ...args.props, accessConfig: { ...accessConfig, bootstrapClusterCreatorAdminPermissions: false } }, opts: passThroughOptions(args.opts) };
 }
+
+/** The principals of a cluster's admin and viewer entries, as far as the warnings below need them. */
+type ListedPrincipals = { adminRoleArns?: string[]; viewerRoleArns?: string[] };
+
+function isListed(args: ListedPrincipals, arn: string): boolean {
+  return [...(args.adminRoleArns ?? []), ...(args.viewerRoleArns ?? [])].includes(arn);
+}
+
+/**
+ * The warning for a deploying identity that no entry covers (with bootstrapCreatorAdmin off), or undefined. A
+ * viewer role is a preview or drift role: it never deploys, so it needs no warning about deploying.
+ */
+export function unlistedDeployerWarning(name: string, args: ListedPrincipals, caller: string): string | undefined {
+  if (isListed(args, caller)) return undefined;
+  return `Cluster "${name}": the deploying identity ${caller} is not in adminRoleArns and bootstrapCreatorAdmin is off, so Pulumi cannot install the cluster services. Deploy as an admin role or set bootstrapCreatorAdmin.`;
+}
+
+/**
+ * The warning for a cluster whose state keeps `bootstrapClusterCreatorAdminPermissions: true`, or undefined. A
+ * cluster created before the transform keeps it (@pulumi/eks ignores changes to it), and EKS holds an access
+ * entry for whoever created it, outside this program. An entry the program makes for that principal fails with
+ * ResourceInUseException: say how to adopt it.
+ */
+export function creatorEntryWarning(name: string, clusterName: string, args: ListedPrincipals & { bootstrapCreatorAdmin?: boolean; adoptAccessEntries?: string[] }, caller: string): string | undefined {
+  const listed = isListed(args, caller);
+  if (!(args.bootstrapCreatorAdmin || listed) || (args.adoptAccessEntries ?? []).includes(caller)) return undefined;
+  return (
+    `Cluster "${name}": EKS cluster ${clusterName} was created with EKS's own creator access entry (before this component turned bootstrapClusterCreatorAdminPermissions off). ` +
+    `If ${caller} created it, EKS already holds its entry and the ${args.bootstrapCreatorAdmin ? "bootstrapCreatorAdmin entry" : "entry listed"} for it fails with ResourceInUseException: ` +
+    `${args.bootstrapCreatorAdmin ? "drop bootstrapCreatorAdmin, " : ""}list ${caller} in adminRoleArns and adoptAccessEntries for one update (imported, not created), ` +
+    `or delete EKS's entry (aws eks delete-access-entry --cluster-name ${clusterName} --principal-arn ${caller}). See docs/cluster.md, Access.`
+  );
+}

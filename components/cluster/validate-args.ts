@@ -8,7 +8,7 @@ import { isLogRetentionDays, KMS_KEY_ARN, KMS_KEY_ARN_MESSAGE, LOG_RETENTION_DAY
 import { checkAddonVersions } from "./addons";
 import { checkAutoMode } from "./auto-mode";
 import { VOLUME_WAIT_SECONDS_RANGE } from "./volume-deletions";
-import type { ClusterArgs, ClusterLogType } from "./cluster";
+import type { ClusterArgs, ClusterLogType } from "./args";
 
 const LOG_TYPES: readonly ClusterLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
