@@ -16,7 +16,7 @@ import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { readFileSync } from "node:fs";
 import { MockEngine } from "./lib/mock-engine";
-import { skipPromiseStackTraces } from "./lib/promise-stacks";
+import { skipPromiseStackTraces, skipResourceStackTraces } from "./lib/sdk-stack-traces";
 
 const sdks: Record<string, object> = { aws, eks, kubernetes: k8s, random, tls };
 
@@ -35,7 +35,8 @@ interface Entry {
 }
 
 async function main(file: string, withInputs: boolean): Promise<void> {
-  skipPromiseStackTraces(); // as the synth does
+  skipPromiseStackTraces(); // as the synth does, and:
+  skipResourceStackTraces();
   const entries = (JSON.parse(readFileSync(file, "utf8")) as { resources: Entry[] }).resources.filter((e) => !e.type.startsWith("pulumi:providers:"));
   const engine = new MockEngine();
   await engine.install({ project: "floor", stack: "prod", config: { "aws:region": "us-east-1" } });

@@ -7,7 +7,7 @@ import { relative, resolve } from "node:path";
 import { SYNTH_USAGE, UsageError, parseSynthArgs } from "./lib/synth-args";
 import { SynthUserError, synthDocument, synthesize, writeSynthOutput } from "./lib/synth";
 import { renderSummary } from "./lib/synth-render";
-import { skipPromiseStackTraces } from "./lib/promise-stacks";
+import { skipPromiseStackTraces, skipResourceStackTraces } from "./lib/sdk-stack-traces";
 
 async function main(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parseSynthArgs>;
@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   skipPromiseStackTraces();
+  skipResourceStackTraces();
   try {
     const result = await synthesize({ stack: args.stack, config: args.config, secrets: args.secrets });
     const outDir = resolve(args.out);

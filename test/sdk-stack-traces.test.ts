@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import * as debuggableModule from "@pulumi/pulumi/runtime/debuggable";
-import { skipPromiseStackTraces } from "../scripts/lib/promise-stacks";
+import { skipPromiseStackTraces, skipResourceStackTraces } from "../scripts/lib/sdk-stack-traces";
 
 // Internal to the SDK (not in its typings), which wraps its promises with it. Looked up at each call, as the
 // SDK's own modules do (`debuggable_1.debuggablePromise(...)`).
@@ -22,7 +22,7 @@ describe("skipPromiseStackTraces", () => {
       expect(Error.stackTraceLimit).toBe(limit);
       const error = new Error("kept");
       expect(error.stack).toContain("kept");
-      expect(error.stack).toContain("promise-stacks.test.ts");
+      expect(error.stack).toContain("sdk-stack-traces.test.ts");
     } finally {
       undo();
     }
@@ -63,5 +63,38 @@ describe("skipPromiseStackTraces", () => {
       undo();
     }
     expect(debuggable.debuggablePromise).toBe(original);
+  });
+});
+
+describe("skipResourceStackTraces", () => {
+  // Private in the SDK's typings; the Resource constructor calls Resource.stackTrace(4).
+  const resourceClass = pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] };
+
+  it("makes each resource's registration skip the SDK's stack walk, until undone", async () => {
+    const original = resourceClass.stackTrace;
+    expect(original.call(pulumi.Resource, 0)).not.toEqual([]);
+    const undo = skipResourceStackTraces();
+    const patched = resourceClass.stackTrace;
+    const calls: number[] = [];
+    resourceClass.stackTrace = (skip) => {
+      calls.push(skip);
+      return patched(skip);
+    };
+    try {
+      await pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) });
+      class Thing extends pulumi.CustomResource {
+        constructor(name: string) {
+          super("test:index:Thing", name, { size: 1 });
+        }
+      }
+      const thing = new Thing("thing");
+      expect(await new Promise((resolve) => thing.urn.apply(resolve))).toContain("thing");
+      expect(calls).toEqual([4]);
+      expect(patched(4)).toEqual([]);
+    } finally {
+      resourceClass.stackTrace = patched;
+      undo();
+    }
+    expect(resourceClass.stackTrace).toBe(original);
   });
 });
