@@ -4,6 +4,7 @@
  * 3 an unexpected failure of the program (a bug: printed with its stack trace).
  */
 import { relative, resolve } from "node:path";
+import { z } from "zod";
 import { SYNTH_USAGE, UsageError, parseSynthArgs } from "./lib/synth-args";
 import { SynthUserError, synthDocument, synthesize, writeSynthOutput } from "./lib/synth";
 import { renderSummary } from "./lib/synth-render";
@@ -24,6 +25,9 @@ async function main(argv: string[]): Promise<number> {
   }
   skipPromiseStackTraces();
   skipResourceStackTraces();
+  // zod compiles a parser for each object schema on its first parse (new Function), which pays off only
+  // over many parses; this process parses the stack's config once.
+  z.config({ jitless: true });
   try {
     const result = await synthesize({ stack: args.stack, config: args.config, secrets: args.secrets });
     const outDir = resolve(args.out);
