@@ -29,7 +29,10 @@ async function main(argv: string[]): Promise<number> {
   // over many parses; this process parses the stack's config once.
   z.config({ jitless: true });
   try {
-    const result = await synthesize({ stack: args.stack, config: args.config, secrets: args.secrets });
+    // The program by a static path, so that run-compiled's bundle of this script holds it and its components.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loadProgram = () => Promise.resolve(require("../index") as unknown);
+    const result = await synthesize({ stack: args.stack, config: args.config, secrets: args.secrets, loadProgram });
     const outDir = resolve(args.out);
     const fromHere = relative(process.cwd(), outDir);
     const shown = fromHere === "" ? "." : fromHere.startsWith("..") ? outDir : fromHere;
