@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -207,6 +207,30 @@ describe("writeSynthOutput", () => {
     writeSynthOutput(doc, dir, "summary");
     expect(existsSync(join(dir, "kubernetes", "stale.yaml"))).toBe(false);
     expect(readFileSync(join(dir, "kubernetes/search/07-configmap-c.yaml"), "utf8")).toBe("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: search\ndata:\n  a: b\n");
+    expect(readdirSync(dir).sort()).toEqual([OUTPUT_MARKER, "kubernetes", "resources.json", "summary.txt"].sort());
+  });
+
+  it("rewrites only what changed and deletes whatever the new output does not hold", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "synth-")), "out");
+    writeSynthOutput(doc, dir, "summary");
+    const manifest = join(dir, "kubernetes/search/07-configmap-c.yaml");
+    const before = statSync(manifest);
+    mkdirSync(join(dir, "kubernetes", "gone", "deeper"), { recursive: true });
+    writeFileSync(join(dir, "kubernetes", "gone", "deeper", "old.yaml"), "old");
+    writeFileSync(join(dir, "summary.txt"), "edited by hand");
+    writeSynthOutput(doc, dir, "summary");
+    expect(statSync(manifest).ino).toBe(before.ino); // unchanged: not rewritten
+    expect(statSync(manifest).mtimeMs).toBe(before.mtimeMs);
+    expect(readFileSync(join(dir, "summary.txt"), "utf8")).toBe("summary\n");
+    expect(existsSync(join(dir, "kubernetes", "gone"))).toBe(false);
+    // A file where the output needs a directory, and the other way round.
+    rmSync(join(dir, "kubernetes", "search"), { recursive: true });
+    writeFileSync(join(dir, "kubernetes", "search"), "a file");
+    rmSync(join(dir, "resources.json"));
+    mkdirSync(join(dir, "resources.json"));
+    writeSynthOutput(doc, dir, "summary");
+    expect(readFileSync(manifest, "utf8")).toContain("kind: ConfigMap");
+    expect(JSON.parse(readFileSync(join(dir, "resources.json"), "utf8"))).toMatchObject({ stack: "t" });
     expect(readdirSync(dir).sort()).toEqual([OUTPUT_MARKER, "kubernetes", "resources.json", "summary.txt"].sort());
   });
 

@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createRequire } from "node:module";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { volumeGuardProvider } from "../../components/cluster/volume-deletions";
 import { PACKAGE_NAME } from "../../components/shared/naming";
 import { redactSecrets } from "../../components/shared/redact";
@@ -15,6 +15,7 @@ import { manifestYaml } from "./manifest-yaml";
 import { MockEngine, type RecordedResource } from "./mock-engine";
 import { cacheProviderSerialization, providerCacheFile } from "./provider-cache";
 import { StackFileError, loadStackFile, setConfigPath } from "./stack-config";
+import { syncDirectory } from "./sync-dir";
 import { PROGRAM_DIR, REPO_ROOT } from "./synth-paths";
 import {
   countByType,
@@ -230,8 +231,9 @@ export function synthDocument(result: SynthResult, outDir: string): SynthDocumen
 export const OUTPUT_MARKER = ".synth-output";
 
 /**
- * Empties `dir` (only when it is absent, empty, or a previous synth output) and writes the manifests,
- * resources.json and summary.txt. Returns the files written, relative to `dir`.
+ * Makes `dir` (only when it is absent, empty, or a previous synth output) hold exactly the manifests,
+ * resources.json and summary.txt, rewriting only the files that changed ({@link syncDirectory}). Returns the
+ * files of the output, relative to `dir`.
  */
 export function writeSynthOutput(doc: ReturnType<typeof synthDocument>, dir: string, summary: string): string[] {
   if (existsSync(dir)) {
@@ -239,18 +241,12 @@ export function writeSynthOutput(doc: ReturnType<typeof synthDocument>, dir: str
     if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
       throw new SynthUserError(`refusing to clean ${dir}: it is not empty and was not written by synth (no ${OUTPUT_MARKER})`);
     }
-    rmSync(dir, { recursive: true, force: true });
   }
-  const written: string[] = [];
-  const write = (file: string, text: string) => {
-    const path = join(dir, file);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    written.push(file);
-  };
-  write(OUTPUT_MARKER, `Written by npm run synth -- --stack ${doc.stack}; deleted and rewritten by the next synth.\n`);
-  doc.objects.forEach((object, i) => write(doc.manifests[i].file, manifestYaml(object)));
-  write("resources.json", `${JSON.stringify({ stack: doc.stack, resources: doc.resourceEntries, notRendered: doc.notRendered }, null, 2)}\n`);
-  write("summary.txt", `${summary}\n`);
-  return written;
+  const files = new Map<string, string>();
+  files.set(OUTPUT_MARKER, `Written by npm run synth -- --stack ${doc.stack}; deleted and rewritten by the next synth.\n`);
+  doc.objects.forEach((object, i) => files.set(doc.manifests[i].file, manifestYaml(object)));
+  files.set("resources.json", `${JSON.stringify({ stack: doc.stack, resources: doc.resourceEntries, notRendered: doc.notRendered }, null, 2)}\n`);
+  files.set("summary.txt", `${summary}\n`);
+  syncDirectory(dir, files);
+  return [...files.keys()];
 }
