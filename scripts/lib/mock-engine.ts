@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiSettings from "@pulumi/pulumi/runtime/settings";
 import { isSecretWrapper } from "../../components/shared/redact";
+import { installMockCallbacks, type TransformRecordingMonitor } from "./mock-callbacks";
 import { mockInvoke } from "./mock-invokes";
 import { emulateResource, type MockAccount } from "./mock-providers";
 import { recordResource, type ProtoRequest, type ProtoResponse, type RecordedResource } from "./mock-record";
@@ -80,7 +81,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
   }): Promise<void> {
     pulumi.runtime.setAllConfig(args.config ?? {}, args.secretKeys ?? []);
     await pulumi.runtime.setMocks(this, args.project, args.stack, args.preview ?? false);
-    const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
+    const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor & TransformRecordingMonitor;
+    installMockCallbacks(monitor); // no gRPC server for the program's transforms
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) =>
       original(req, (err, response) => {
