@@ -201,7 +201,9 @@ function eksComponent(ctx: MockAccount, type: string, name: string, inputs: Reco
     const nodeGroupName = (inputs.nodeGroupName as string | undefined) ?? (prefix !== undefined ? `${prefix}${hash(key, 26)}` : `${name}-${hash(key, 7)}`);
     // The component's `cluster` and `nodeRole` are arguments, not properties of the aws.eks.NodeGroup it returns
     // (that has clusterName and nodeRoleArn); echoing them would rebuild both resources on every read of the state.
-    const { cluster: _cluster, nodeRole: _nodeRole, ...nodeGroupInputs } = unwrapSecrets(inputs);
+    // They are left out before unwrapping: each arrives as a live resource, whose copy took most of this function.
+    const { cluster: _cluster, nodeRole: _nodeRole, ...echoed } = inputs;
+    const nodeGroupInputs = unwrapSecrets(echoed);
     return {
       id: undefined,
       state: {
