@@ -11,7 +11,7 @@ import * as tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startControlPlane, type ControlPlane } from "./control-plane";
 import { PROD_SECRETS, renderProd, renderProdVariant, type ClusterObjects, type ProdInputs } from "./es-cluster-inputs";
-import { clusterRoot, EsPod, esRequest, hostsFile, PodNetwork, type EsReply, type PodAddress, type PodObjects } from "./es-cluster";
+import { claimedStorage, clusterRoot, EsPod, esRequest, hostsFile, PodNetwork, type EsReply, type PodAddress, type PodObjects } from "./es-cluster";
 import { fileRealmAccounts, usersFile } from "../../components/elasticsearch/users";
 
 let cp: ControlPlane;
@@ -97,6 +97,13 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
   throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
 }
 
+/** A binary-unit Kubernetes quantity (Ki, Mi, Gi, Ti) in bytes. */
+function quantityBytes(quantity: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
+  if (!m) throw new Error(`unsupported quantity ${quantity}`);
+  return Number(m[1]) * 1024 ** (["Ki", "Mi", "Gi", "Ti"].indexOf(m[2]) + 1);
+}
+
 beforeAll(async () => {
   inputs = await renderProd();
   root = clusterRoot();
@@ -127,6 +134,7 @@ afterAll(async () => {
   for (const p of pods) p.kill();
   await new Promise((r) => setTimeout(r, 500));
   network.remove();
+  for (const p of pods) p.release();
   await cp?.stop();
   if (root && process.env.E2E_KEEP_TMP !== "1") fs.rmSync(root, { recursive: true, force: true });
   process.stderr.write(`[es-cluster] suite took ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
@@ -144,6 +152,11 @@ describe("the prod Elasticsearch on three real nodes", () => {
     expect(uuids.size).toBe(1);
     const nodes = await svc("GET", "/_cat/nodes?h=name&format=json");
     expect(nodes.body.map((n: { name: string }) => n.name).sort()).toEqual(pods.map((p) => p.at.name));
+    // Each node's data path is its own claim's filesystem (of the claimed size), not the host's disk, whose
+    // fill level would decide the disk watermarks for all three.
+    const fsStats = await svc("GET", "/_nodes/stats/fs?filter_path=nodes.*.name,nodes.*.fs.total.total_in_bytes", elastic);
+    const claimed = quantityBytes(claimedStorage(objects));
+    for (const n of Object.values(fsStats.body.nodes as Record<string, { name: string; fs: { total: { total_in_bytes: number } } }>)) expect(n.fs.total.total_in_bytes, n.name).toBe(claimed);
   });
 
   it("serves HTTPS and transport TLS that verify against the CA by the Service and pod names, and nothing else", async () => {

@@ -35,6 +35,7 @@ export const HOST_OVERRIDES = [
   "ES_JAVA_OPTS: -Xms256m -Xmx256m (instead of the prod heap) and -Djdk.net.hosts.file=/etc/hosts (the pods' names)",
   "ES_JAVA_HOME: a JDK of the host (the integ-test-zip bundles none; the image does); the image is the integ-test-zip with the local image's rest-root stand-in (GET /)",
   "runAsUser: 1011+i instead of 1000 (the iptables rules tell the pods apart by uid; fsGroup 1000 is kept)",
+  "the data claim: a tmpfs of the claimed size per pod (its own filesystem, as a PersistentVolume is, so that the disk watermarks measure it and not the host's disk)",
 ] as const;
 
 export interface PodAddress {
@@ -131,6 +132,7 @@ export class EsPod {
   private volumes: string;
   readonly data: string;
   private generation = 0;
+  private mounted = false;
   objects?: PodObjects;
 
   constructor(
@@ -166,8 +168,11 @@ export class EsPod {
     const spec = objects.statefulSet.spec.template.spec;
     if (!fs.existsSync(this.data)) {
       fs.mkdirSync(this.data, { recursive: true });
-      fs.chownSync(this.data, 0, FS_GROUP);
-      fs.chmodSync(this.data, 0o2775);
+      // The claim is its own filesystem of the claimed size, as a PersistentVolume is: Elasticsearch's disk
+      // watermarks measure the data path's filesystem, and the host's disk (shared with build caches) would
+      // put all three nodes over the 85% low watermark and leave every replica unassigned.
+      execFileSync("mount", ["-t", "tmpfs", "-o", `size=${tmpfsSize(claimedStorage(objects))},mode=2775,gid=${FS_GROUP}`, `pvc-${this.at.name}`, this.data]);
+      this.mounted = true;
     }
     for (const v of spec.volumes as Obj[]) {
       const dir = this.volume(v.name);
@@ -313,6 +318,13 @@ export class EsPod {
     if (this.volumes) fs.rmSync(this.volumes, { recursive: true, force: true });
   }
 
+  /** Unmounts the claim's filesystem (after the pod's processes are gone); its data is lost. */
+  release(): void {
+    if (!this.mounted) return;
+    execFileSync("umount", ["--lazy", this.data]);
+    this.mounted = false;
+  }
+
   /** The node is lost: SIGKILL to the container's PID 1 takes every process of its PID namespace with it. */
   kill(): void {
     for (const pid of [this.main?.pid1, this.main?.child.pid]) {
@@ -394,6 +406,21 @@ export function esRequest(address: string, servername: string, ca: string, metho
     if (payload !== undefined) req.write(payload);
     req.end();
   });
+}
+
+/** The storage the StatefulSet's data claim template requests (for example `100Gi`). */
+export function claimedStorage(objects: PodObjects): string {
+  const claim = ((objects.statefulSet.spec.volumeClaimTemplates ?? []) as Obj[]).find((c) => c.metadata?.name === "data");
+  const storage = claim?.spec?.resources?.requests?.storage;
+  if (typeof storage !== "string") throw new Error("the rendered StatefulSet has no data claim template with a storage request");
+  return storage;
+}
+
+/** A Kubernetes quantity in binary units (Ki, Mi, Gi, Ti) as tmpfs's size option, which counts in binary units. */
+export function tmpfsSize(quantity: string): string {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
+  if (!m) throw new Error(`unsupported storage quantity ${quantity} (expected a whole number of Ki, Mi, Gi or Ti)`);
+  return `${m[1]}${m[2][0].toLowerCase()}`;
 }
 
 /** A scratch root for the pods (removed by the caller), readable by the pods' uids. */
