@@ -21,21 +21,14 @@ const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u; // eslin
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 
-let otherTypes: ((text: string) => boolean) | undefined;
-/**
- * The core schema's tests for plain scalars that resolve to something other than a string (null, 42, true,
- * ...), joined into one expression when none has flags.
- */
+let otherTypes: RegExp[] | undefined;
+/** The core schema's tests for plain scalars that resolve to something other than a string (null, 42, true, ...). */
 function resolvesToOtherType(text: string): boolean {
-  if (!otherTypes) {
-    const tests = new Document().schema.tags.flatMap((tag) => {
-      const test = (tag as { test?: RegExp }).test;
-      return tag.default && tag.tag !== "tag:yaml.org,2002:str" && test ? [test] : [];
-    });
-    const joined = new RegExp(tests.map((test) => `(?:${test.source})`).join("|"));
-    otherTypes = tests.every((test) => test.flags === "") ? (t) => joined.test(t) : (t) => tests.some((test) => test.test(t));
-  }
-  return otherTypes(text);
+  otherTypes ??= new Document().schema.tags.flatMap((tag) => {
+    const test = (tag as { test?: RegExp }).test;
+    return tag.default && tag.tag !== "tag:yaml.org,2002:str" && test ? [test] : [];
+  });
+  return otherTypes.some((test) => test.test(text));
 }
 
 /** A single-line string as yaml writes it (plain, or quoted as yaml would), or undefined when it is not single-line. */
@@ -133,8 +126,7 @@ class Writer {
  * whitespace (yaml's "keep" chomping and quoted fallbacks) and without control characters.
  */
 function blockScalarIsSimple(text: string): boolean {
-  const tail = text.slice(text.trimEnd().length); // the trailing whitespace
-  return !FORCE_DOUBLE.test(text) && tail.length < text.length && tail.indexOf("\n") === tail.lastIndexOf("\n") && !/\n[\t ]+$/.test(tail);
+  return !FORCE_DOUBLE.test(text) && !/\n\s*\n\s*$|\n[\t ]+$|^\s*$/.test(text);
 }
 
 /** `value` as YAML, byte for byte what `stringify(value, { lineWidth: 0 })` of the yaml package writes. */
