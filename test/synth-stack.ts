@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { unwrapSecrets } from "../components/shared/redact";
 import { synthDocument, synthesize, writeSynthOutput, type SynthResult } from "../scripts/lib/synth";
 import { notRenderedReason, renderSummary, CLUSTER_SCOPED_DIR } from "../scripts/lib/synth-render";
@@ -39,7 +39,6 @@ export function describeStackSynth(stack: string, injected: string[] = ["elastic
   let json: string;
   let files: Record<string, string>;
   let manifests: [string, Record<string, any>][];
-  let doc: ReturnType<typeof synthDocument>;
 
   beforeAll(async () => {
     result = await synthesize({
@@ -47,7 +46,7 @@ export function describeStackSynth(stack: string, injected: string[] = ["elastic
       secrets: secretValues,
       loadProgram: () => import("../index.js"),
     });
-    doc = synthDocument(result, `out/${stack}`);
+    const doc = synthDocument(result, `out/${stack}`);
     summary = renderSummary(doc);
     const { resourceEntries: _entries, ...document } = doc;
     json = JSON.stringify(document);
@@ -65,11 +64,6 @@ export function describeStackSynth(stack: string, injected: string[] = ["elastic
       expect(plain.length).toBeGreaterThan(5);
       expect(manifests).toHaveLength(plain.length);
       expect(JSON.parse(files["resources.json"]).resources).toHaveLength(result.resources.length);
-    });
-
-    it("writes each object as the yaml package's stringify does (lineWidth 0)", () => {
-      const expected = Object.fromEntries(doc.objects.map((object, i) => [doc.manifests[i].file, stringify(object, { lineWidth: 0 })]));
-      expect(Object.fromEntries(Object.entries(files).filter(([file]) => file.startsWith("kubernetes/")))).toEqual(expected);
     });
 
     it("writes a resource-typed input (a node group's cluster and role) in resources.json as that resource's URN", () => {

@@ -7,11 +7,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { createRequire } from "node:module";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { volumeGuardProvider } from "../../components/cluster/volume-deletions";
 import { PACKAGE_NAME } from "../../components/shared/naming";
 import { redactSecrets } from "../../components/shared/redact";
 import { ArgumentError } from "../../components/shared/validate";
-import { manifestYaml } from "./manifest-yaml";
 import { MockEngine, type RecordedResource } from "./mock-engine";
 import { cacheProviderSerialization, providerCacheFile } from "./provider-cache";
 import { StackFileError, loadStackFile, setConfigPath } from "./stack-config";
@@ -244,7 +244,7 @@ export function writeSynthOutput(doc: ReturnType<typeof synthDocument>, dir: str
   }
   const files = new Map<string, string>();
   files.set(OUTPUT_MARKER, `Written by npm run synth -- --stack ${doc.stack}; deleted and rewritten by the next synth.\n`);
-  doc.objects.forEach((object, i) => files.set(doc.manifests[i].file, manifestYaml(object)));
+  doc.objects.forEach((object, i) => files.set(doc.manifests[i].file, stringify(object, { lineWidth: 0 })));
   files.set("resources.json", `${JSON.stringify({ stack: doc.stack, resources: doc.resourceEntries, notRendered: doc.notRendered }, null, 2)}\n`);
   files.set("summary.txt", `${summary}\n`);
   syncDirectory(dir, files);
