@@ -234,6 +234,16 @@ describe("writeSynthOutput", () => {
     expect(readdirSync(dir).sort()).toEqual([OUTPUT_MARKER, "kubernetes", "resources.json", "summary.txt"].sort());
   });
 
+  it("spells out a value the object holds twice, with no YAML anchor or alias", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "synth-")), "out");
+    const labels = { app: "api" };
+    const object = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "search", labels }, data: { a: "b" }, spec: { selector: labels } };
+    writeSynthOutput({ ...doc, objects: [object] }, dir, "summary");
+    const text = readFileSync(join(dir, "kubernetes/search/07-configmap-c.yaml"), "utf8");
+    expect(text).not.toMatch(/[&*]a\d/);
+    expect(text.match(/app: api/g)).toHaveLength(2);
+  });
+
   it("refuses to clean a directory that synth did not write", () => {
     const dir = mkdtempSync(join(tmpdir(), "synth-"));
     mkdirSync(join(dir, "src"));
