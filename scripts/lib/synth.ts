@@ -245,7 +245,9 @@ export function writeSynthOutput(doc: ReturnType<typeof synthDocument>, dir: str
   const files = new Map<string, string>();
   files.set(OUTPUT_MARKER, `Written by npm run synth -- --stack ${doc.stack}; deleted and rewritten by the next synth.\n`);
   // No anchors or aliases: a manifest spells out every value, and yaml need not track each object to find repeats.
-  doc.objects.forEach((object, i) => files.set(doc.manifests[i].file, stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })));
+  // No directives (%TAG, ---), which plain objects never need: yaml would walk each document to look for tags.
+  const yamlOptions = { lineWidth: 0, aliasDuplicateObjects: false, directives: false } as const;
+  doc.objects.forEach((object, i) => files.set(doc.manifests[i].file, stringify(object, yamlOptions)));
   files.set("resources.json", `${JSON.stringify({ stack: doc.stack, resources: doc.resourceEntries, notRendered: doc.notRendered }, null, 2)}\n`);
   files.set("summary.txt", `${summary}\n`);
   syncDirectory(dir, files);
