@@ -1,7 +1,8 @@
 /**
  * `npm run bench:synth`: median wall time and peak RSS of synthesizing a stack (default prod), over 5 runs
  * after warm-ups, beside a floor (scripts/bench-floor.ts: the same SDKs, mocks and resource count, none of
- * our logic), and the ratio. Each run is a fresh process measured by /usr/bin/time. A benchmark, not a test:
+ * our logic), and the ratio; and beside two more floors: the same resources with their recorded inputs, and
+ * those through the SDK's own resource classes, which show what of the rest is the SDK's. Each run is a fresh process measured by /usr/bin/time. A benchmark, not a test:
  * it reports and compares with the targets, and exits 0 unless a run fails.
  *
  * Options: --stack <name> (default prod), --runs <n> (default 5), --tsx (run both through tsx's on-the-fly
@@ -67,17 +68,21 @@ try {
   copyFileSync(join(work, "out", "resources.json"), resourcesFile);
   const floorArgs = [...floorCommand, resourcesFile];
   const payloadArgs = [...floorArgs, "--inputs"];
+  const classesArgs = [...floorArgs, "--classes"];
   measure(floorArgs, "floor warm-up");
   measure(payloadArgs, "floor+inputs warm-up");
+  measure(classesArgs, "floor+classes warm-up");
 
   const synth: Sample[] = [];
   const floor: Sample[] = [];
   const payload: Sample[] = [];
+  const classes: Sample[] = [];
   // Interleaved, so drift in machine load hits all alike.
   for (let i = 0; i < runs; i++) {
     synth.push(measure(synthArgs, "synth").sample);
     floor.push(measure(floorArgs, "floor").sample);
     payload.push(measure(payloadArgs, "floor+inputs").sample);
+    classes.push(measure(classesArgs, "floor+classes").sample);
   }
 
   const row = (label: string, samples: Sample[]) => {
@@ -89,13 +94,15 @@ try {
   const s = row("synth", synth);
   const f = row("floor", floor);
   const p = row("floor+inputs", payload);
+  const c = row("floor+classes", classes);
   const ratio = s.wall / f.wall;
   const lines = [
     `bench:synth --stack ${stack}: ${doc.totalResources} resources, ${runs} runs after warm-ups, ${tsx ? "under tsx" : "transpiled copy (npm run synth)"}`,
     s.text,
     f.text,
     p.text,
-    `ratio        ${ratio.toFixed(2)}× the floor, ${(s.wall / p.wall).toFixed(2)}× the floor with the same inputs`,
+    c.text,
+    `ratio        ${ratio.toFixed(2)}× the floor, ${(s.wall / p.wall).toFixed(2)}× the floor with the same inputs, ${(s.wall / c.wall).toFixed(2)}× the floor with the same inputs through the SDK's classes`,
     `targets      ${ratio.toFixed(2)}× the floor (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? "met" : "MISSED"}); peak RSS ${s.max.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB: ${s.max <= TARGET_RSS_MB ? "met" : "MISSED"})`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
