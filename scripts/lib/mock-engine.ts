@@ -12,7 +12,7 @@ import { isSecretWrapper } from "../../components/shared/redact";
 import { installMockCallbacks, type TransformRecordingMonitor } from "./mock-callbacks";
 import { mockInvoke } from "./mock-invokes";
 import { emulateResource, type MockAccount } from "./mock-providers";
-import { recordResource, type ProtoRequest, type ProtoResponse, type RecordedResource } from "./mock-record";
+import { recordResource, withReferencesAsUrns, type ProtoRequest, type ProtoResponse, type RecordedResource } from "./mock-record";
 
 export { defaultAvailabilityZones, zoneIdPrefix } from "./mock-invokes";
 export type { RecordedAlias, RecordedOptions, RecordedResource } from "./mock-record";
@@ -85,7 +85,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
     installMockCallbacks(monitor); // no gRPC server for the program's transforms
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) =>
-      original(req, (err, response) => {
+      original(withReferencesAsUrns(req), (err, response) => {
         if (!err && response) this.record(req, response);
         callback(err, response);
       });

@@ -200,9 +200,11 @@ function eksComponent(ctx: MockAccount, type: string, name: string, inputs: Reco
     const prefix = inputs.nodeGroupNamePrefix as string | undefined;
     const nodeGroupName = (inputs.nodeGroupName as string | undefined) ?? (prefix !== undefined ? `${prefix}${hash(key, 26)}` : `${name}-${hash(key, 7)}`);
     // The component's `cluster` and `nodeRole` are arguments, not properties of the aws.eks.NodeGroup it returns
-    // (that has clusterName and nodeRoleArn); echoing them would rebuild both resources on every read of the state.
-    // They are left out before unwrapping: each arrives as a live resource, whose copy took most of this function.
-    const { cluster: _cluster, nodeRole: _nodeRole, ...echoed } = inputs;
+    // (that has clusterName and nodeRoleArn). They arrive as the URNs of the resources (the engine's
+    // withReferencesAsUrns) and come back as such, beside the component's outputs: for an argument missing from
+    // the state the SDK fills the property from the argument, rebuilding each resource from its reference (a
+    // getResource and four promises for each of its dozens of output properties). Neither is a typed output.
+    const { cluster, nodeRole, ...echoed } = inputs;
     const nodeGroupInputs = unwrapSecrets(echoed);
     return {
       id: undefined,
@@ -216,6 +218,8 @@ function eksComponent(ctx: MockAccount, type: string, name: string, inputs: Reco
           resources: [{ autoscalingGroups: [{ name: `eks-${nodeGroupName}-${hash(key, 8)}` }] }],
         },
         placementGroupName: "",
+        ...(cluster === undefined ? {} : { cluster }),
+        ...(nodeRole === undefined ? {} : { nodeRole }),
       },
     };
   }

@@ -132,15 +132,40 @@ function holdsResource(value: unknown): boolean {
   return false;
 }
 
-/** `value` (a serialized property) with each resource reference replaced by the referenced resource's URN. */
+/**
+ * `value` (a serialized property) with each resource reference replaced by the referenced resource's URN;
+ * `value` itself when it holds none.
+ */
 function referencesAsUrns(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(referencesAsUrns);
-  if (typeof value === "object" && value !== null) {
-    const object = value as Record<string, unknown>;
-    if (object[pulumi.runtime.specialSigKey] === pulumi.runtime.specialResourceSig) return object.urn;
-    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, referencesAsUrns(v)]));
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const items = value.map(referencesAsUrns);
+    return items.some((item, i) => item !== value[i]) ? items : value;
   }
-  return value;
+  const object = value as Record<string, unknown>;
+  if (object[pulumi.runtime.specialSigKey] === pulumi.runtime.specialResourceSig) return object.urn;
+  let changed = false;
+  const entries = Object.entries(object).map(([k, v]) => {
+    const replaced = referencesAsUrns(v);
+    changed ||= replaced !== v;
+    return [k, replaced] as const;
+  });
+  return changed ? Object.fromEntries(entries) : value;
+}
+
+/**
+ * Makes `req` hand out its properties with each resource reference as the referenced resource's URN, as
+ * the engine receives them. The SDK's mock monitor deserializes a request's properties for `newResource`,
+ * and deserializing a reference rebuilds the resource it names: a getResource and four promises for every
+ * output property of its type (an eks.Cluster has dozens), for each resource handed another as an
+ * argument (a node group its cluster and role).
+ */
+export function withReferencesAsUrns<T extends { getObject(): unknown }>(req: T): T {
+  const struct = req.getObject() as ProtoStruct | undefined;
+  if (!struct) return req;
+  const object = referencesAsUrns(struct.toJavaScript());
+  req.getObject = () => ({ toJavaScript: () => object });
+  return req;
 }
 
 /**
