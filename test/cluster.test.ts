@@ -134,6 +134,18 @@ describe("Cluster: the EKS control plane", () => {
 });
 
 describe("Cluster: node groups", () => {
+  // The SDK's mock monitor would rebuild a resource from each reference (and again for a property the state
+  // lacks); the engine keeps them as the URNs a real engine receives, and the mocked state echoes them.
+  it("hand their cluster and node role to the engine as references, kept as URNs in inputs and state", () => {
+    const clusterUrn = child(T.cluster, "main").urn;
+    const roleUrn = child(T.role, "main-node").urn;
+    for (const group of ["main-general", "main-search"]) {
+      const ng = child(T.ng, group);
+      expect([ng.inputs.cluster, ng.inputs.nodeRole]).toEqual([clusterUrn, roleUrn]);
+      expect([ng.state.cluster, ng.state.nodeRole]).toEqual([clusterUrn, roleUrn]);
+    }
+  });
+
   it("puts every node group in the private subnets only, on AL2023, with its capacity type and scaling", () => {
     const general = child(T.ng, "main-general").inputs;
     const search = child(T.ng, "main-search").inputs;
