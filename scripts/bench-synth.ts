@@ -2,8 +2,9 @@
  * `npm run bench:synth`: median wall time and peak RSS of synthesizing a stack (default prod), over 5 runs
  * after warm-ups, beside a floor (scripts/bench-floor.ts: the same SDKs, mocks and resource count, none of
  * our logic), and the ratio; and beside two more floors: the same resources with their recorded inputs, and
- * those through the SDK's own resource classes, which show what of the rest is the SDK's. Each run is a fresh process measured by /usr/bin/time. A benchmark, not a test:
- * it reports and compares with the targets, and exits 0 unless a run fails.
+ * those through the SDK's own resource classes, which show what of the rest is the SDK's. Each run is a fresh
+ * process measured by /usr/bin/time. A benchmark, not a test: it reports and compares with the targets, and
+ * exits 0 unless a run fails.
  *
  * Options: --stack <name> (default prod), --runs <n> (default 5), --tsx (run both through tsx's on-the-fly
  * transform instead of the transpiled copy `npm run synth` uses, to measure what tsx costs).

@@ -91,8 +91,8 @@ export interface ProtoResponse {
 export function recordResource(req: ProtoRequest, response: ProtoResponse, pending: Record<string, unknown>[] | undefined): RecordedResource {
   const urn = response.getUrn();
   // Two registrations of one type and name under different parents may complete in either order: then deserialize.
-  // So too when the SDK rebuilt a resource reference as a live resource: the record keeps the reference's URN.
-  const inputs = pending?.length === 1 && !holdsResource(pending[0]) ? pending[0] : deserializeRecorded(req.getObject());
+  // Either way resource references are URNs: the engine hands the request over through withReferencesAsUrns.
+  const inputs = pending?.length === 1 ? pending[0] : deserializeRecorded(req.getObject());
   return {
     urn,
     type: req.getType(),
@@ -122,14 +122,6 @@ export function recordResource(req: ProtoRequest, response: ProtoResponse, pendi
 
 interface ProtoStruct {
   toJavaScript(): Record<string, unknown>;
-}
-
-/** Whether `value` holds a live resource anywhere (the SDK's deserialization rebuilds resource references as such). */
-function holdsResource(value: unknown): boolean {
-  if (pulumi.Resource.isInstance(value)) return true;
-  if (Array.isArray(value)) return value.some(holdsResource);
-  if (typeof value === "object" && value !== null) return Object.values(value).some(holdsResource);
-  return false;
 }
 
 /**
